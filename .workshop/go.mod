@@ -1,0 +1,3 @@
+module example.com/linkname/workshop
+
+go 1.23

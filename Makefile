@@ -1,0 +1,39 @@
+# The //go:linkname workshop. Start with `make run-all`; `make help` lists
+# everything else. The logic lives in Go, in .workshop/; each recipe here is
+# one step.
+
+EXAMPLES := pull push handshake stdlib
+# Every module: gofmt, go vet and go test visit each of them.
+MODULES  := bar foo pull push handshake stdlib .workshop
+PACKAGES := $(patsubst %,./%/...,$(filter-out .workshop,$(MODULES))) ./.workshop
+# The stdlib example, and its test, link only with this flag. The pattern
+# before "=" gives it to that package alone.
+STDLIB_FLAG := -ldflags=./stdlib=-checklinkname=0
+WORKSHOP := bin/workshop
+
+.DEFAULT_GOAL := help
+.PHONY: help run-all $(EXAMPLES) test check-go
+
+help: ## list the targets
+	@awk -F':[^#]*## ' '/^[a-z][a-z -]*:.*## / {printf "  make %-28s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run-all: $(WORKSHOP) ## build and run every example, check each output
+	@$(WORKSHOP) run
+
+pull push handshake stdlib: $(WORKSHOP) ## build, run and check one example
+	@$(WORKSHOP) run $@
+
+test: $(WORKSHOP) ## gofmt, go vet, go test in every module, then run-all
+	@unformatted=$$(gofmt -l $(MODULES)); test -z "$$unformatted" || { echo "gofmt -l lists:" $$unformatted; exit 1; }
+	go vet $(PACKAGES)
+	go test $(STDLIB_FLAG) $(PACKAGES)
+	@$(WORKSHOP) run
+
+# Rebuilt only when its sources change.
+$(WORKSHOP): .workshop/go.mod $(wildcard .workshop/*.go) | check-go
+	@go build -o $@ ./.workshop
+
+# One clear line instead of a wall of errors when Go is missing or too old.
+check-go:
+	@v=$$(go env GOVERSION 2>/dev/null); case "$$v" in go1.2[3-9]*|go1.[3-9][0-9]*|devel*) ;; \
+	*) echo "make: this workspace needs Go 1.23 or newer (go env GOVERSION: $${v:-no answer})" >&2; exit 1;; esac

@@ -1,0 +1,3 @@
+module example.com/linkname/bar
+
+go 1.23

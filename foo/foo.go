@@ -1,0 +1,14 @@
+// Package foo is the receiving side of push mode: it declares Div with no
+// body, and package bar supplies the body under the symbol foo.Div.
+package foo
+
+// Importing bar for its side effect links bar into every program that uses
+// foo. Without it nothing defines foo.Div and the link fails with
+// "relocation target example.com/linkname/foo.Div not defined".
+import _ "example.com/linkname/bar"
+
+// Div returns a / b. Its body lives in package bar.
+//
+// A function without a body is a compile error unless the package has an
+// assembly file; foo.s is empty and exists only to lift that check.
+func Div(a, b int) int

@@ -1,0 +1,7 @@
+module example.com/linkname/pull
+
+go 1.23
+
+require example.com/linkname/bar v0.0.0
+
+replace example.com/linkname/bar => ../bar

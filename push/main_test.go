@@ -1,0 +1,9 @@
+package main
+
+// The output below is the one place this program's expected output is
+// written: go test checks it, and so do make run-all and the README.
+func Example() {
+	main()
+	// Output:
+	// foo.Div(2, 1): 2
+}

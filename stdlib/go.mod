@@ -1,0 +1,3 @@
+module example.com/linkname/stdlib
+
+go 1.23

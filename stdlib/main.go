@@ -1,0 +1,24 @@
+// Standard library: this program pulls the unexported fmt.tooLarge. Since
+// Go 1.23 the linker refuses pulls of standard-library symbols that the
+// standard library has not marked, so a plain build fails with
+// "invalid reference to fmt.tooLarge". It links only with
+// -ldflags=-checklinkname=0, which turns that check off.
+package main
+
+import (
+	"fmt"
+
+	// Linkname directives need a file that imports unsafe. fmt is linked in
+	// already, so no blank import of the target is needed.
+	_ "unsafe"
+)
+
+// TooLarge reports whether x is above fmt's limit for widths and
+// precisions (one million).
+//
+//go:linkname TooLarge fmt.tooLarge
+func TooLarge(x int) bool
+
+func main() {
+	fmt.Printf("TooLarge(1e6+1): %t\n", TooLarge(1e6+1))
+}
