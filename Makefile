@@ -12,7 +12,7 @@ STDLIB_FLAG := -ldflags=./stdlib=-checklinkname=0
 WORKSHOP := bin/workshop
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all $(EXAMPLES) test check-go
+.PHONY: help run-all $(EXAMPLES) lab test check-go
 
 help: ## list the targets
 	@awk -F':[^#]*## ' '/^[a-z][a-z -]*:.*## / {printf "  make %-28s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,11 +23,15 @@ run-all: $(WORKSHOP) ## build and run every example, check each output
 pull push handshake stdlib: $(WORKSHOP) ## build, run and check one example
 	@$(WORKSHOP) run $@
 
-test: $(WORKSHOP) ## gofmt, go vet, go test in every module, then run-all
+lab: $(WORKSHOP) ## break each rule on purpose, check the toolchain's answer (CASE=name: one, in full)
+	@$(WORKSHOP) lab $(CASE)
+
+test: $(WORKSHOP) ## gofmt, go vet, go test in every module, then run-all and the lab
 	@unformatted=$$(gofmt -l $(MODULES)); test -z "$$unformatted" || { echo "gofmt -l lists:" $$unformatted; exit 1; }
 	go vet $(PACKAGES)
 	go test $(STDLIB_FLAG) $(PACKAGES)
 	@$(WORKSHOP) run
+	@$(WORKSHOP) lab
 
 # Rebuilt only when its sources change.
 $(WORKSHOP): .workshop/go.mod $(wildcard .workshop/*.go) | check-go

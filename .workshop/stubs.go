@@ -1,6 +1,5 @@
 package main
 
-func runLab(args []string) bool  { return true }
 func docs(args []string) bool    { return true }
 func matrix() bool               { return true }
 func timings(args []string) bool { return true }
