@@ -12,7 +12,7 @@ STDLIB_FLAG := -ldflags=./stdlib=-checklinkname=0
 WORKSHOP := bin/workshop
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all $(EXAMPLES) lab test check-go
+.PHONY: help run-all $(EXAMPLES) lab test docs matrix check-go
 
 help: ## list the targets
 	@awk -F':[^#]*## ' '/^[a-z][a-z -]*:.*## / {printf "  make %-28s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,12 +26,19 @@ pull push handshake stdlib: $(WORKSHOP) ## build, run and check one example
 lab: $(WORKSHOP) ## break each rule on purpose, check the toolchain's answer (CASE=name: one, in full)
 	@$(WORKSHOP) lab $(CASE)
 
+docs: $(WORKSHOP) ## regenerate the README's code, output and table blocks
+	@$(WORKSHOP) docs
+
+matrix: $(WORKSHOP) ## run the examples and the lab under each Go in GO_VERSIONS (fetches go1.27.3)
+	@$(WORKSHOP) matrix
+
 test: $(WORKSHOP) ## gofmt, go vet, go test in every module, then run-all and the lab
 	@unformatted=$$(gofmt -l $(MODULES)); test -z "$$unformatted" || { echo "gofmt -l lists:" $$unformatted; exit 1; }
 	go vet $(PACKAGES)
 	go test $(STDLIB_FLAG) $(PACKAGES)
 	@$(WORKSHOP) run
 	@$(WORKSHOP) lab
+	@$(WORKSHOP) docs -check
 
 # Rebuilt only when its sources change.
 $(WORKSHOP): .workshop/go.mod $(wildcard .workshop/*.go) | check-go

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +45,8 @@ const labGlob = "*/testdata/lab/*.go"
 type labCase struct {
 	name    string
 	file    string
+	title   string            // the header's first paragraph: what the case breaks
+	why     string            // the first sentence of its second paragraph
 	overlay map[string]string // workspace path -> file standing in ("" hides it)
 	pkg     string
 	checks  []labCheck
@@ -233,7 +236,7 @@ func (c *labCase) writeOverlay() (string, error) {
 	}
 	var b strings.Builder
 	b.WriteString("{\"Replace\": {")
-	keys := slices.Sorted(mapsKeys(c.overlay))
+	keys := slices.Sorted(maps.Keys(c.overlay))
 	for i, path := range keys {
 		if i > 0 {
 			b.WriteString(", ")
@@ -250,16 +253,6 @@ func (c *labCase) writeOverlay() (string, error) {
 		return "", err
 	}
 	return file, os.WriteFile(file, []byte(b.String()), 0o666)
-}
-
-func mapsKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // loadLab reads every case, in a stable order.
@@ -304,12 +297,18 @@ func parseLabCase(file, src string) (*labCase, error) {
 	}
 	checks := map[string]*labCheck{}
 	var order []string
+	var paragraphs []string
+	inHeader := true
 	sc := bufio.NewScanner(strings.NewReader(src))
 	for n := 1; sc.Scan(); n++ {
 		directive, rest, ok := strings.Cut(sc.Text(), " ")
 		if !strings.HasPrefix(directive, "//lab:") {
+			if inHeader {
+				paragraphs, inHeader = addHeaderLine(paragraphs, sc.Text())
+			}
 			continue
 		}
+		inHeader = false
 		fail := func(format string, args ...any) error {
 			return fmt.Errorf("%s:%d: %s", file, n, fmt.Sprintf(format, args...))
 		}
@@ -362,6 +361,13 @@ func parseLabCase(file, src string) (*labCase, error) {
 	if len(order) == 0 {
 		return nil, nil
 	}
+	if len(paragraphs) < 2 {
+		return nil, fmt.Errorf("%s: the header should say what the case breaks, then why, in two paragraphs", file)
+	}
+	c.title = paragraphs[0]
+	c.why, _, _ = strings.Cut(paragraphs[1]+" ", ". ")
+	c.why = strings.TrimSuffix(c.why, " ") + "."
+	c.why = strings.TrimSuffix(c.why, "..")
 	if c.pkg == "" {
 		return nil, fmt.Errorf("%s: no //lab:replace or //lab:build line says what to build", file)
 	}
@@ -369,6 +375,26 @@ func parseLabCase(file, src string) (*labCase, error) {
 		c.checks = append(c.checks, *checks[key])
 	}
 	return c, nil
+}
+
+// addHeaderLine adds one line of a file's opening comment to its
+// paragraphs, and reports whether the comment goes on.
+func addHeaderLine(paragraphs []string, line string) ([]string, bool) {
+	text, ok := strings.CutPrefix(line, "//")
+	if !ok {
+		return paragraphs, false
+	}
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		paragraphs = append(paragraphs, "")
+	case len(paragraphs) == 0:
+		paragraphs = append(paragraphs, text)
+	default:
+		last := &paragraphs[len(paragraphs)-1]
+		*last = strings.TrimSpace(*last + " " + text)
+	}
+	return paragraphs, true
 }
 
 // parseWant parses "go1.26 go1.27 -ldflags=... fails "TEXT"".

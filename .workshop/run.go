@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -36,7 +38,17 @@ var examples = []example{
 
 // binDir holds everything the workshop builds. go build skips writing a
 // binary that is already up to date there, which keeps a warm run fast.
-const binDir = "bin"
+var binDir = "bin"
+
+// stdout is where the checks report; the matrix silences it.
+var stdout io.Writer = os.Stdout
+
+// A checkRow is the outcome of one check, as a row of the matrix.
+type checkRow struct {
+	label string
+	ok    bool
+	cell  string // what was seen, in a few words
+}
 
 func exampleNamed(name string) (example, bool) {
 	for _, e := range examples {
@@ -61,14 +73,35 @@ func runExamples(names []string) bool {
 	if len(chosen) == 0 {
 		chosen = examples
 	}
-	built, ok := buildExamples(chosen)
-	for _, e := range built {
-		ok = checkOutput(e) && ok
-		if e.plainFailure != "" {
-			ok = checkPlainBuildFails(e) && ok
-		}
+	ok := true
+	for _, row := range checkExamples(chosen) {
+		ok = ok && row.ok
 	}
 	return ok
+}
+
+// checkExamples builds, runs and checks the chosen examples, and returns
+// one row per check.
+func checkExamples(chosen []example) []checkRow {
+	built, _ := buildExamples(chosen)
+	var rows []checkRow
+	for _, e := range chosen {
+		isBuilt := slices.Contains(built, e)
+		ok := isBuilt && checkOutput(e)
+		rows = append(rows, checkRow{exampleTitle(e), ok, okCell(ok, "runs")})
+		if e.plainFailure != "" {
+			ok := isBuilt && checkPlainBuildFails(e)
+			rows = append(rows, checkRow{e.name + " (without the flag)", ok, okCell(ok, "fails")})
+		}
+	}
+	return rows
+}
+
+func okCell(ok bool, want string) string {
+	if ok {
+		return want
+	}
+	return "FAIL (want: " + want + ")"
 }
 
 // buildExamples builds every chosen example in one go command and returns
@@ -89,7 +122,7 @@ func buildExamples(chosen []example) (built []example, ok bool) {
 	case err == nil:
 		return chosen, true
 	case len(chosen) == 1:
-		fmt.Printf("FAIL %s: does not build\n%s", chosen[0].name, indent(string(out)))
+		fmt.Fprintf(stdout, "FAIL %s: does not build\n%s", chosen[0].name, indent(string(out)))
 		return nil, false
 	}
 	// Build each example alone, to name the ones that fail.
@@ -104,22 +137,19 @@ func buildExamples(chosen []example) (built []example, ok bool) {
 func checkOutput(e example) bool {
 	want, err := expectedOutput(e.name)
 	if err != nil {
-		fmt.Printf("FAIL %s: %v\n", e.name, err)
+		fmt.Fprintf(stdout, "FAIL %s: %v\n", e.name, err)
 		return false
 	}
 	got, err := runBinary(filepath.Join(binDir, e.name+exeSuffix()))
-	title := e.name
-	if e.ldflags != "" {
-		title += " (built with -ldflags=" + e.ldflags + ")"
-	}
+	title := exampleTitle(e)
 	if err != nil || got != want {
-		fmt.Printf("FAIL %s: output differs\n  want:\n%s  got:\n%s", title, indent(want), indent(got))
+		fmt.Fprintf(stdout, "FAIL %s: output differs\n  want:\n%s  got:\n%s", title, indent(want), indent(got))
 		if err != nil {
-			fmt.Printf("  error: %v\n", err)
+			fmt.Fprintf(stdout, "  error: %v\n", err)
 		}
 		return false
 	}
-	fmt.Printf("%s\n%s", title, indent(got))
+	fmt.Fprintf(stdout, "%s\n%s", title, indent(got))
 	return true
 }
 
@@ -131,7 +161,7 @@ func checkOutput(e example) bool {
 func checkPlainBuildFails(e example) bool {
 	bin, err := os.ReadFile(filepath.Join(binDir, e.name+exeSuffix()))
 	if err != nil {
-		fmt.Printf("FAIL %s: %v\n", e.name, err)
+		fmt.Fprintf(stdout, "FAIL %s: %v\n", e.name, err)
 		return false
 	}
 	h := fnv.New64a()
@@ -145,21 +175,32 @@ func checkPlainBuildFails(e example) bool {
 	} else {
 		out, err = goCommand("build", "-o", os.DevNull, "./"+e.name)
 		if err == nil {
-			fmt.Printf("FAIL %s: builds without -ldflags=%s; it should fail with %q\n", e.name, e.ldflags, e.plainFailure)
+			fmt.Fprintf(stdout, "FAIL %s: builds without -ldflags=%s; it should fail with %q\n", e.name, e.ldflags, e.plainFailure)
 			return false
 		}
 		os.WriteFile(record, append([]byte(key), out...), 0o666)
 	}
-	title := e.name + " (built without the flag) fails, as it should"
+	title := plainFailureTitle(e)
 	if cached {
 		title += " (cached)"
 	}
 	if !hasLine(string(out), e.plainFailure) {
-		fmt.Printf("FAIL %s: a build without -ldflags=%s fails, but not with %q:\n%s", e.name, e.ldflags, e.plainFailure, indent(string(out)))
+		fmt.Fprintf(stdout, "FAIL %s: a build without -ldflags=%s fails, but not with %q:\n%s", e.name, e.ldflags, e.plainFailure, indent(string(out)))
 		return false
 	}
-	fmt.Printf("%s\n%s", title, indent(e.plainFailure+"\n"))
+	fmt.Fprintf(stdout, "%s\n%s", title, indent(e.plainFailure+"\n"))
 	return true
+}
+
+func exampleTitle(e example) string {
+	if e.ldflags == "" {
+		return e.name
+	}
+	return e.name + " (built with -ldflags=" + e.ldflags + ")"
+}
+
+func plainFailureTitle(e example) string {
+	return e.name + " (built without the flag) fails, as it should"
 }
 
 // expectedOutput reads the // Output: comment of the Example in

@@ -1,5 +1,5 @@
 package main
 
-func docs(args []string) bool    { return true }
-func matrix() bool               { return true }
+const benchRecord = "bin/bench.md"
+
 func timings(args []string) bool { return true }

@@ -31,7 +31,9 @@ func TestEveryExampleHasAnExpectedOutput(t *testing.T) {
 }
 
 func TestParseLabCase(t *testing.T) {
-	src := `// A case.
+	src := `// A case: what it breaks.
+//
+// Why it breaks. More about it.
 //
 //lab:replace pull/main.go
 //lab:with bar/x.go bar/testdata/lab/x.go
@@ -46,8 +48,8 @@ package main
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.name != "a-case" || c.pkg != "./pull" {
-		t.Errorf("name, pkg = %q, %q", c.name, c.pkg)
+	if c.name != "a-case" || c.pkg != "./pull" || c.title != "A case: what it breaks." || c.why != "Why it breaks." {
+		t.Errorf("name, pkg, title, why = %q, %q, %q, %q", c.name, c.pkg, c.title, c.why)
 	}
 	wantOverlay := map[string]string{
 		"pull/main.go": "pull/testdata/lab/a-case.go",
@@ -85,9 +87,13 @@ func TestParseLabCaseErrors(t *testing.T) {
 		"//lab:want go1.26 builds\n", // nothing to build
 		"//lab:frobnicate\n//lab:want go1.26 builds\n",
 	} {
+		src = "// Breaks a rule.\n//\n// Because.\n//\n" + src
 		if _, err := parseLabCase("x/testdata/lab/bad.go", src); err == nil {
 			t.Errorf("parseLabCase accepted %q", src)
 		}
+	}
+	if _, err := parseLabCase("x/testdata/lab/bare.go", "//lab:replace a.go\n//lab:want go1.26 builds\n"); err == nil {
+		t.Error("parseLabCase accepted a case with no header saying what it breaks and why")
 	}
 	if c, err := parseLabCase("x/testdata/lab/companion.go", "package x\n"); c != nil || err != nil {
 		t.Errorf("a file with no //lab:want line is a companion, not a case: %v, %v", c, err)

@@ -1,12 +1,12 @@
 // The standard-library pull moved out of package main: foo declares
 // TooLarge, pulled from fmt.tooLarge, and a main program calls it.
 //
-// This links WITHOUT -ldflags=-checklinkname=0, though the same pull
-// written in main is refused. The linker inspects the references made by
-// the package that holds the directive, and a bodyless declaration that is
-// only called from another package slips past that check. It is a gap, not
-// a feature: a future Go may close it, and this case will say so by
-// failing.
+// The linker inspects the references made by the package that holds the
+// directive, and a bodyless declaration that is only called from another
+// package slips past that check. So this links without
+// -ldflags=-checklinkname=0, though the same pull written in main is
+// refused. It is a gap, not a feature: a future Go may close it, and this
+// case will say so by failing.
 //
 //lab:replace foo/toolarge.go
 //lab:with push/main.go push/testdata/lab/call-foo-toolarge.go

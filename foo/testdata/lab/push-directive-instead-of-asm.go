@@ -1,9 +1,8 @@
 // Push mode with a one-argument directive instead of foo.s.
 //
-// foo.s is deleted, and Div carries //go:linkname Div instead. That form
-// names no other symbol; it only tells the compiler that Div's body comes
-// from elsewhere, which is exactly what push needs. The file must then
-// import unsafe, like any file with a directive.
+// The one-argument form names no other symbol; it only tells the compiler
+// that Div's body comes from elsewhere, which is all that push needs. The
+// file must then import unsafe, like any file with a directive.
 //
 //lab:replace foo/foo.go
 //lab:delete foo/foo.s

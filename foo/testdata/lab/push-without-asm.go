@@ -1,10 +1,9 @@
 // Push mode with foo.s deleted: foo/foo.go is unchanged, its empty
 // assembly file is gone.
 //
-// A function declared without a body must be defined somewhere else. The
-// compiler accepts that only if the package has an assembly file (which
-// might define it) or a //go:linkname directive on the function. With
-// neither, it stops at Div: "missing function body".
+// The compiler accepts a function without a body only if the package has
+// an assembly file (which might define it) or a //go:linkname directive on
+// the function; with neither, it stops at Div.
 //
 //lab:delete foo/foo.s
 //lab:build ./push

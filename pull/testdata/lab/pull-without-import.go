@@ -1,9 +1,9 @@
 // Pull mode without importing the target: the blank import of bar is gone.
 //
-// The directive still compiles, but nothing links bar into the program, so
-// no object file defines the symbol bar.add and the linker stops with
-// "relocation target ... not defined". A pull only finds what the program
-// links in; importing the target, even blank, is how it gets linked.
+// A pull only finds what the program links in, and nothing links bar in
+// any more. The directive still compiles, but no object file defines the
+// symbol bar.add, so the linker cannot resolve it. Importing the target,
+// even blank, is how it gets linked.
 //
 //lab:replace pull/main.go
 //lab:want go1.26 go1.27 fails "main.main: relocation target example.com/linkname/bar.add not defined"

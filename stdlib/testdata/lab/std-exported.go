@@ -1,4 +1,4 @@
-// Pull of fmt.Println, an EXPORTED standard-library function.
+// Pull of fmt.Println, an exported standard-library function.
 //
 // Being exported does not help: the check asks whether the symbol is
 // defined in the standard library and marked for pulling, not whether its
