@@ -12,7 +12,7 @@ STDLIB_FLAG := -ldflags=./stdlib=-checklinkname=0
 WORKSHOP := bin/workshop
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all $(EXAMPLES) lab test docs matrix check-go
+.PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings check-go
 
 help: ## list the targets
 	@awk -F':[^#]*## ' '/^[a-z][a-z -]*:.*## / {printf "  make %-28s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +32,12 @@ docs: $(WORKSHOP) ## regenerate the README's code, output and table blocks
 matrix: $(WORKSHOP) ## run the examples and the lab under each Go in GO_VERSIONS (fetches go1.27.3)
 	@$(WORKSHOP) matrix
 
+bench: $(WORKSHOP) ## benchmark linkname calls against the ordinary way, record the table
+	@$(WORKSHOP) bench
+
+timings: $(WORKSHOP) ## time make run-all against a bare go build, warm and cold (a few minutes)
+	@$(WORKSHOP) timings
+
 test: $(WORKSHOP) ## gofmt, go vet, go test in every module, then run-all and the lab
 	@unformatted=$$(gofmt -l $(MODULES)); test -z "$$unformatted" || { echo "gofmt -l lists:" $$unformatted; exit 1; }
 	go vet $(PACKAGES)
@@ -40,9 +46,11 @@ test: $(WORKSHOP) ## gofmt, go vet, go test in every module, then run-all and th
 	@$(WORKSHOP) lab
 	@$(WORKSHOP) docs -check
 
-# Rebuilt only when its sources change.
+# Rebuilt only when its sources change. The examples are built in the same
+# go command, so that on a cold cache the two builds share the cores; if one
+# of them does not build, the runner alone is built, and says which.
 $(WORKSHOP): .workshop/go.mod $(wildcard .workshop/*.go) | check-go
-	@go build -o $@ ./.workshop
+	@go build -o bin/ $(STDLIB_FLAG) ./.workshop $(addprefix ./,$(EXAMPLES)) 2>/dev/null || go build -o $@ ./.workshop
 
 # One clear line instead of a wall of errors when Go is missing or too old.
 check-go:

@@ -15,6 +15,7 @@ const usage = `usage: workshop <command> [args]
   lab [case]          break the rules on purpose, check the toolchain's answers
   docs [-check]       regenerate README.md (with -check: fail if it is stale)
   matrix              run everything under each Go in $GO_VERSIONS
+  bench [-count N]    run the benchmarks, print and record the medians
   timings [-n N]      time make run-all against a bare go build, warm and cold
 `
 
@@ -37,6 +38,8 @@ func main() {
 		ok = docs(args)
 	case "matrix":
 		ok = matrix()
+	case "bench":
+		ok = bench(args)
 	case "timings":
 		ok = timings(args)
 	default:
