@@ -4,7 +4,7 @@
 
 EXAMPLES := pull push handshake stdlib
 # Every module: gofmt, go vet and go test visit each of them.
-MODULES  := bar foo pull push handshake stdlib .workshop
+MODULES  := bar foo pull push handshake stdlib linkcheck .workshop
 PACKAGES := $(patsubst %,./%/...,$(filter-out .workshop,$(MODULES))) ./.workshop
 # The stdlib example, and its test, link only with this flag. The pattern
 # before "=" gives it to that package alone.
@@ -12,7 +12,7 @@ STDLIB_FLAG := -ldflags=./stdlib=-checklinkname=0
 WORKSHOP := bin/workshop
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings check-go
+.PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real check-go
 
 help: ## list the targets
 	@awk -F':[^#]*## ' '/^[a-z][a-z -]*:.*## / {printf "  make %-28s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,6 +45,16 @@ test: $(WORKSHOP) ## gofmt, go vet, go test in every module, then run-all and th
 	@$(WORKSHOP) run
 	@$(WORKSHOP) lab
 	@$(WORKSHOP) docs -check
+	go run ./linkcheck ./bar/... ./foo/... ./pull/... ./push/... ./handshake/...
+	go run ./linkcheck -checklinkname=false ./stdlib/...
+
+# A published module that uses linkname heavily, fetched into the module
+# cache (this target needs the network). Its findings are printed, not judged.
+REAL_MODULE := github.com/goccy/go-json@v0.10.5
+linkcheck-real: ## run linkcheck on $(REAL_MODULE) (needs the network)
+	@go build -o bin/ ./linkcheck
+	@dir=$$(GOFLAGS=-mod=mod go mod download -json $(REAL_MODULE) | sed -n 's/.*"Dir": "\(.*\)",/\1/p'); \
+	cd "$$dir" && GOWORK=off GOFLAGS=-mod=mod $(CURDIR)/bin/linkcheck ./... || test $$? = 1
 
 # Rebuilt only when its sources change. The examples are built in the same
 # go command, so that on a cold cache the two builds share the cores; if one

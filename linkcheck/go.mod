@@ -1,0 +1,3 @@
+module example.com/linkname/linkcheck
+
+go 1.23

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// A pkg is one package of the build, parsed and type-checked once.
+type pkg struct {
+	ImportPath string
+	Name       string
+	Dir        string
+	GoFiles    []string
+	SFiles     []string
+	Deps       []string
+	ImportMap  map[string]string
+	Standard   bool
+	DepOnly    bool
+	Error      *struct{ Err string }
+
+	files []*ast.File
+	types *types.Package
+	info  *types.Info
+	deps  map[string]bool
+}
+
+// program is every package that the patterns need, in dependency order.
+type program struct {
+	fset    *token.FileSet
+	pkgs    []*pkg
+	byPath  map[string]*pkg
+	overlay map[string]string // file -> the file standing in for it
+	sizes   types.Sizes
+	// pushed maps a symbol to the package that pushes a body into it.
+	pushed map[string]string
+}
+
+// load lists the packages with go list, then parses and type-checks each
+// one once, dependencies first. Only the packages the patterns name get
+// function bodies checked; the rest are needed for their declarations.
+func load(patterns []string, overlayFile string) (*program, error) {
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Error"}
+	prog := &program{fset: token.NewFileSet(), byPath: map[string]*pkg{}, overlay: map[string]string{},
+		sizes: types.SizesFor("gc", goarch())}
+	if overlayFile != "" {
+		args = append(args, "-overlay", overlayFile)
+		data, err := os.ReadFile(overlayFile)
+		if err != nil {
+			return nil, err
+		}
+		var o struct{ Replace map[string]string }
+		if err := json.Unmarshal(data, &o); err != nil {
+			return nil, fmt.Errorf("%s: %v", overlayFile, err)
+		}
+		for k, v := range o.Replace {
+			abs, _ := filepath.Abs(k)
+			prog.overlay[abs] = v
+		}
+	}
+	cmd := exec.Command("go", append(args, patterns...)...)
+	// Without cgo, go list picks the pure-Go files, which go/types can
+	// check without running the cgo tool.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		p := new(pkg)
+		if err := dec.Decode(p); err != nil {
+			return nil, err
+		}
+		if p.Error != nil && !p.DepOnly {
+			return nil, fmt.Errorf("%s: %s", p.ImportPath, p.Error.Err)
+		}
+		p.deps = map[string]bool{}
+		for _, d := range p.Deps {
+			p.deps[d] = true
+		}
+		prog.pkgs = append(prog.pkgs, p)
+		prog.byPath[p.ImportPath] = p
+	}
+	prog.pushed = map[string]string{}
+	for _, p := range prog.pkgs {
+		if err := prog.check(p); err != nil {
+			return nil, err
+		}
+		for _, f := range p.files {
+			for _, d := range directives(f) {
+				if _, hasBody := findDecl(f, d.local); d.target != "" && hasBody {
+					prog.pushed[d.target] = p.ImportPath
+				}
+			}
+		}
+	}
+	return prog, nil
+}
+
+func (prog *program) check(p *pkg) error {
+	if p.ImportPath == "unsafe" {
+		p.types = types.Unsafe
+		return nil
+	}
+	for _, name := range p.GoFiles {
+		path := filepath.Join(p.Dir, name)
+		var src any
+		if stand, ok := prog.overlay[path]; ok {
+			data, err := os.ReadFile(stand)
+			if err != nil {
+				return err
+			}
+			src = data
+		}
+		f, err := parser.ParseFile(prog.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil && f == nil {
+			return err
+		}
+		p.files = append(p.files, f)
+	}
+	p.info = &types.Info{Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
+	conf := types.Config{
+		Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
+		IgnoreFuncBodies: p.DepOnly,
+		FakeImportC:      true,
+		Error:            func(error) {}, // go build reports those; keep going
+		Sizes:            prog.sizes,
+	}
+	p.types, _ = conf.Check(p.ImportPath, prog.fset, p.files, p.info)
+	return nil
+}
+
+func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
+	if mapped, ok := from.ImportMap[path]; ok {
+		path = mapped
+	}
+	if p := prog.byPath[path]; p != nil && p.types != nil {
+		return p.types, nil
+	}
+	return nil, fmt.Errorf("package %s not loaded", path)
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+func goarch() string {
+	if a := os.Getenv("GOARCH"); a != "" {
+		return a
+	}
+	out, err := exec.Command("go", "env", "GOARCH").Output()
+	if err != nil {
+		return "amd64"
+	}
+	return strings.TrimSpace(string(out))
+}
