@@ -10,6 +10,10 @@ PACKAGES := $(patsubst %,./%/...,$(filter-out .workshop,$(MODULES))) ./.workshop
 # before "=" gives it to that package alone.
 STDLIB_FLAG := -ldflags=./stdlib=-checklinkname=0
 WORKSHOP := bin/workshop
+LINKCHECK := bin/linkcheck
+# A published module that uses linkname heavily: its last release with
+# linknames. make linkcheck-real fetches it into the module cache.
+REAL_MODULE := github.com/goccy/go-json@v0.10.6
 
 .DEFAULT_GOAL := help
 .PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real check-go
@@ -29,8 +33,9 @@ lab: $(WORKSHOP) ## break each rule on purpose, check the toolchain's answer (CA
 docs: $(WORKSHOP) ## regenerate the README's code, output and table blocks
 	@$(WORKSHOP) docs
 
-matrix: $(WORKSHOP) ## run the examples and the lab under each Go in GO_VERSIONS (fetches go1.27.3)
+matrix: $(WORKSHOP) $(LINKCHECK) ## run the examples, the lab and linkcheck-real's check under each Go in GO_VERSIONS (network)
 	@$(WORKSHOP) matrix
+	@$(WORKSHOP) linkcheck-real -check $(REAL_MODULE)
 
 bench: $(WORKSHOP) ## benchmark linkname calls against the ordinary way, record the table
 	@$(WORKSHOP) bench
@@ -38,23 +43,22 @@ bench: $(WORKSHOP) ## benchmark linkname calls against the ordinary way, record 
 timings: $(WORKSHOP) ## time make run-all against a bare go build, warm and cold (a few minutes)
 	@$(WORKSHOP) timings
 
-test: $(WORKSHOP) ## gofmt, go vet, go test in every module, then run-all and the lab
+test: $(WORKSHOP) $(LINKCHECK) ## gofmt, go vet, go test in every module, run-all, the lab, linkcheck
 	@unformatted=$$(gofmt -l $(MODULES)); test -z "$$unformatted" || { echo "gofmt -l lists:" $$unformatted; exit 1; }
 	go vet $(PACKAGES)
 	go test $(STDLIB_FLAG) $(PACKAGES)
 	@$(WORKSHOP) run
 	@$(WORKSHOP) lab
 	@$(WORKSHOP) docs -check
-	go run ./linkcheck ./bar/... ./foo/... ./pull/... ./push/... ./handshake/...
-	go run ./linkcheck -checklinkname=false ./stdlib/...
+	$(LINKCHECK) ./bar/... ./foo/... ./pull/... ./push/... ./handshake/...
+	$(LINKCHECK) -checklinkname=false ./stdlib/...
 
-# A published module that uses linkname heavily, fetched into the module
-# cache (this target needs the network). Its findings are printed, not judged.
-REAL_MODULE := github.com/goccy/go-json@v0.10.5
-linkcheck-real: ## run linkcheck on $(REAL_MODULE) (needs the network)
-	@go build -o bin/ ./linkcheck
-	@dir=$$(GOFLAGS=-mod=mod go mod download -json $(REAL_MODULE) | sed -n 's/.*"Dir": "\(.*\)",/\1/p'); \
-	cd "$$dir" && GOWORK=off GOFLAGS=-mod=mod $(CURDIR)/bin/linkcheck ./... || test $$? = 1
+linkcheck-real: $(WORKSHOP) $(LINKCHECK) ## linkcheck a published module, then link it: do they agree? (network)
+	@$(WORKSHOP) linkcheck-real $(REAL_MODULE)
+
+# Installed as the README says, into bin/ rather than the user's GOBIN.
+$(LINKCHECK): linkcheck/go.mod $(wildcard linkcheck/*.go) | check-go
+	@GOBIN=$(CURDIR)/bin go install ./linkcheck
 
 # Rebuilt only when its sources change. The examples are built in the same
 # go command, so that on a cold cache the two builds share the cores; if one

@@ -25,7 +25,8 @@ import (
 //	run-all            what make run-all prints when every example passes
 //	lab-table          one row per lab case: what it breaks, what you see, why
 //	matrix             the verified-on table: every example and lab check, per Go version
-//	bench              the benchmark table recorded by make bench-readme
+//	bench              the benchmark table recorded by make bench
+//	linkcheck-real     linkcheck on a published module, recorded by make linkcheck-real
 
 const (
 	readme      = "README.md"
@@ -159,8 +160,9 @@ func generate(source string) (string, error) {
 		return labTable()
 	case "matrix":
 		return recordedMatrix()
-	case "bench":
-		text, err := os.ReadFile(benchRecord)
+	case "bench", "linkcheck-real":
+		record := map[string]string{"bench": benchRecord, "linkcheck-real": realRecord}[kind]
+		text, err := os.ReadFile(record)
 		return string(text), err
 	}
 	return "", fmt.Errorf("unknown source %q", kind)

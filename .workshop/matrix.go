@@ -9,20 +9,15 @@ import (
 	"strings"
 )
 
-// matrix runs the examples and the lab under each Go in $GO_VERSIONS
-// (default: the local go, and go1.27.3 fetched by the go command through
-// the module proxy), prints what each version did, and checks that the
-// README's table, generated from the records, says the same.
+// matrix runs the examples and the lab under each Go in goVersions,
+// prints what each version did, and checks that the README's table,
+// generated from the records, says the same.
 func matrix() bool {
-	versions := strings.Fields(os.Getenv("GO_VERSIONS"))
-	if len(versions) == 0 {
-		versions = []string{"local", "go1.27.3"}
-	}
 	var columns []string
 	table := map[string]map[string]string{} // row label -> column -> cell
 	var labels []string
 	ok := true
-	for _, v := range versions {
+	for _, v := range goVersions() {
 		os.Setenv("GOTOOLCHAIN", v)
 		minor, err := goMinorVersion()
 		if err != nil {
@@ -57,6 +52,16 @@ func matrix() bool {
 		return false
 	}
 	return ok
+}
+
+// goVersions are the GOTOOLCHAIN values in $GO_VERSIONS: by default the
+// local go, and go1.27.3, which the go command fetches through the module
+// proxy.
+func goVersions() []string {
+	if versions := strings.Fields(os.Getenv("GO_VERSIONS")); len(versions) > 0 {
+		return versions
+	}
+	return []string{"local", "go1.27.3"}
 }
 
 // labRows runs the lab with the go that GOTOOLCHAIN selects.

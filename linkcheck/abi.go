@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"go/types"
+	"slices"
 	"strings"
 )
 
@@ -62,16 +63,18 @@ func intWord(sizes types.Sizes) word {
 	return word{s, s, false}
 }
 
-// The three answers of compareSignatures.
+// The answers of compareTypes.
 const (
 	sigIdentical    = "identical"
 	sigSameShape    = "same ABI shape under different type names"
+	sigPrefix       = "a smaller variable over the start of the target, pointers in the same places"
 	sigIncompatible = "incompatible"
 )
 
 // compareTypes compares the declaration's type with the target's. For
-// functions it compares parameters and results one by one; a method's
-// receiver counts as its first parameter. It returns one of the three
+// functions it compares parameters and results one by one, word by word; a
+// method's receiver counts as its first parameter. Variables share memory,
+// so for them it compares the layout in memory. It returns one of the
 // answers and, when incompatible, what differs.
 func compareTypes(local, target types.Type, sizes types.Sizes) (string, []string) {
 	if types.Identical(local, target) {
@@ -83,10 +86,7 @@ func compareTypes(local, target types.Type, sizes types.Sizes) (string, []string
 		return sigIncompatible, []string{fmt.Sprintf("%s vs %s", kindOf(local), kindOf(target))}
 	}
 	if !lok {
-		if diff := compareWords("value", local, target, sizes); diff != "" {
-			return sigIncompatible, []string{diff}
-		}
-		return sigSameShape, nil
+		return compareLayouts(local, target, sizes)
 	}
 	var diffs []string
 	for _, side := range []struct {
@@ -174,4 +174,70 @@ func kindOf(t types.Type) string {
 		return "func " + t.String()
 	}
 	return "variable of type " + t.String()
+}
+
+// compareLayouts compares two variables that the linker makes one: both
+// name the same memory. The local one may be smaller and read the start
+// of the target, as long as the garbage collector finds pointers in the
+// same places on both sides.
+func compareLayouts(local, target types.Type, sizes types.Sizes) (string, []string) {
+	ls, ts := sizes.Sizeof(local), sizes.Sizeof(target)
+	lp, tp := pointerOffsets(local, 0, sizes), pointerOffsets(target, 0, sizes)
+	var tpInLocal []int64
+	for _, off := range tp {
+		if off < ls {
+			tpInLocal = append(tpInLocal, off)
+		}
+	}
+	switch {
+	case ls > ts || !slices.Equal(lp, tpInLocal):
+		return sigIncompatible, []string{fmt.Sprintf("value: %s (%s) vs %s (%s)",
+			local, describeLayout(ls, lp), target, describeLayout(ts, tp))}
+	case ls < ts:
+		return sigPrefix, []string{fmt.Sprintf("%d of %d bytes", ls, ts)}
+	}
+	return sigSameShape, nil
+}
+
+// pointerOffsets returns the offsets, from base, at which t holds a
+// pointer.
+func pointerOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
+	var offs []int64
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		fields := make([]*types.Var, u.NumFields())
+		for i := range fields {
+			fields[i] = u.Field(i)
+		}
+		for i, off := range sizes.Offsetsof(fields) {
+			offs = append(offs, pointerOffsets(fields[i].Type(), base+off, sizes)...)
+		}
+	case *types.Array:
+		elem := pointerOffsets(u.Elem(), 0, sizes)
+		stride := sizes.Sizeof(u.Elem())
+		for i := int64(0); len(elem) > 0 && i < u.Len(); i++ {
+			for _, off := range elem {
+				offs = append(offs, base+i*stride+off)
+			}
+		}
+	default: // the words of other types lie one after the other
+		for _, w := range words(t, sizes) {
+			if w.pointer {
+				offs = append(offs, base)
+			}
+			base += w.size
+		}
+	}
+	return offs
+}
+
+func describeLayout(size int64, pointers []int64) string {
+	if len(pointers) == 0 {
+		return fmt.Sprintf("%d bytes, no pointers", size)
+	}
+	var at []string
+	for _, off := range pointers {
+		at = append(at, fmt.Sprint(off))
+	}
+	return fmt.Sprintf("%d bytes, pointers at %s", size, strings.Join(at, ", "))
 }

@@ -9,6 +9,8 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -19,27 +21,34 @@ func analyzeOrFail(t *testing.T, overlay map[string]string, patterns ...string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := ""
-	if overlay != nil {
-		abs := map[string]string{}
-		for k, v := range overlay {
-			k, _ = filepath.Abs(filepath.Join("..", k))
-			if v != "" {
-				v, _ = filepath.Abs(filepath.Join("..", v))
-			}
-			abs[k] = v
-		}
-		data, _ := json.Marshal(map[string]any{"Replace": abs})
-		file = filepath.Join(t.TempDir(), "overlay.json")
-		if err := os.WriteFile(file, data, 0o666); err != nil {
-			t.Fatal(err)
-		}
-	}
-	prog, err := load(patterns, file)
+	prog, err := load(patterns, writeOverlay(t, overlay))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return analyze(prog, rules)
+}
+
+// writeOverlay writes a go build -overlay file for paths given from the
+// workspace root, and returns its name ("" for no overlay).
+func writeOverlay(t *testing.T, overlay map[string]string) string {
+	t.Helper()
+	if len(overlay) == 0 {
+		return ""
+	}
+	abs := map[string]string{}
+	for k, v := range overlay {
+		k, _ = filepath.Abs(filepath.Join("..", k))
+		if v != "" {
+			v, _ = filepath.Abs(filepath.Join("..", v))
+		}
+		abs[k] = v
+	}
+	data, _ := json.Marshal(map[string]any{"Replace": abs})
+	file := filepath.Join(t.TempDir(), "overlay.json")
+	if err := os.WriteFile(file, data, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
 
 // The workspace's own directives come out clean, each in its mode.
@@ -60,29 +69,176 @@ func TestWorkspace(t *testing.T) {
 	}
 }
 
-// Each lab case that the toolchain rejects, or accepts wrongly, is flagged
-// with the reason. The overlays are the lab's own (see //lab: lines).
-func TestLabCases(t *testing.T) {
-	for _, c := range []struct {
-		pkg     string
-		overlay map[string]string
-		want    string // in an error
-	}{
-		{"../pull", map[string]string{"pull/main.go": "pull/testdata/lab/pull-without-import.go"}, "relocation target example.com/linkname/bar.add not defined"},
-		{"../pull", map[string]string{"pull/main.go": "pull/testdata/lab/without-unsafe.go"}, `only allowed in Go files that import "unsafe"`},
-		{"../pull", map[string]string{"pull/main.go": "pull/testdata/lab/wrong-signature.go"}, "param 1: string (2 words) vs int (1 word)"},
-		{"../pull", map[string]string{"pull/main.go": "pull/testdata/lab/runtime-reserved.go"}, "invalid reference to runtime.coroswitch"},
-		{"../foo", map[string]string{"foo/foo.s": ""}, "missing function body"},
-		{"../stdlib", map[string]string{"stdlib/main.go": "stdlib/testdata/lab/std-exported.go"}, "invalid reference to fmt.Println"},
-		{"../stdlib", nil, "invalid reference to fmt.tooLarge"},
-	} {
-		var errs []string
-		for _, f := range analyzeOrFail(t, c.overlay, c.pkg) {
-			errs = append(errs, f.Errors...)
+// Every lab case, with the verdict the lab records for this Go: linkcheck
+// predicts a failed build exactly where the toolchain fails, with a text
+// that is part of the toolchain's, and with -checklinkname=0 as well.
+func TestLabVerdicts(t *testing.T) {
+	rules, err := readLinkerRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../*/testdata/lab/*.go")
+	checked := 0
+	for _, file := range files {
+		c := readLabCase(t, file, minorVersion(rules.goVersion))
+		for _, want := range c.wants {
+			if want.flags != "" && want.flags != "-ldflags=-checklinkname=0" {
+				continue
+			}
+			checked++
+			name := strings.TrimSpace(c.name + " " + want.flags)
+			prog, err := load(c.patterns, writeOverlay(t, c.overlay))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := *rules
+			r.checkOff = want.flags != ""
+			var fails []string
+			for _, f := range analyze(prog, &r) {
+				if f.Fails != "" {
+					fails = append(fails, f.Fails)
+				}
+			}
+			switch {
+			case want.kind != "fails" && want.kind != "fails-as":
+				if len(fails) > 0 {
+					t.Errorf("%s: the toolchain says %s, linkcheck predicts %q", name, want.kind, fails)
+				}
+			case len(fails) == 0:
+				t.Errorf("%s: the toolchain fails, linkcheck predicts no failure", name)
+			case want.kind == "fails" && !strings.Contains(want.text, fails[0]) && !strings.Contains(fails[0], want.text):
+				t.Errorf("%s: the toolchain fails with %q, linkcheck predicts %q", name, want.text, fails[0])
+			}
 		}
-		if !strings.Contains(strings.Join(errs, "\n"), c.want) {
-			t.Errorf("%s %v: errors %q, want one with %q", c.pkg, c.overlay, errs, c.want)
+	}
+	if checked < len(files) {
+		t.Errorf("checked %d verdicts in %d lab files", checked, len(files))
+	}
+}
+
+// A labCase is what TestLabVerdicts needs of a lab case file: its
+// //lab: lines (documented in .workshop/lab.go) for one Go version.
+type labCase struct {
+	name     string
+	overlay  map[string]string // workspace path -> stand-in ("" hides it)
+	patterns []string          // the package built, and those overlaid
+	wants    []labWant
+}
+
+type labWant struct{ flags, kind, text string }
+
+func readLabCase(t *testing.T, file, minor string) labCase {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := strings.TrimPrefix(filepath.ToSlash(file), "../")
+	c := labCase{name: strings.TrimSuffix(filepath.Base(file), ".go"), overlay: map[string]string{}}
+	build := ""
+	type record struct {
+		versions []string
+		want     labWant
+	}
+	var records []record
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 || !strings.HasPrefix(fields[0], "//lab:") {
+			continue
 		}
+		switch fields[0] {
+		case "//lab:replace":
+			c.overlay[fields[1]] = rel
+		case "//lab:with":
+			c.overlay[fields[1]] = fields[2]
+		case "//lab:delete":
+			c.overlay[fields[1]] = ""
+		case "//lab:build":
+			build = fields[1]
+		case "//lab:want":
+			var r record
+			i := 1
+			for ; strings.HasPrefix(fields[i], "go1."); i++ {
+				r.versions = append(r.versions, fields[i])
+			}
+			if strings.HasPrefix(fields[i], "-") {
+				r.want.flags, i = fields[i], i+1
+			}
+			r.want.kind = fields[i]
+			if r.want.kind == "fails" {
+				_, quoted, _ := strings.Cut(line, " fails ")
+				if r.want.text, err = strconv.Unquote(quoted); err != nil {
+					t.Fatalf("%s: %v", file, err)
+				}
+			}
+			records = append(records, r)
+		}
+	}
+	// For each set of flags: the verdict recorded for this Go, or else
+	// the one recorded for the newest, as the lab does.
+	chosen := map[string]record{}
+	for _, r := range records {
+		old, seen := chosen[r.want.flags]
+		if !seen || !slices.Contains(old.versions, minor) &&
+			(slices.Contains(r.versions, minor) || versionLess(slices.MaxFunc(old.versions, compareVersions), slices.MaxFunc(r.versions, compareVersions))) {
+			chosen[r.want.flags] = r
+		}
+	}
+	for _, r := range chosen {
+		c.wants = append(c.wants, r.want)
+	}
+	for path := range c.overlay {
+		if build == "" {
+			build = "./" + filepath.Dir(path)
+		}
+		c.patterns = append(c.patterns, "../"+filepath.Dir(path))
+	}
+	c.patterns = append(c.patterns, "../"+strings.TrimPrefix(build, "./"))
+	slices.Sort(c.patterns)
+	c.patterns = slices.Compact(c.patterns)
+	return c
+}
+
+// minorVersion turns go1.26.8 into go1.26.
+func minorVersion(v string) string {
+	if parts := strings.SplitN(v, ".", 3); len(parts) == 3 {
+		return parts[0] + "." + parts[1]
+	}
+	return v
+}
+
+// compareVersions orders minor versions such as go1.9 and go1.26.
+func compareVersions(a, b string) int {
+	minor := func(v string) int {
+		n, _ := strconv.Atoi(strings.TrimPrefix(v, "go1."))
+		return n
+	}
+	return minor(a) - minor(b)
+}
+
+func versionLess(a, b string) bool { return compareVersions(a, b) < 0 }
+
+// The wrong signature builds, links and runs; linkcheck says why it is
+// still wrong.
+func TestWrongSignature(t *testing.T) {
+	findings := analyzeOrFail(t, map[string]string{"pull/main.go": "pull/testdata/lab/wrong-signature.go"}, "../pull")
+	want := "param 1: string (2 words) vs int (1 word)"
+	if len(findings) != 1 || !strings.Contains(strings.Join(findings[0].Errors, "\n"), want) {
+		t.Errorf("findings %+v, want an error with %q", findings, want)
+	}
+}
+
+// reflect marks (*rtype).String with a two-argument directive on a
+// stand-in of its own, which the linker honours as it does a one-argument
+// one: the pull is a handshake and links (the lab's std-method-marked).
+func TestMarkedMethod(t *testing.T) {
+	findings := analyzeOrFail(t, map[string]string{"stdlib/main.go": "stdlib/testdata/lab/std-method-marked.go"}, "../stdlib")
+	if len(findings) != 1 {
+		t.Fatalf("got %d findings, want 1", len(findings))
+	}
+	f := findings[0]
+	if f.Mode != modeHandshake || len(f.Errors) > 0 || f.Signature != sigSameShape ||
+		!strings.Contains(f.Linker, "reflect marks (*rtype).String") {
+		t.Errorf("%+v", f)
 	}
 }
 
@@ -125,6 +281,10 @@ func twoPtrs(a, b *int)
 var i64 int64
 var u64 uint64
 var i32 int32
+var flag struct{ enabled bool; pad [3]byte; n uint64 }
+var ptr *int
+var ptrs2 [2]*int
+var holder struct{ n int; p *int }
 `
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "p.go", src, 0)
@@ -146,7 +306,11 @@ var i32 int32
 		{"bytesFn", "stringFn", sigIncompatible, "param 1: []byte (3 words) vs string (2 words)"},
 		{"iface", "twoPtrs", sigIncompatible, "1 params vs 2"},
 		{"i64", "u64", sigSameShape, ""},
-		{"i64", "i32", sigIncompatible, "value: int64 (1 word: 8 bytes) vs int32 (1 word: 4 bytes)"},
+		{"i64", "i32", sigIncompatible, "value: int64 (8 bytes, no pointers) vs int32 (4 bytes, no pointers)"},
+		{"u64", "flag", sigPrefix, "8 of 16 bytes"},
+		{"ptr", "ptrs2", sigPrefix, "8 of 16 bytes"},
+		{"ptr", "holder", sigIncompatible, "value: *int (8 bytes, pointers at 0) vs struct{n int; p *int} (16 bytes, pointers at 8)"},
+		{"holder", "ptr", sigIncompatible, "(16 bytes, pointers at 8) vs *int (8 bytes, pointers at 0)"},
 		{"i64", "oneParam", sigIncompatible, "variable of type int64 vs func"},
 	} {
 		got, diffs := compareTypes(obj(c.local), obj(c.target), sizes)

@@ -5,8 +5,10 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +44,17 @@ func readLinkerRules() (*linkerRules, error) {
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.FuncDecl:
+			// Since Go 1.27, checkLinkname asks whether the definition
+			// comes from assembly, rather than letting wrappers through.
+			if n.Name.Name == "checkLinkname" {
+				ast.Inspect(n.Body, func(n ast.Node) bool {
+					sel, ok := n.(*ast.SelectorExpr)
+					r.assemblyChecked = r.assemblyChecked || ok && sel.Sel.Name == "FromAssembly"
+					return true
+				})
+			}
+			return false
 		case *ast.ValueSpec:
 			if len(n.Names) == 1 && n.Names[0].Name == "blockedLinknames" && len(n.Values) == 1 {
 				lit, _ := n.Values[0].(*ast.CompositeLit)
@@ -53,10 +66,6 @@ func readLinkerRules() (*linkerRules, error) {
 						r.blocked[sym] = append(r.blocked[sym], path)
 					}
 				}
-			}
-		case *ast.SelectorExpr:
-			if n.Sel.Name == "FromAssembly" {
-				r.assemblyChecked = true
 			}
 		}
 		return true
@@ -72,10 +81,16 @@ func (prog *program) linkerVerdict(p *pkg, fd *finding, tp *pkg, name string, lo
 		fd.Linker = "allowed (the check is off: -ldflags=-checklinkname=0)"
 		return
 	}
+	// The linker names the referring package by its path; a command's
+	// is "main".
+	referrer := p.ImportPath
+	if p.Name == "main" {
+		referrer = "main"
+	}
+	invalid := "link: " + referrer + ": invalid reference to " + sym
 	reject := func(why string) {
 		fd.Linker = "rejected: invalid reference to " + sym + " (" + why + ")"
-		fd.Errors = append(fd.Errors, "would fail: link: "+p.Name+": invalid reference to "+sym+
-			" on "+rules.goVersion+" (links only with -ldflags=-checklinkname=0)")
+		fd.buildFails(invalid, "on "+rules.goVersion+"; links only with -ldflags=-checklinkname=0")
 	}
 	if pkgs, ok := rules.blocked[sym]; ok {
 		if slices.Contains(pkgs, p.ImportPath) {
@@ -83,19 +98,29 @@ func (prog *program) linkerVerdict(p *pkg, fd *finding, tp *pkg, name string, lo
 			return
 		}
 		fd.Linker = "reserved for the standard library (" + strings.Join(pkgs, ", ") + ")"
-		fd.Errors = append(fd.Errors, "would fail: link: "+p.Name+": invalid reference to "+sym+
-			" (the linker reserves it for "+strings.Join(pkgs, ", ")+")")
+		fd.buildFails(invalid, "the linker reserves it for "+strings.Join(pkgs, ", "))
 		return
 	}
-	if pusher := prog.pushed[sym]; pusher != "" {
-		fd.Linker = "allowed: " + pusher + " pushes its body into " + sym + ", and the linker lets pushed symbols through"
+	// A push from the target's own package is a mark, said below.
+	pushes := prog.pushed[sym]
+	if i := slices.IndexFunc(pushes, func(ps push) bool { return ps.from != tp.ImportPath && !ps.stdOnly }); i >= 0 {
+		fd.Linker = "allowed: " + pushes[i].from + " pushes its body into " + sym + ", and the linker lets pushed symbols through"
 		return
 	}
-	if marked(tp, name) {
+	open, stdOnly := marks(tp, name)
+	if open {
 		fd.Linker = "allowed only because " + tp.ImportPath + " marks " + name + " for outside use"
 		return
 	}
-	if isAssembly(tp, name) {
+	if stdOnly || slices.ContainsFunc(pushes, func(ps push) bool { return ps.stdOnly }) {
+		if p.Standard {
+			fd.Linker = "allowed (marked with //go:linknamestd, for the standard library)"
+			return
+		}
+		reject("marked with //go:linknamestd, for the standard library's own use")
+		return
+	}
+	if asmDefines(tp, name) {
 		if !rules.assemblyChecked {
 			fd.Linker = "allowed (an assembly function, reached through an ABI wrapper that this linker does not check)"
 			fd.Warnings = append(fd.Warnings, "Go 1.27's linker rejects this pull of an unmarked assembly function")
@@ -113,18 +138,26 @@ func (prog *program) linkerVerdict(p *pkg, fd *finding, tp *pkg, name string, lo
 	reject("not marked for outside use")
 }
 
-func isAssembly(tp *pkg, name string) bool {
-	if len(tp.SFiles) == 0 {
-		return false
-	}
-	for _, f := range tp.files {
-		if decl, hasBody := findDecl(f, name); decl != nil {
-			_, isFunc := decl.(*ast.FuncDecl)
-			return isFunc && !hasBody
+// asmDefines reports whether p's assembly defines the function name: a
+// TEXT line for ·name or path·name.
+func asmDefines(p *pkg, name string) bool {
+	if p.asmSyms == nil {
+		p.asmSyms = map[string]bool{}
+		for _, file := range p.SFiles {
+			data, _ := os.ReadFile(filepath.Join(p.Dir, file))
+			for _, m := range textSymbol.FindAllStringSubmatch(string(data), -1) {
+				if m[1] == "" || m[1] == p.ImportPath {
+					p.asmSyms[m[2]] = true
+				}
+			}
 		}
 	}
-	return false
+	return p.asmSyms[name]
 }
+
+// textSymbol matches the symbol of an assembly function, such as
+// "TEXT ·Div(SB)" or "TEXT runtime·systemstack<ABIInternal>(SB)".
+var textSymbol = regexp.MustCompile(`(?m)^\s*TEXT\s+([^\s·]*)·([^\s(<]+)(?:<[^>]*>)?\(SB\)`)
 
 func usedIn(p *pkg, obj types.Object) bool {
 	for _, used := range p.info.Uses {

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // A pkg is one package of the build, parsed and type-checked once.
@@ -27,10 +28,11 @@ type pkg struct {
 	DepOnly    bool
 	Error      *struct{ Err string }
 
-	files []*ast.File
-	types *types.Package
-	info  *types.Info
-	deps  map[string]bool
+	files   []*ast.File
+	types   *types.Package
+	asmSyms map[string]bool // functions its assembly defines, read on first use
+	info    *types.Info
+	deps    map[string]bool
 }
 
 // program is every package that the patterns need, in dependency order.
@@ -40,8 +42,16 @@ type program struct {
 	byPath  map[string]*pkg
 	overlay map[string]string // file -> the file standing in for it
 	sizes   types.Sizes
-	// pushed maps a symbol to the package that pushes a body into it.
-	pushed map[string]string
+	// pushed maps a symbol to the function or var that pushes a body (or
+	// a value) into it from another package.
+	pushed map[string][]push
+}
+
+// A push is a definition filed under another package's symbol.
+type push struct {
+	from    string       // the pushing package
+	local   types.Object // its declaration there
+	stdOnly bool         // with //go:linknamestd
 }
 
 // load lists the packages with go list, then parses and type-checks each
@@ -49,7 +59,7 @@ type program struct {
 // function bodies checked; the rest are needed for their declarations.
 func load(patterns []string, overlayFile string) (*program, error) {
 	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Error"}
-	prog := &program{fset: token.NewFileSet(), byPath: map[string]*pkg{}, overlay: map[string]string{},
+	prog := &program{fset: fset, byPath: map[string]*pkg{}, overlay: map[string]string{},
 		sizes: types.SizesFor("gc", goarch())}
 	if overlayFile != "" {
 		args = append(args, "-overlay", overlayFile)
@@ -92,20 +102,47 @@ func load(patterns []string, overlayFile string) (*program, error) {
 		prog.pkgs = append(prog.pkgs, p)
 		prog.byPath[p.ImportPath] = p
 	}
-	prog.pushed = map[string]string{}
-	for _, p := range prog.pkgs {
-		if err := prog.check(p); err != nil {
+	prog.pushed = map[string][]push{}
+	for i, p := range prog.pkgs {
+		if p.Standard && p.DepOnly {
+			p = stdPackage(p, prog)
+			prog.pkgs[i], prog.byPath[p.ImportPath] = p, p
+		} else if err := prog.check(p); err != nil {
 			return nil, err
 		}
 		for _, f := range p.files {
 			for _, d := range directives(f) {
-				if _, hasBody := findDecl(f, d.local); d.target != "" && hasBody {
-					prog.pushed[d.target] = p.ImportPath
+				if _, hasBody := findDeclIn(f, d.local); d.target != "" && hasBody {
+					prog.pushed[d.target] = append(prog.pushed[d.target], push{p.ImportPath, p.types.Scope().Lookup(d.local), d.stdOnly})
 				}
 			}
 		}
 	}
 	return prog, nil
+}
+
+// The standard library's packages are the same in every load of one
+// process (one Go, one GOOS and GOARCH), so each is type-checked once and
+// shared: the runtime among them. Its positions are in fset.
+var (
+	fset = token.NewFileSet()
+	std  = struct {
+		sync.Mutex
+		pkgs map[string]*pkg
+	}{pkgs: map[string]*pkg{}}
+)
+
+// stdPackage returns the checked standard-library package that p lists.
+// Its dependencies come first in the list, so they are in the cache.
+func stdPackage(p *pkg, prog *program) *pkg {
+	std.Lock()
+	defer std.Unlock()
+	if cached := std.pkgs[p.ImportPath]; cached != nil {
+		return cached
+	}
+	prog.check(p) // its errors are go build's to report
+	std.pkgs[p.ImportPath] = p
+	return p
 }
 
 func (prog *program) check(p *pkg) error {

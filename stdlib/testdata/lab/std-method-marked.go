@@ -1,0 +1,29 @@
+// Pull of a method of an unexported standard-library type:
+// reflect.(*rtype).String.
+//
+// It links without -checklinkname=0 because reflect marks the method
+// itself: a file there declares a bodyless stand-in with a directive that
+// names (*rtype).String, and a directive naming a symbol of its own
+// package marks that symbol for outside use, as a one-argument directive
+// does. JSON libraries pull dozens of rtype methods this way. The receiver
+// comes first, and here it is the data word of a reflect.Type.
+//
+//lab:replace stdlib/main.go
+//lab:want go1.26 go1.27 runs "reflect.(*rtype).String of an int: int\n"
+package main
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+)
+
+//go:linkname rtypeString reflect.(*rtype).String
+func rtypeString(t unsafe.Pointer) string
+
+func main() {
+	t := reflect.TypeOf(0)
+	// A reflect.Type is an interface whose data word is the *rtype.
+	rtype := (*[2]unsafe.Pointer)(unsafe.Pointer(&t))[1]
+	fmt.Printf("reflect.(*rtype).String of an int: %s\n", rtypeString(rtype))
+}

@@ -1,0 +1,28 @@
+// Pull of reflect.(*rtype).CanSeq, a method of the same type that reflect
+// does not mark.
+//
+// Next to std-method-marked, this shows that the mark, not being exported
+// or being a method, decides: CanSeq came after the standard library
+// froze its list of marked names, so the linker rejects the pull. With the
+// check turned off it links and runs.
+//
+//lab:replace stdlib/main.go
+//lab:want go1.26 go1.27 fails "link: main: invalid reference to reflect.(*rtype).CanSeq"
+//lab:want go1.26 go1.27 -ldflags=-checklinkname=0 runs "reflect.(*rtype).CanSeq of an int: true\n"
+package main
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+)
+
+//go:linkname rtypeCanSeq reflect.(*rtype).CanSeq
+func rtypeCanSeq(t unsafe.Pointer) bool
+
+func main() {
+	t := reflect.TypeOf(0)
+	// A reflect.Type is an interface whose data word is the *rtype.
+	rtype := (*[2]unsafe.Pointer)(unsafe.Pointer(&t))[1]
+	fmt.Printf("reflect.(*rtype).CanSeq of an int: %t\n", rtypeCanSeq(rtype))
+}
