@@ -26,7 +26,7 @@ func main() {
 	overlay := flag.String("overlay", "", "a go build -overlay file to apply")
 	checkLinkname := flag.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-overlay file] [packages]")
+		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-overlay file] [-checklinkname=false] [packages]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()

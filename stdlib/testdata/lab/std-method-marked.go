@@ -1,12 +1,12 @@
 // Pull of a method of an unexported standard-library type:
 // reflect.(*rtype).String.
 //
-// It links without -checklinkname=0 because reflect marks the method
-// itself: a file there declares a bodyless stand-in with a directive that
-// names (*rtype).String, and a directive naming a symbol of its own
-// package marks that symbol for outside use, as a one-argument directive
-// does. JSON libraries pull dozens of rtype methods this way. The receiver
-// comes first, and here it is the data word of a reflect.Type.
+// It links with no flag because reflect marks the method itself. A file
+// there declares a bodyless stand-in whose directive names
+// (*rtype).String, and a directive naming a symbol of its own package
+// marks it, as a one-argument directive does. JSON libraries pull dozens
+// of rtype methods this way. The receiver comes first: here, the data
+// word of a reflect.Type.
 //
 //lab:replace stdlib/main.go
 //lab:want go1.26 go1.27 runs "reflect.(*rtype).String of an int: int\n"

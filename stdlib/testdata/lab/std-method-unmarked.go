@@ -1,10 +1,10 @@
 // Pull of reflect.(*rtype).CanSeq, a method of the same type that reflect
 // does not mark.
 //
-// Next to std-method-marked, this shows that the mark, not being exported
-// or being a method, decides: CanSeq came after the standard library
-// froze its list of marked names, so the linker rejects the pull. With the
-// check turned off it links and runs.
+// The mark decides, not being exported or being a method: reflect marks
+// only the methods that widely used modules already pulled, CanSeq is not
+// among them, and the linker rejects the pull. With the check turned off
+// it links and runs.
 //
 //lab:replace stdlib/main.go
 //lab:want go1.26 go1.27 fails "link: main: invalid reference to reflect.(*rtype).CanSeq"
