@@ -54,7 +54,13 @@ func main() {
 		for _, f := range findings {
 			fmt.Print(f.String())
 		}
-		fmt.Printf("%d directives checked with %s's rules, %d with errors\n", len(findings), rules.goVersion, countErrors(findings))
+		directives := 0
+		for _, f := range findings {
+			if f.Mode != modeNone {
+				directives++
+			}
+		}
+		fmt.Printf("%d directives checked with %s's rules; %d findings with errors\n", directives, rules.goVersion, countErrors(findings))
 	}
 	if countErrors(findings) > 0 {
 		os.Exit(1)
