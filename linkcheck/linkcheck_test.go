@@ -179,7 +179,7 @@ func readLabCase(t *testing.T, file, minor string) labCase {
 	for _, r := range records {
 		old, seen := chosen[r.want.flags]
 		if !seen || !slices.Contains(old.versions, minor) &&
-			(slices.Contains(r.versions, minor) || versionLess(slices.MaxFunc(old.versions, compareVersions), slices.MaxFunc(r.versions, compareVersions))) {
+			(slices.Contains(r.versions, minor) || compareVersions(slices.MaxFunc(old.versions, compareVersions), slices.MaxFunc(r.versions, compareVersions)) < 0) {
 			chosen[r.want.flags] = r
 		}
 	}
@@ -214,8 +214,6 @@ func compareVersions(a, b string) int {
 	}
 	return minor(a) - minor(b)
 }
-
-func versionLess(a, b string) bool { return compareVersions(a, b) < 0 }
 
 // The wrong signature builds, links and runs; linkcheck says why it is
 // still wrong.

@@ -4,9 +4,9 @@
 // It links with no flag because reflect marks the method itself. A file
 // there declares a bodyless stand-in whose directive names
 // (*rtype).String, and a directive naming a symbol of its own package
-// marks it, as a one-argument directive does. JSON libraries pull dozens
-// of rtype methods this way. The receiver comes first: here, the data
-// word of a reflect.Type.
+// marks it, as a one-argument directive does. go-json pulls many rtype
+// methods this way (make linkcheck-real). The receiver comes first: here,
+// the data word of a reflect.Type.
 //
 //lab:replace stdlib/main.go
 //lab:want go1.26 go1.27 runs "reflect.(*rtype).String of an int: int\n"
