@@ -50,7 +50,7 @@ func linkcheckReal(args []string) bool {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Recorded by `make linkcheck-real` on %s %s:\n", module, version)
 	b.WriteString("linkcheck's findings, then a program that imports the module, linked\nby the same Go.\n\n")
-	b.WriteString("| Go | Directives | Modes | Predicted to stop the build | `go build` of the program |\n|---|---:|---|---:|---|\n")
+	b.WriteString("| Go | Directives | Modes | Why the linker allows them | Predicted to stop the build | `go build` of the program |\n|---|---:|---|---|---:|---|\n")
 	excerpt := ""
 	agreed := true
 	for _, v := range goVersions() {
@@ -126,8 +126,8 @@ func writeImporter(env []string, module, version string) (string, error) {
 func predictAndLink(env []string, linkcheck, moduleDir, program string) (row, text string, agree bool) {
 	out, err := command(env, moduleDir, linkcheck, "-json", "./...")
 	var findings []struct {
-		Pos, Mode string
-		Fails     string `json:"build_fails"`
+		Pos, Mode, Linker string
+		Fails             string `json:"build_fails"`
 	}
 	if jerr := json.Unmarshal(out, &findings); jerr != nil {
 		return fmt.Sprintf("linkcheck failed: %v %s", err, out), "", false
@@ -138,19 +138,17 @@ func predictAndLink(env []string, linkcheck, moduleDir, program string) (row, te
 		return fmt.Sprintf("go list -deps: %v %s", err, linked), "", false
 	}
 	dirs := strings.Split(string(linked), "\n")
-	modes := map[string]int{}
+	modes, reasons := map[string]int{}, map[string]int{}
 	var predicted []string
 	for _, f := range findings {
 		modes[f.Mode]++
+		reasons[linkerReason(f.Linker)]++
 		file, _, _ := strings.Cut(f.Pos, ":")
 		if f.Fails != "" && slices.Contains(dirs, filepath.Dir(filepath.Join(moduleDir, file))) {
 			predicted = append(predicted, f.Fails)
 		}
 	}
-	var modeCounts []string
-	for _, m := range slices.Sorted(maps.Keys(modes)) {
-		modeCounts = append(modeCounts, fmt.Sprintf("%d %s", modes[m], m))
-	}
+
 	_, buildErr := command(env, program, "go", "build", "-o", "real"+exeSuffix(), ".")
 	var result string
 	switch {
@@ -163,8 +161,34 @@ func predictAndLink(env []string, linkcheck, moduleDir, program string) (row, te
 	default:
 		result = fmt.Sprintf("DISAGREE: fails with %q, linkcheck predicted %q", firstLine(buildErr.Error()), predicted)
 	}
-	row = fmt.Sprintf("%d | %s | %d | %s", len(findings), strings.Join(modeCounts, ", "), len(predicted), result)
+	row = fmt.Sprintf("%d | %s | %s | %d | %s", len(findings), tally(modes), tally(reasons), len(predicted), result)
 	return row, string(textOut), agree
+}
+
+// linkerReason shortens linkcheck's linker verdict to who lets the pull
+// through: "reflect marks it", "runtime pushes it".
+func linkerReason(verdict string) string {
+	if rest, ok := strings.CutPrefix(verdict, "allowed only because "); ok {
+		pkg, _, _ := strings.Cut(rest, " ")
+		return pkg + " marks it"
+	}
+	if rest, ok := strings.CutPrefix(verdict, "allowed: "); ok && strings.Contains(rest, " pushes ") {
+		pkg, _, _ := strings.Cut(rest, " ")
+		return pkg + " pushes it"
+	}
+	verdict, _, _ = strings.Cut(verdict, " (")
+	return verdict
+}
+
+// tally lays out counts as "36 handshake, 10 pull", largest first.
+func tally(counts map[string]int) string {
+	keys := slices.Sorted(maps.Keys(counts))
+	slices.SortStableFunc(keys, func(a, b string) int { return counts[b] - counts[a] })
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // oneOfEachMode keeps, of linkcheck's text output, the first finding of
