@@ -78,6 +78,8 @@ type labResult struct {
 	check      labCheck
 	want       verdict
 	unverified string // the Go version, when no expectation was recorded for it
+	overlay    string // the case's overlay file, shared by its checks
+	bin        string // where a program that runs is built, one per check
 	ok         bool
 	detail     string // what went wrong
 	output     string // the go command's and the program's output
@@ -143,13 +145,22 @@ func runLab(args []string) bool {
 }
 
 // runLabChecks runs every check of every case, two at a time, and returns
-// the results in case order.
+// the results in case order. Each case's overlay is written before any of
+// its checks runs, since they run side by side.
 func runLabChecks(cases []*labCase, version string) []labResult {
 	var results []labResult
 	for _, c := range cases {
-		for _, check := range c.checks {
+		overlay, err := c.writeOverlay()
+		if err != nil {
+			fatalf("%v", err)
+		}
+		for i, check := range c.checks {
 			want, unverified := check.expectation(version)
-			results = append(results, labResult{c: c, check: check, want: want, unverified: unverified})
+			bin := filepath.Join(binDir, "lab", c.name+exeSuffix())
+			if i > 0 {
+				bin = filepath.Join(binDir, "lab", fmt.Sprintf("%s.%d%s", c.name, i, exeSuffix()))
+			}
+			results = append(results, labResult{c: c, check: check, want: want, unverified: unverified, overlay: overlay, bin: bin})
 		}
 	}
 	var wg sync.WaitGroup
@@ -183,20 +194,14 @@ func (check labCheck) expectation(version string) (verdict, string) {
 }
 
 func (r *labResult) run() {
-	overlay, err := r.c.writeOverlay()
-	if err != nil {
-		r.detail = err.Error()
-		return
-	}
-	args := []string{"build", "-overlay", overlay}
+	args := []string{"build", "-overlay", r.overlay}
 	if r.want.kind == "vet-clean" {
 		args[0] = "vet"
 	}
 	args = append(args, r.check.flags...)
-	bin := filepath.Join(binDir, "lab", r.c.name+exeSuffix())
 	switch r.want.kind {
 	case "runs":
-		args = append(args, "-o", bin)
+		args = append(args, "-o", r.bin)
 	case "builds", "fails":
 		args = append(args, "-o", os.DevNull)
 	}
@@ -214,7 +219,7 @@ func (r *labResult) run() {
 	case "runs":
 		if err == nil {
 			var got string
-			got, err = runBinary(bin)
+			got, err = runBinary(r.bin)
 			r.output += got
 			r.ok = err == nil && got == r.want.text
 		}

@@ -78,6 +78,7 @@ func labRows(minor string) []checkRow {
 		}
 		if !r.ok {
 			cell = "FAIL (want: " + cell + ")"
+			fmt.Printf("FAIL  %s on %s\n%s", r.label(), minor, indent(r.detail))
 		}
 		rows = append(rows, checkRow{r.label(), r.ok, cell})
 	}
