@@ -1,11 +1,11 @@
 # The //go:linkname workshop. Start with `make run-all`; `make help` lists
-# everything else. The logic lives in Go, in .workshop/; each recipe here is
+# everything else. The logic lives in Go, in workshop/; each recipe here is
 # one step.
 
 EXAMPLES := pull push handshake stdlib
 # Every module: gofmt, go vet and go test visit each of them.
-MODULES  := bar foo pull push handshake stdlib linkcheck .workshop
-PACKAGES := $(patsubst %,./%/...,$(filter-out .workshop,$(MODULES))) ./.workshop
+MODULES  := bar foo pull push handshake stdlib linkcheck workshop
+PACKAGES := $(patsubst %,./%/...,$(MODULES))
 # The stdlib example, and its test, link only with this flag. The pattern
 # before "=" gives it to that package alone.
 STDLIB_FLAG := -ldflags=./stdlib=-checklinkname=0
@@ -63,8 +63,8 @@ $(LINKCHECK): linkcheck/go.mod $(wildcard linkcheck/*.go) | check-go
 # Rebuilt only when its sources change. The examples are built in the same
 # go command, so that on a cold cache the two builds share the cores; if one
 # of them does not build, the runner alone is built, and says which.
-$(WORKSHOP): .workshop/go.mod $(wildcard .workshop/*.go) | check-go
-	@go build -o bin/ $(STDLIB_FLAG) ./.workshop $(addprefix ./,$(EXAMPLES)) 2>/dev/null || go build -o $@ ./.workshop
+$(WORKSHOP): workshop/go.mod $(wildcard workshop/*.go) | check-go
+	@go build -o bin/ $(STDLIB_FLAG) ./workshop $(addprefix ./,$(EXAMPLES)) 2>/dev/null || go build -o $@ ./workshop
 
 # One clear line instead of a wall of errors when Go is missing or too old.
 check-go:

@@ -117,7 +117,7 @@ func TestLabVerdicts(t *testing.T) {
 }
 
 // A labCase is what TestLabVerdicts needs of a lab case file: its
-// //lab: lines (documented in .workshop/lab.go) for one Go version.
+// //lab: lines (documented in workshop/lab.go) for one Go version.
 type labCase struct {
 	name     string
 	overlay  map[string]string // workspace path -> stand-in ("" hides it)

@@ -14,7 +14,7 @@ import (
 
 // realRecord is what the last make linkcheck-real found on a published
 // module, which make docs copies into the README.
-const realRecord = ".workshop/linkcheck-real.md"
+const realRecord = "workshop/records/linkcheck-real.md"
 
 // linkcheckReal holds linkcheck's predictions against the linker on a
 // published module, under each Go in $GO_VERSIONS: it runs bin/linkcheck

@@ -13,7 +13,7 @@ import (
 
 // benchRecord is the table of the last make bench, which make docs copies
 // into the README.
-const benchRecord = ".workshop/bench.md"
+const benchRecord = "workshop/records/bench.md"
 
 // bench runs the benchmarks -count times and prints, for each pair, the
 // median ns/op of both sides and their ratio. Each benchmark has two

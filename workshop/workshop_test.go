@@ -129,7 +129,7 @@ func TestLabCasesRecordBothVersions(t *testing.T) {
 	if err := os.Chdir(".."); err != nil {
 		t.Fatal(err)
 	}
-	defer os.Chdir(".workshop")
+	defer os.Chdir("workshop")
 	cases, err := loadLab()
 	if err != nil {
 		t.Fatal(err)
