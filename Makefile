@@ -17,6 +17,7 @@ REAL_MODULE := github.com/goccy/go-json@v0.10.6
 
 .DEFAULT_GOAL := help
 .PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real check-go
+.PHONY: exercise check hint reset copy-out
 
 help: ## list the targets
 	@awk -F':[^#]*## ' '/^[a-z][a-z -]*:.*## / {printf "  make %-28s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +30,21 @@ pull push handshake stdlib: $(WORKSHOP) ## build, run and check one example
 
 lab: $(WORKSHOP) ## break each rule on purpose, check the toolchain's answer (CASE=name: one, in full)
 	@$(WORKSHOP) lab $(CASE)
+
+exercise: $(WORKSHOP) ## start an exercise in scratch/, print its goal (EX=name; without EX: list them)
+	@$(WORKSHOP) exercise start $(EX)
+
+check: $(WORKSHOP) $(LINKCHECK) ## check your fix of an exercise, say what is still wrong (EX=name)
+	@$(WORKSHOP) exercise check "$(EX)"
+
+hint: $(WORKSHOP) ## print an exercise's hint (EX=name)
+	@$(WORKSHOP) exercise hint "$(EX)"
+
+reset: $(WORKSHOP) ## start an exercise over from its broken copy (EX=name)
+	@$(WORKSHOP) exercise reset "$(EX)"
+
+copy-out: $(WORKSHOP) ## write one example as a module of your own (MODE=pull DIR=../demo MODULE=example.com/me/demo)
+	@$(WORKSHOP) copy-out -mode "$(MODE)" -dir "$(DIR)" -module "$(MODULE)"
 
 docs: $(WORKSHOP) ## regenerate the README's code, output and table blocks
 	@$(WORKSHOP) docs

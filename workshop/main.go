@@ -17,6 +17,10 @@ const usage = `usage: workshop <command> [args]
   matrix              run everything under each Go in $GO_VERSIONS
   bench [-count N]    run the benchmarks, print and record the medians
   timings [-n N]      time make run-all against a bare go build, warm and cold
+  exercise [start|check|hint|reset] [name]
+                      the hands-on exercises, in a scratch copy (list: none)
+  copy-out -mode M -dir D -module P
+                      write example M as a module of its own into D
   linkcheck-real [-check] MODULE@VERSION
                       hold bin/linkcheck's predictions against the linker on a
                       published module, record them (-check: compare)
@@ -47,6 +51,10 @@ func main() {
 		ok = timings(args)
 	case "linkcheck-real":
 		ok = linkcheckReal(args)
+	case "exercise":
+		ok = exercise(args)
+	case "copy-out":
+		ok = copyOutCommand(args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)

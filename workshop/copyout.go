@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Copying out: one example becomes a module of its own, in a folder and
+// under a module path the user picks. Its main package goes to the root of
+// the new module; every workspace package it imports (bar, and foo for
+// push) becomes a subpackage. A //go:linkname directive names a symbol by
+// its package's import path, so the directives must move with the
+// packages: a directive still naming example.com/linkname/bar.add after
+// bar has moved compiles, then fails to link with "relocation target ...
+// not defined".
+
+// copyOutCommand is `workshop copy-out -mode M -dir D -module P`.
+func copyOutCommand(args []string) bool {
+	flags := flag.NewFlagSet("copy-out", flag.ExitOnError)
+	mode := flags.String("mode", "", "the example to copy: pull, push, handshake or stdlib")
+	dir := flags.String("dir", "", "the folder to write the module into (new or empty, outside this workspace)")
+	module := flags.String("module", "", "the new module's path, such as example.com/me/demo")
+	flags.Parse(args)
+	if *mode == "" || *dir == "" || *module == "" || flags.NArg() > 0 {
+		fatalf("usage: make copy-out MODE=pull DIR=../demo MODULE=example.com/me/demo")
+	}
+	e, ok := exampleNamed(*mode)
+	if !ok {
+		fatalf("no example %q to copy (have: pull, push, handshake, stdlib)", *mode)
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		fatalf("%v", err)
+	}
+	target, err := filepath.Abs(*dir)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	// Inside the workspace, the go command would find go.work first, and
+	// the copy would build only with GOWORK=off.
+	if rel, err := filepath.Rel(root, target); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		fatalf("%s is inside this workspace; pick a folder outside it, such as ../demo", *dir)
+	}
+	if err := checkModulePath(*module); err != nil {
+		fatalf("%v", err)
+	}
+	if entries, err := os.ReadDir(target); err == nil && len(entries) > 0 {
+		fatalf("%s is not empty; copy-out writes only into a new or empty folder", *dir)
+	}
+	files, err := copyOut(root, e.name, target, *module)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	fmt.Printf("wrote module %s into %s:\n", *module, *dir)
+	for _, f := range files {
+		fmt.Printf("    %s\n", f)
+	}
+	run := "go run ."
+	if e.ldflags != "" {
+		run = "go run -ldflags=" + e.ldflags + " ."
+	}
+	fmt.Printf("run it:\n    cd %s && %s\n", *dir, run)
+	return true
+}
+
+// checkModulePath asks the go command whether path can name a module, the
+// way go mod init would.
+func checkModulePath(module string) error {
+	tmp, err := os.MkdirTemp("", "copy-out-check")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	cmd := exec.Command("go", "mod", "init", module)
+	cmd.Dir, cmd.Env = tmp, append(os.Environ(), "GOWORK=off", "GOPROXY=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%q cannot name a module: %s", module, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// copyOut writes example's module into dir under the module path module,
+// with the workspace packages it imports as subpackages, and returns the
+// files written, relative to dir.
+func copyOut(root, example, dir, module string) ([]string, error) {
+	modules, err := workspaceModules(root)
+	if err != nil {
+		return nil, err
+	}
+	mainPath := modulePathOf(modules, example)
+	// Every workspace package gets a path in the new module: the example's
+	// main package is its root, any other keeps its folder name. Only the
+	// ones the example imports are copied, but a directive naming any of
+	// them moves with the rest.
+	newPath := func(pkg string) (string, bool) {
+		if pkg == mainPath {
+			return module, true
+		}
+		if dir := packageDir(modules, pkg); dir != "" {
+			return module + "/" + dir, true
+		}
+		return "", false
+	}
+	var written []string
+	copied := map[string]bool{mainPath: true}
+	for queue := []string{mainPath}; len(queue) > 0; queue = queue[1:] {
+		pkg := queue[0]
+		to, _ := newPath(pkg)
+		srcDir := filepath.Join(root, filepath.FromSlash(packageDir(modules, pkg)))
+		dstDir := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(strings.TrimPrefix(to, module), "/")))
+		names, imports, err := packageFiles(srcDir, pkg == mainPath)
+		if err != nil {
+			return nil, err
+		}
+		for _, imp := range imports {
+			if _, inWorkspace := newPath(imp); inWorkspace && !copied[imp] {
+				copied[imp] = true
+				queue = append(queue, imp)
+			}
+		}
+		if err := os.MkdirAll(dstDir, 0o777); err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			src, err := os.ReadFile(filepath.Join(srcDir, name))
+			if err != nil {
+				return nil, err
+			}
+			if strings.HasSuffix(name, ".go") {
+				if src, err = relocate(name, src, newPath); err != nil {
+					return nil, err
+				}
+			}
+			if err := os.WriteFile(filepath.Join(dstDir, name), src, 0o666); err != nil {
+				return nil, err
+			}
+			rel, _ := filepath.Rel(dir, filepath.Join(dstDir, name))
+			written = append(written, filepath.ToSlash(rel))
+		}
+	}
+	goLine, err := goDirective(filepath.Join(root, example, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	// No require lines: everything the copy imports is now inside it or in
+	// the standard library.
+	gomod := "module " + module + "\n\ngo " + goLine + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o666); err != nil {
+		return nil, err
+	}
+	written = append(written, "go.mod")
+	sort.Strings(written)
+	return written, nil
+}
+
+// A workspaceModule is one `use` line of go.work with its module path.
+type workspaceModule struct{ dir, path string }
+
+// workspaceModules reads go.work's use lines and each module's path.
+func workspaceModules(root string) ([]workspaceModule, error) {
+	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Path}}")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -m: %v", err)
+	}
+	var mods []workspaceModule
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		dir, modPath, _ := strings.Cut(line, " ")
+		rel, err := filepath.Rel(root, dir)
+		if err != nil {
+			return nil, err
+		}
+		mods = append(mods, workspaceModule{filepath.ToSlash(rel), modPath})
+	}
+	return mods, nil
+}
+
+func modulePathOf(mods []workspaceModule, dir string) string {
+	for _, m := range mods {
+		if m.dir == dir {
+			return m.path
+		}
+	}
+	return ""
+}
+
+// packageDir returns the folder, relative to the workspace root, of the
+// package with import path pkg, or "" when no workspace module holds it.
+func packageDir(mods []workspaceModule, pkg string) string {
+	for _, m := range mods {
+		if pkg == m.path {
+			return m.dir
+		}
+		if rest, ok := strings.CutPrefix(pkg, m.path+"/"); ok {
+			return m.dir + "/" + rest
+		}
+	}
+	return ""
+}
+
+// packageFiles lists the files of the package in dir that a copy needs:
+// its Go and assembly files, and for the main package its example test,
+// which holds the expected output. It also returns what they import.
+func packageFiles(dir string, isMain bool) (names, imports []string, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, entry := range entries {
+		name := entry.Name()
+		switch {
+		case entry.IsDir():
+			continue
+		case strings.HasSuffix(name, "_test.go") && !(isMain && name == "main_test.go"):
+			continue
+		case strings.HasSuffix(name, ".s"):
+			names = append(names, name)
+		case strings.HasSuffix(name, ".go"):
+			names = append(names, name)
+			f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, name), nil, parser.ImportsOnly)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, spec := range f.Imports {
+				imp, _ := strconv.Unquote(spec.Path.Value)
+				if !slices.Contains(imports, imp) {
+					imports = append(imports, imp)
+				}
+			}
+		}
+	}
+	return names, imports, nil
+}
+
+// relocate rewrites one Go file for packages that changed import path
+// (newPath gives a package's new path, if it moved): its import paths, and
+// the package path inside each //go:linkname target symbol. A target in a package that
+// did not move, such as fmt.tooLarge, is left as it is, and so is every
+// other comment, even one that quotes a moved path.
+func relocate(name string, src []byte, newPath func(string) (string, bool)) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	for _, spec := range f.Imports {
+		imp, _ := strconv.Unquote(spec.Path.Value)
+		if to, ok := newPath(imp); ok {
+			edits = append(edits, edit{fset.Position(spec.Path.Pos()).Offset, fset.Position(spec.Path.End()).Offset, strconv.Quote(to)})
+		}
+	}
+	for _, group := range f.Comments {
+		for _, c := range group.List {
+			target, start, ok := linknameTarget(c.Text)
+			if !ok {
+				continue
+			}
+			pkg, symbol := splitSymbol(target)
+			if to, ok := newPath(pkg); ok {
+				offset := fset.Position(c.Pos()).Offset + start
+				edits = append(edits, edit{offset, offset + len(target), to + "." + symbol})
+			}
+		}
+	}
+	slices.SortFunc(edits, func(a, b edit) int { return b.start - a.start })
+	out := slices.Clone(src)
+	for _, e := range edits {
+		out = slices.Concat(out[:e.start], []byte(e.text), out[e.end:])
+	}
+	// A longer import path can change how gofmt aligns the comments beside
+	// an import block.
+	formatted, err := format.Source(out)
+	if err != nil {
+		return nil, fmt.Errorf("%s after moving packages: %v", name, err)
+	}
+	return formatted, nil
+}
+
+// linknameTarget returns the second argument of a two-argument
+// //go:linkname comment, and its byte offset in the comment.
+func linknameTarget(comment string) (target string, offset int, ok bool) {
+	rest, found := strings.CutPrefix(comment, "//go:linkname ")
+	if !found {
+		return "", 0, false
+	}
+	fields := strings.Fields(rest)
+	if len(fields) != 2 {
+		return "", 0, false
+	}
+	target = fields[1]
+	return target, strings.LastIndex(comment, target), true
+}
+
+// splitSymbol splits a linker symbol such as example.com/m/bar.(*T).add
+// into its package path and the rest: the package path ends at the first
+// dot after the last slash.
+func splitSymbol(symbol string) (pkg, name string) {
+	slash := strings.LastIndex(symbol, "/")
+	dot := strings.Index(symbol[slash+1:], ".")
+	if dot < 0 {
+		return "", symbol
+	}
+	return symbol[:slash+1+dot], symbol[slash+1+dot+1:]
+}
+
+// goDirective returns the version on the go line of a go.mod file.
+func goDirective(gomod string) (string, error) {
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "go "); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", errors.New(gomod + " has no go line")
+}
+
+// goIn runs the go command in dir, outside any workspace and with no
+// module proxy, and returns what it printed, stdout and stderr together.
+func goIn(dir string, args ...string) ([]byte, error) {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.Bytes(), err
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// goAlone runs the go command in dir as someone with only the copied
+// module would: no workspace, no module proxy, and -mod=mod so that a
+// missing requirement is looked up (and fails) rather than only reported.
+func goAlone(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
+	}
+	return string(out)
+}
+
+// Each example, copied out under a module path of the user's into a
+// folder outside the workspace, vets, tidies, builds and prints what the
+// example's own test expects.
+func TestCopyOutStandsAlone(t *testing.T) {
+	root := workspaceRoot(t)
+	const module = "example.com/me/demo"
+	for _, e := range examples {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if _, err := copyOut(root, e.name, dir, module); err != nil {
+				t.Fatal(err)
+			}
+			goAlone(t, dir, "vet", "./...")
+			gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			goAlone(t, dir, "mod", "tidy")
+			if tidied, _ := os.ReadFile(filepath.Join(dir, "go.mod")); !bytes.Equal(tidied, gomod) {
+				t.Errorf("go mod tidy changed go.mod:\n%s\nwas:\n%s", tidied, gomod)
+			}
+			bin := filepath.Join(t.TempDir(), e.name+exeSuffix())
+			args := []string{"build", "-o", bin}
+			if e.ldflags != "" {
+				args = append(args, "-ldflags="+e.ldflags)
+			}
+			goAlone(t, dir, append(args, ".")...)
+			got, err := runBinary(bin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := expectedOutput(filepath.Join(root, e.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("the copy prints:\n%swant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+// The copy of push holds its three packages, and no directive in it still
+// names a package of the workspace.
+func TestCopyOutMovesEveryDirective(t *testing.T) {
+	root := workspaceRoot(t)
+	dir := t.TempDir()
+	files, err := copyOut(root, "push", dir, "example.com/me/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "bar/bar.go foo/foo.go foo/foo.s go.mod main.go main_test.go"
+	if got := strings.Join(files, " "); got != want {
+		t.Errorf("files written: %s, want %s", got, want)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(src), "\n") {
+			if target, _, ok := linknameTarget(line); ok && strings.HasPrefix(target, "example.com/linkname/") {
+				t.Errorf("%s: %s still names the workspace", f, line)
+			}
+		}
+	}
+}
+
+func TestRelocate(t *testing.T) {
+	src := `package p
+
+import (
+	_ "example.com/linkname/bar"
+	_ "unsafe"
+)
+
+// This comment quotes example.com/linkname/bar.add and stays as it is.
+//
+//go:linkname add example.com/linkname/bar.add
+func add(a, b int) int
+
+//go:linkname addTo example.com/linkname/bar.(*counter).add
+func addTo(c *int, n int)
+
+//go:linkname tooLarge fmt.tooLarge
+func tooLarge(x int) bool
+
+//go:linkname local
+func local()
+`
+	want := `package p
+
+import (
+	_ "example.com/me/demo/bar"
+	_ "unsafe"
+)
+
+// This comment quotes example.com/linkname/bar.add and stays as it is.
+//
+//go:linkname add example.com/me/demo/bar.add
+func add(a, b int) int
+
+//go:linkname addTo example.com/me/demo/bar.(*counter).add
+func addTo(c *int, n int)
+
+//go:linkname tooLarge fmt.tooLarge
+func tooLarge(x int) bool
+
+//go:linkname local
+func local()
+`
+	moved := func(pkg string) (string, bool) {
+		if pkg == "example.com/linkname/bar" {
+			return "example.com/me/demo/bar", true
+		}
+		return "", false
+	}
+	got, err := relocate("p.go", []byte(src), moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("relocate:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestSplitSymbol(t *testing.T) {
+	for symbol, want := range map[string][2]string{
+		"fmt.tooLarge":                          {"fmt", "tooLarge"},
+		"example.com/linkname/bar.add":          {"example.com/linkname/bar", "add"},
+		"example.com/linkname/bar.(*tally).add": {"example.com/linkname/bar", "(*tally).add"},
+		"reflect.(*rtype).String":               {"reflect", "(*rtype).String"},
+		"internal/runtime/atomic.Load":          {"internal/runtime/atomic", "Load"},
+	} {
+		if pkg, name := splitSymbol(symbol); pkg != want[0] || name != want[1] {
+			t.Errorf("splitSymbol(%q) = %q, %q; want %q, %q", symbol, pkg, name, want[0], want[1])
+		}
+	}
+}
+
+// A package whose path only starts like a workspace module's is not in it.
+func TestPackageDir(t *testing.T) {
+	mods := []workspaceModule{{"bar", "example.com/linkname/bar"}, {"pull", "example.com/linkname/pull"}}
+	for pkg, want := range map[string]string{
+		"example.com/linkname/bar":      "bar",
+		"example.com/linkname/bar/sub":  "bar/sub",
+		"example.com/linkname/barista":  "",
+		"fmt":                           "",
+		"example.com/linkname/pull":     "pull",
+		"example.com/linkname/workshop": "",
+	} {
+		if got := packageDir(mods, pkg); got != want {
+			t.Errorf("packageDir(%q) = %q, want %q", pkg, got, want)
+		}
+	}
+}
+
+// Each example module's own tests pass on their own, as someone who cloned
+// only that folder's module with its neighbours would run them: no
+// workspace, no module proxy, and go.mod left as it is. linkcheck and
+// workshop are the workspace's tools and are left out.
+func TestModulesTestWithoutTheWorkspace(t *testing.T) {
+	root := workspaceRoot(t)
+	for _, mod := range []string{"bar", "foo", "pull", "push", "handshake", "stdlib"} {
+		t.Run(mod, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"test"}
+			if e, ok := exampleNamed(mod); ok && e.ldflags != "" {
+				args = append(args, "-ldflags="+e.ldflags)
+			}
+			cmd := exec.Command("go", append(args, "./...")...)
+			cmd.Dir = filepath.Join(root, mod)
+			cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=readonly")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("cd %s && GOWORK=off go %s ./...: %v\n%s", mod, strings.Join(args, " "), err, out)
+			}
+		})
+	}
+}
