@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -43,22 +42,14 @@ func workspaceRoot(t *testing.T) string {
 	return root
 }
 
-// installLinkcheck builds bin/linkcheck as the Makefile does; the check of
-// an exercise runs it.
-func installLinkcheck(t *testing.T, root string) {
-	cmd := exec.Command("go", "install", "./linkcheck")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOBIN="+filepath.Join(root, "bin"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go install ./linkcheck: %v\n%s", err, out)
-	}
-}
-
 // Each exercise, copied out as make exercise does, fails its check with the
 // recorded message, and passes once its solution is laid over it.
 func TestExercisesFailAsShippedAndPassSolved(t *testing.T) {
 	root := workspaceRoot(t)
-	installLinkcheck(t, root)
+	// Installed once here, before the checks run side by side.
+	if _, err := installLinkcheck(root); err != nil {
+		t.Fatal(err)
+	}
 	for _, ex := range exerciseList {
 		t.Run(ex.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The teacher's guide, TEACHING.md, promises that every command in its
+// console blocks works. These tests run them all, and check that its
+// tables of lab cases name every case the lab has and no other.
+
+const guide = "TEACHING.md"
+
+// A guideCommand is one "$ " line of a console block: the command, and
+// whether its comment says it fails until the participant has fixed their
+// copy.
+type guideCommand struct {
+	line     string
+	mustFail bool
+}
+
+// guideCommands returns the commands of every console block in src. A
+// console block holds commands only: an output written there would be
+// checked by nothing.
+func guideCommands(t *testing.T, src string) []guideCommand {
+	var commands []guideCommand
+	inConsole := false
+	sc := bufio.NewScanner(strings.NewReader(src))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		switch {
+		case line == "```console":
+			inConsole = true
+		case line == "```":
+			inConsole = false
+		case inConsole:
+			command, ok := strings.CutPrefix(line, "$ ")
+			if !ok {
+				t.Errorf("%s:%d: a console block line that is not a command: %q", guide, n, line)
+				continue
+			}
+			command, comment, _ := strings.Cut(command, "#")
+			commands = append(commands, guideCommand{strings.TrimSpace(command), strings.Contains(comment, "fails until")})
+		}
+	}
+	return commands
+}
+
+// copyWorkspace copies the workspace's own files into dir, leaving out git's
+// files, bin/ and the scratch copies.
+func copyWorkspace(t *testing.T, root, dir string) {
+	err := filepath.WalkDir(root, func(file string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, file)
+		if slices.Contains([]string{".git", "bin", scratchDir}, rel) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o777)
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o666)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Each command of the guide, in order, from the root of a copy of the
+// workspace (so that scratch copies and copied-out modules land in a
+// temporary folder), with the module proxy off: a room without a network
+// can follow the guide.
+func TestGuideCommandsRun(t *testing.T) {
+	root := workspaceRoot(t)
+	src, err := os.ReadFile(filepath.Join(root, guide))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commands := guideCommands(t, string(src))
+	if len(commands) == 0 {
+		t.Fatalf("%s has no commands", guide)
+	}
+	// The copy goes to the same temporary folder on every run: the build
+	// cache keys compiled packages by their folder, and a new folder each
+	// time would compile the workshop's packages afresh.
+	h := fnv.New64a()
+	h.Write([]byte(root))
+	parent := filepath.Join(os.TempDir(), fmt.Sprintf("linkname-guide-%x", h.Sum64()))
+	if err := os.RemoveAll(parent); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(parent) })
+	workspace := filepath.Join(parent, "workspace")
+	copyWorkspace(t, root, workspace)
+	var env []string
+	for _, kv := range os.Environ() {
+		// The guide's make commands are not sub-makes of make test.
+		if !strings.HasPrefix(kv, "MAKE") && !strings.HasPrefix(kv, "MFLAGS=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "GOPROXY=off")
+	makefile, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commands {
+		if runByMakeTest(string(makefile), c.line) {
+			continue
+		}
+		cmd := exec.Command("sh", "-c", c.line)
+		cmd.Dir, cmd.Env = workspace, env
+		out, err := cmd.CombinedOutput()
+		switch {
+		case c.mustFail && err == nil:
+			t.Errorf("$ %s\n%ssucceeded; the guide says it fails until the exercise is fixed", c.line, out)
+		case !c.mustFail && err != nil:
+			t.Errorf("$ %s\n%s%v", c.line, out, err)
+		}
+	}
+}
+
+// runByMakeTest reports whether command is `make TARGET` for a target whose
+// every recipe line is also a line of make test's recipe, once variables
+// the Makefile leaves to the command line (CASE, EX) expand to nothing.
+// make test has run such a command already; running it again would only
+// take time.
+func runByMakeTest(makefile, command string) bool {
+	target, ok := strings.CutPrefix(command, "make ")
+	if !ok || strings.ContainsAny(target, " =") {
+		return false
+	}
+	if target == "test" {
+		return true // it is what runs this
+	}
+	recipes := map[string][]string{}
+	defined := map[string]bool{}
+	current := ""
+	for _, line := range strings.Split(makefile, "\n") {
+		if recipe, ok := strings.CutPrefix(line, "\t"); ok && current != "" {
+			recipes[current] = append(recipes[current], recipe)
+			continue
+		}
+		current = ""
+		if name, _, ok := strings.Cut(line, ":="); ok {
+			defined[strings.TrimSpace(name)] = true
+		} else if targets, _, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, ".") {
+			current = strings.TrimSpace(targets)
+		}
+	}
+	expand := func(recipe string) string {
+		var b strings.Builder
+		for {
+			start := strings.Index(recipe, "$(")
+			end := strings.Index(recipe[max(start, 0):], ")")
+			if start < 0 || end < 0 {
+				break
+			}
+			ref := recipe[start : start+end+1]
+			b.WriteString(recipe[:start])
+			if defined[ref[2:len(ref)-1]] {
+				b.WriteString(ref)
+			}
+			recipe = recipe[start+end+1:]
+		}
+		b.WriteString(recipe)
+		return strings.TrimSpace(b.String())
+	}
+	lines := recipes[target]
+	if len(lines) == 0 {
+		return false
+	}
+	for _, line := range lines {
+		if !slices.Contains(recipes["test"], expand(line)) {
+			return false
+		}
+	}
+	return true
+}
+
+// The guide's tables of questions name every lab case once, and only
+// cases the lab has.
+func TestGuideAsksAboutEveryLabCase(t *testing.T) {
+	root := workspaceRoot(t)
+	src, err := os.ReadFile(filepath.Join(root, guide))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	inCaseTable := false
+	for _, line := range strings.Split(string(src), "\n") {
+		cells := strings.Split(line, "|")
+		switch {
+		case len(cells) < 3:
+			inCaseTable = false
+		case strings.TrimSpace(cells[1]) == "Case":
+			inCaseTable = true
+		case inCaseTable && !strings.HasPrefix(strings.TrimSpace(cells[1]), "---"):
+			asked = append(asked, strings.Trim(strings.TrimSpace(cells[1]), "`"))
+		}
+	}
+	if err := os.Chdir(root); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(filepath.Join(root, "workshop"))
+	cases, err := loadLab()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inLab []string
+	for _, c := range cases {
+		inLab = append(inLab, c.name)
+	}
+	slices.Sort(inLab)
+	sortedAsked := slices.Clone(asked)
+	slices.Sort(sortedAsked)
+	if !slices.Equal(sortedAsked, inLab) {
+		t.Errorf("the guide asks about %v\nthe lab has %v", sortedAsked, inLab)
+	}
+}
+
+// The guide says that with a Go older than 1.23 make stops at its first
+// step and names the version. A stand-in go command plays the old Go.
+func TestOldGoIsNamed(t *testing.T) {
+	root := workspaceRoot(t)
+	fakeBin := t.TempDir()
+	fakeGo := "#!/bin/sh\necho go1.22.5\n"
+	if err := os.WriteFile(filepath.Join(fakeBin, "go"), []byte(fakeGo), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("make", "-s", "check-go")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "PATH="+fakeBin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	want := "make: this workspace needs Go 1.23 or newer (go env GOVERSION: go1.22.5)"
+	if first, _, _ := strings.Cut(string(out), "\n"); err == nil || first != want {
+		t.Errorf("make check-go with go1.22.5: %v\n%s\nwant it to fail with %q", err, out, want)
+	}
+}
