@@ -67,6 +67,24 @@ func TestCopyOutStandsAlone(t *testing.T) {
 	}
 }
 
+// Why copy-out exists: a folder copied out alone still points at its
+// neighbour through go.mod's replace line.
+func TestFolderCopiedAloneFails(t *testing.T) {
+	root := workspaceRoot(t)
+	dir := filepath.Join(t.TempDir(), "pull")
+	if err := layOver(filepath.Join(root, "pull"), dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	out, err := goIn(dir, "build", "-o", os.DevNull, ".")
+	// The message follows the position of the import, which is not the
+	// point here.
+	_, msg, _ := strings.Cut(string(out), ": ")
+	want := "example.com/linkname/bar@v0.0.0: replacement directory ../bar does not exist\n"
+	if err == nil || msg != want {
+		t.Errorf("go build in a lone copy of pull/: %v\n%s\nwant it to fail with:\n%s", err, out, want)
+	}
+}
+
 // The copy of push holds its three packages, and no directive in it still
 // names a package of the workspace.
 func TestCopyOutMovesEveryDirective(t *testing.T) {
