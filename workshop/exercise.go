@@ -15,7 +15,8 @@ import (
 
 // The exercises: each is a broken program that a participant fixes. It
 // lives in exercises/NAME/ as the files that differ from one of the
-// examples, with the fixed files in exercises/NAME/solution/. Starting an
+// examples. Its reference solution is in exercises/NAME/solution/, or,
+// when fixing it gives back the example itself, it is the example. Starting an
 // exercise copies that example out (as make copy-out does) into
 // scratch/NAME/, a folder git ignores, and lays the broken files over it;
 // the participant edits only the copy. The copy's module path is the
@@ -35,8 +36,11 @@ type exerciseSpec struct {
 	mode   string   // the example the scratch copy starts from
 	remove []string // files of that example the exercise takes away
 	edit   string   // the file to fix, in the scratch copy
-	goal   string
-	hint   string
+	// keep names the declaration that must still be linked by a directive
+	// when the exercise is fixed; "" when a fix may do without one.
+	keep string
+	goal string
+	hint string
 }
 
 // The exercises in lesson order: the rule people meet first comes first.
@@ -45,6 +49,7 @@ var exerciseList = []exerciseSpec{
 		name: "import-unsafe",
 		mode: "pull",
 		edit: "main.go",
+		keep: "Add",
 		goal: "Make the compiler accept the //go:linkname directive on Add.",
 		hint: "The compiler honours //go:linkname only in a file that imports unsafe. " +
 			"Nothing here uses unsafe by name, so the import is a blank one: _ \"unsafe\".",
@@ -53,6 +58,7 @@ var exerciseList = []exerciseSpec{
 		name: "link-the-target",
 		mode: "pull",
 		edit: "main.go",
+		keep: "Add",
 		goal: "Make the program link: Add's body, bar.add, is nowhere to be found.",
 		hint: "A pull finds only what the program links in, and a package is linked in " +
 			"only if something imports it. Nothing here uses bar by name: import it for " +
@@ -63,6 +69,7 @@ var exerciseList = []exerciseSpec{
 		mode:   "push",
 		remove: []string{"foo/foo.s"},
 		edit:   "foo/foo.go",
+		keep:   "div",
 		goal:   "Make package foo compile: Div has no body, because bar pushes one into it.",
 		hint: "The compiler accepts a function without a body only when something says the " +
 			"body comes from elsewhere: an assembly file in the package (even an empty one), " +
@@ -72,6 +79,7 @@ var exerciseList = []exerciseSpec{
 		name: "match-the-signature",
 		mode: "pull",
 		edit: "main.go",
+		keep: "Add",
 		goal: "Make Add's declaration agree with bar.add's. It builds, runs and passes go vet; only linkcheck sees the mistake.",
 		hint: "Read bar/bar.go: add takes two ints and returns an int. The linker matches names, " +
 			"not types, so a declaration with other types links and reads the wrong registers " +
@@ -90,6 +98,7 @@ var exerciseList = []exerciseSpec{
 		name: "method-symbol",
 		mode: "pull",
 		edit: "main.go",
+		keep: "add",
 		goal: "Pull the method add of bar's unexported type tally: the symbol the directive names does not exist.",
 		hint: "The symbol of a method with a pointer receiver is path.(*T).name, with the " +
 			"parentheses and the star; a value receiver's is path.T.name. tally's add has a " +
@@ -188,6 +197,17 @@ func startExercise(root string, ex exerciseSpec, dir string) error {
 	return layOver(filepath.Join(root, exercisesDir, ex.name), dir, solutionFolder)
 }
 
+// solveExercise lays the exercise's reference solution over its scratch
+// copy in dir.
+func solveExercise(root string, ex exerciseSpec, dir string) error {
+	solution := filepath.Join(root, exercisesDir, ex.name, solutionFolder)
+	if _, err := os.Stat(solution); err == nil {
+		return layOver(solution, dir, "")
+	}
+	_, err := copyOut(root, ex.mode, dir, scratchModule)
+	return err
+}
+
 // layOver copies every file under from into to, keeping their relative
 // paths, except those under from/skip.
 func layOver(from, to, skip string) error {
@@ -210,10 +230,9 @@ func layOver(from, to, skip string) error {
 	})
 }
 
-// checkExercise builds the program in dir, linkchecks the package that
-// holds the file to fix, runs the program, and returns what is still wrong
-// with it, or "" when nothing is. An error means the check itself could
-// not run.
+// checkExercise builds the program in dir, linkchecks it, runs it, and
+// returns what is still wrong with it, or "" when nothing is. An error
+// means the check itself could not run.
 func checkExercise(root string, ex exerciseSpec, dir string) (string, error) {
 	tmp, err := os.MkdirTemp("", "exercise")
 	if err != nil {
@@ -225,11 +244,7 @@ func checkExercise(root string, ex exerciseSpec, dir string) (string, error) {
 	if out, err := goIn(dir, "build", "-o", bin, "."); err != nil {
 		return diagnose(string(out)), nil
 	}
-	pkg := "."
-	if d := path.Dir(ex.edit); d != "." {
-		pkg = "./" + d
-	}
-	if problem, err := linkcheckExercise(root, dir, pkg); problem != "" || err != nil {
+	if problem, err := linkcheckExercise(root, ex, dir); problem != "" || err != nil {
 		return problem, err
 	}
 	want, err := expectedOutput(dir)
@@ -310,32 +325,37 @@ type linkcheckFinding struct {
 	BuildFails string `json:"build_fails"`
 }
 
-// linkcheckExercise runs bin/linkcheck on package pkg in dir and returns
+// linkcheckExercise runs bin/linkcheck on the program in dir and returns
 // what it finds wrong, from its exit status (0: nothing, 1: findings with
-// errors, 2: could not check) and its findings.
-func linkcheckExercise(root, dir, pkg string) (string, error) {
+// errors, 2: could not check) and its findings, of which it names those in
+// the package of the file to fix.
+func linkcheckExercise(root string, ex exerciseSpec, dir string) (string, error) {
 	linkcheck, err := installLinkcheck(root)
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command(linkcheck, "-json", pkg)
+	cmd := exec.Command(linkcheck, "-json", "./...")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off")
 	out, err := cmd.Output()
 	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return "", nil
-	case !errors.As(err, &exit) || exit.ExitCode() != 1:
-		return "", fmt.Errorf("linkcheck could not check %s: %v\n%s", dir, err, exit.Stderr)
+	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
+		return "", fmt.Errorf("linkcheck could not check %s: %v\n%s", dir, err, out)
 	}
 	var findings []linkcheckFinding
 	if err := json.Unmarshal(out, &findings); err != nil {
 		return "", fmt.Errorf("linkcheck -json: %v", err)
 	}
+	if ex.keep != "" && !slices.ContainsFunc(findings, func(f linkcheckFinding) bool { return f.Local == ex.keep && f.Target != "" }) {
+		return fmt.Sprintf("%s no longer carries a //go:linkname directive naming its target: the exercise is to make the directive work, not to do without it.\n", ex.keep), nil
+	}
+	if err == nil {
+		return "", nil
+	}
 	var lines []string
 	for _, f := range findings {
-		if f.Target == "" {
+		file, _, _ := strings.Cut(f.Pos, ":")
+		if f.Target == "" || path.Dir(file) != path.Dir(ex.edit) {
 			continue
 		}
 		line := fmt.Sprintf("%s: %s -> %s [%s]", f.Pos, f.Local, f.Target, f.Mode)
@@ -346,5 +366,5 @@ func linkcheckExercise(root, dir, pkg string) (string, error) {
 	}
 	return "linkcheck finds a wrong directive, though the program builds and runs:\n" +
 		indent(strings.Join(lines, "\n")) +
-		"  ../../bin/linkcheck " + pkg + " in the scratch folder says why.\n", nil
+		"  ../../bin/linkcheck ./... in the scratch folder says why.\n", nil
 }

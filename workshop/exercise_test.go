@@ -22,7 +22,7 @@ var brokenExercises = map[string]string{
 `,
 	"match-the-signature": `linkcheck finds a wrong directive, though the program builds and runs:
     main.go:18: Add -> example.com/linkname/bar.add [pull]
-  ../../bin/linkcheck . in the scratch folder says why.
+  ../../bin/linkcheck ./... in the scratch folder says why.
 `,
 	"std-pull-refused": `the linker refuses to let a program pull time.runtimeNano: the standard library does not mark it for outside use.
     link: main: invalid reference to time.runtimeNano
@@ -64,7 +64,7 @@ func TestExercisesFailAsShippedAndPassSolved(t *testing.T) {
 			if want := brokenExercises[ex.name]; problem != want {
 				t.Errorf("as shipped, the check says:\n%s\nwant:\n%s", problem, want)
 			}
-			if err := layOver(filepath.Join(root, exercisesDir, ex.name, solutionFolder), dir, ""); err != nil {
+			if err := solveExercise(root, ex, dir); err != nil {
 				t.Fatal(err)
 			}
 			if problem, err := checkExercise(root, ex, dir); problem != "" || err != nil {
@@ -74,8 +74,7 @@ func TestExercisesFailAsShippedAndPassSolved(t *testing.T) {
 	}
 }
 
-// Every folder in exercises/ is an exercise on the list, with a solution,
-// and the file each exercise asks to edit is in its scratch copy.
+// Every folder in exercises/ is an exercise on the list.
 func TestExerciseFoldersMatchTheList(t *testing.T) {
 	root := workspaceRoot(t)
 	entries, err := os.ReadDir(filepath.Join(root, exercisesDir))
@@ -93,9 +92,6 @@ func TestExerciseFoldersMatchTheList(t *testing.T) {
 		if _, ok := brokenExercises[ex.name]; !ok {
 			t.Errorf("%s: no recorded message for it as shipped", ex.name)
 		}
-		if _, err := os.Stat(filepath.Join(root, exercisesDir, ex.name, solutionFolder)); err != nil {
-			t.Errorf("%s: no solution: %v", ex.name, err)
-		}
 	}
 	slices.Sort(listed)
 	if !slices.Equal(folders, listed) {
@@ -106,6 +102,8 @@ func TestExerciseFoldersMatchTheList(t *testing.T) {
 	}
 }
 
+// The file each exercise asks to edit is in its scratch copy, and the
+// files it takes away are not.
 func TestExerciseEditFileExists(t *testing.T) {
 	root := workspaceRoot(t)
 	for _, ex := range exerciseList {
@@ -129,5 +127,41 @@ func TestDiagnoseUnknownFailure(t *testing.T) {
 	want := "it does not build.\n    ./main.go:3:1: syntax error: unexpected }\n"
 	if got != want {
 		t.Errorf("diagnose = %q, want %q", got, want)
+	}
+}
+
+// The other honest fixes pass too, and a "fix" that drops the directive
+// the exercise is about does not.
+func TestExerciseOtherFixes(t *testing.T) {
+	root := workspaceRoot(t)
+	if _, err := installLinkcheck(root); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		exercise, file, src, want string
+	}{
+		{"push-body", "foo/foo.go", "package foo\n\nimport (\n\t_ \"example.com/linkname/bar\"\n\t_ \"unsafe\"\n)\n\n//go:linkname Div\nfunc Div(a, b int) int\n", ""},
+		{"std-pull-refused", "main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tstart := time.Now()\n\tsum := 0\n\tfor i := range 1000 {\n\t\tsum += i\n\t}\n\tfmt.Printf(\"sum: %d; the clock did not go backwards: %t\\n\", sum, time.Since(start) >= 0)\n}\n", ""},
+		{"import-unsafe", "main.go", "package main\n\nimport \"fmt\"\n\nfunc Add(a, b int) int { return a + b }\n\nfunc main() {\n\tfmt.Printf(\"Add(1, 2): %d\\n\", Add(1, 2))\n}\n",
+			"Add no longer carries a //go:linkname directive naming its target: the exercise is to make the directive work, not to do without it.\n"},
+	} {
+		t.Run(c.exercise, func(t *testing.T) {
+			t.Parallel()
+			i := slices.IndexFunc(exerciseList, func(e exerciseSpec) bool { return e.name == c.exercise })
+			dir := t.TempDir()
+			if err := startExercise(root, exerciseList[i], dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, c.file), []byte(c.src), 0o666); err != nil {
+				t.Fatal(err)
+			}
+			problem, err := checkExercise(root, exerciseList[i], dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if problem != c.want {
+				t.Errorf("the check says %q, want %q", problem, c.want)
+			}
+		})
 	}
 }
