@@ -28,6 +28,7 @@ func goAlone(t *testing.T, dir string, args ...string) string {
 // folder outside the workspace, vets, tidies, builds and prints what the
 // example's own test expects.
 func TestCopyOutStandsAlone(t *testing.T) {
+	t.Parallel()
 	root := workspaceRoot(t)
 	const module = "example.com/me/demo"
 	for _, e := range examples {
@@ -205,6 +206,7 @@ func TestPackageDir(t *testing.T) {
 // workspace, no module proxy, and go.mod left as it is. linkcheck and
 // workshop are the workspace's tools and are left out.
 func TestModulesTestWithoutTheWorkspace(t *testing.T) {
+	t.Parallel()
 	root := workspaceRoot(t)
 	for _, mod := range []string{"bar", "foo", "pull", "push", "handshake", "stdlib"} {
 		t.Run(mod, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -42,14 +43,29 @@ func workspaceRoot(t *testing.T) string {
 	return root
 }
 
+var linkcheckInstalled = sync.OnceValue(func() error {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		return err
+	}
+	_, err = installLinkcheck(root)
+	return err
+})
+
+// installLinkcheckOnce installs bin/linkcheck before the checks that run
+// side by side need it, so that they never install it at the same time.
+func installLinkcheckOnce(t *testing.T, root string) {
+	if err := linkcheckInstalled(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Each exercise, copied out as make exercise does, fails its check with the
 // recorded message, and passes once its solution is laid over it.
 func TestExercisesFailAsShippedAndPassSolved(t *testing.T) {
+	t.Parallel()
 	root := workspaceRoot(t)
-	// Installed once here, before the checks run side by side.
-	if _, err := installLinkcheck(root); err != nil {
-		t.Fatal(err)
-	}
+	installLinkcheckOnce(t, root)
 	for _, ex := range exerciseList {
 		t.Run(ex.name, func(t *testing.T) {
 			t.Parallel()
@@ -133,10 +149,9 @@ func TestDiagnoseUnknownFailure(t *testing.T) {
 // The other honest fixes pass too, and a "fix" that drops the directive
 // the exercise is about does not.
 func TestExerciseOtherFixes(t *testing.T) {
+	t.Parallel()
 	root := workspaceRoot(t)
-	if _, err := installLinkcheck(root); err != nil {
-		t.Fatal(err)
-	}
+	installLinkcheckOnce(t, root)
 	for _, c := range []struct {
 		exercise, file, src, want string
 	}{

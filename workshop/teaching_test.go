@@ -86,6 +86,7 @@ func copyWorkspace(t *testing.T, root, dir string) {
 // temporary folder), with the module proxy off: a room without a network
 // can follow the guide.
 func TestGuideCommandsRun(t *testing.T) {
+	t.Parallel()
 	root := workspaceRoot(t)
 	src, err := os.ReadFile(filepath.Join(root, guide))
 	if err != nil {
