@@ -136,6 +136,34 @@ func TestGuideCommandsRun(t *testing.T) {
 	}
 }
 
+// parseMakefile returns the recipe lines of each target of a Makefile
+// (targets that share a rule share its recipe), and the variables it
+// defines with :=.
+func parseMakefile(makefile string) (recipes map[string][]string, defined map[string]bool) {
+	recipes, defined = map[string][]string{}, map[string]bool{}
+	var current []string
+	for _, line := range strings.Split(makefile, "\n") {
+		if recipe, ok := strings.CutPrefix(line, "\t"); ok && current != nil {
+			for _, target := range current {
+				recipes[target] = append(recipes[target], recipe)
+			}
+			continue
+		}
+		current = nil
+		if name, _, ok := strings.Cut(line, ":="); ok {
+			defined[strings.TrimSpace(name)] = true
+		} else if targets, _, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, ".") {
+			current = strings.Fields(targets)
+			for _, target := range current {
+				if _, seen := recipes[target]; !seen {
+					recipes[target] = nil // a target, even with no recipe
+				}
+			}
+		}
+	}
+	return recipes, defined
+}
+
 // runByMakeTest reports whether command is `make TARGET` for a target whose
 // every recipe line is also a line of make test's recipe, once variables
 // the Makefile leaves to the command line (CASE, EX) expand to nothing.
@@ -149,21 +177,7 @@ func runByMakeTest(makefile, command string) bool {
 	if target == "test" {
 		return true // it is what runs this
 	}
-	recipes := map[string][]string{}
-	defined := map[string]bool{}
-	current := ""
-	for _, line := range strings.Split(makefile, "\n") {
-		if recipe, ok := strings.CutPrefix(line, "\t"); ok && current != "" {
-			recipes[current] = append(recipes[current], recipe)
-			continue
-		}
-		current = ""
-		if name, _, ok := strings.Cut(line, ":="); ok {
-			defined[strings.TrimSpace(name)] = true
-		} else if targets, _, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, ".") {
-			current = strings.TrimSpace(targets)
-		}
-	}
+	recipes, defined := parseMakefile(makefile)
 	expand := func(recipe string) string {
 		var b strings.Builder
 		for {
@@ -192,6 +206,40 @@ func runByMakeTest(makefile, command string) bool {
 		}
 	}
 	return true
+}
+
+// A make command quoted in the guide's prose names a target of the
+// Makefile, and one with arguments is either a template (CASE=name) or a
+// command of a console block, which the test above runs.
+func TestGuideProseCommands(t *testing.T) {
+	root := workspaceRoot(t)
+	src, err := os.ReadFile(filepath.Join(root, guide))
+	if err != nil {
+		t.Fatal(err)
+	}
+	makefile, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recipes, _ := parseMakefile(string(makefile))
+	var run []string
+	for _, c := range guideCommands(t, string(src)) {
+		run = append(run, c.line)
+	}
+	spans := strings.Split(string(src), "`")
+	for i := 1; i < len(spans); i += 2 {
+		command, ok := strings.CutPrefix(spans[i], "make ")
+		if !ok {
+			continue
+		}
+		target, args, _ := strings.Cut(command, " ")
+		if _, ok := recipes[target]; !ok {
+			t.Errorf("%s quotes %q: the Makefile has no target %s", guide, spans[i], target)
+		}
+		if args != "" && !strings.HasSuffix(args, "=name") && !slices.Contains(run, spans[i]) {
+			t.Errorf("%s quotes %q, which no console block runs", guide, spans[i])
+		}
+	}
 }
 
 // The guide's tables of questions name every lab case once, and only
