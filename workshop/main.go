@@ -18,7 +18,7 @@ const usage = `usage: workshop <command> [args]
   bench [-count N]    run the benchmarks, print and record the medians
   timings [-n N]      time make run-all against a bare go build, warm and cold
   exercise [start|check|hint|reset] [name]
-                      the hands-on exercises, in a scratch copy (list: none)
+                      the hands-on exercises, copied into scratch/ (no name: list them)
   copy-out -mode M -dir D -module P
                       write example M as a module of its own into D
   linkcheck-real [-check] MODULE@VERSION
