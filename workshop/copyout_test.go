@@ -86,6 +86,30 @@ func TestFolderCopiedAloneFails(t *testing.T) {
 	}
 }
 
+// Why copy-out rewrites directives: in a copy whose directive still names
+// the workspace's bar, the program compiles and then fails to link.
+func TestCopyWithStaleDirectiveFails(t *testing.T) {
+	root := workspaceRoot(t)
+	dir := t.TempDir()
+	if _, err := copyOut(root, "pull", dir, "example.com/me/demo"); err != nil {
+		t.Fatal(err)
+	}
+	main := filepath.Join(dir, "main.go")
+	src, err := os.ReadFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := strings.Replace(string(src), "example.com/me/demo/bar.add", "example.com/linkname/bar.add", 1)
+	if err := os.WriteFile(main, []byte(stale), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	out, err := goIn(dir, "build", "-o", os.DevNull, ".")
+	want := "# example.com/me/demo\nmain.main: relocation target example.com/linkname/bar.add not defined\n"
+	if err == nil || string(out) != want {
+		t.Errorf("go build with a stale directive: %v\n%s\nwant it to fail with:\n%s", err, out, want)
+	}
+}
+
 // The copy of push holds its three packages, and no directive in it still
 // names a package of the workspace.
 func TestCopyOutMovesEveryDirective(t *testing.T) {
