@@ -62,7 +62,7 @@ type marksReport struct {
 	// ABI0 assembly functions with no Go declaration: left out, as a Go
 	// pull cannot reach them (the linker finds no ABIInternal symbol).
 	UnreachableAssembly int          `json:"unreachable_assembly"`
-	Symbols         []markSymbol `json:"symbols"`
+	Symbols             []markSymbol `json:"symbols"`
 }
 
 // A markSymbol is one symbol and the linker's answer to a pull of it
