@@ -102,8 +102,15 @@ func output(cmd *exec.Cmd) ([]byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		if reason := strings.TrimSpace(stderr.String()); reason != "" {
-			return nil, errors.New(reason)
+		// Without its progress line: linkcheck said it is fetching.
+		var reason []string
+		for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+			if !strings.HasPrefix(line, "go: downloading ") {
+				reason = append(reason, line)
+			}
+		}
+		if len(reason) > 0 && reason[0] != "" {
+			return nil, errors.New(strings.Join(reason, "\n"))
 		}
 		return nil, fmt.Errorf("%s: %v", strings.Join(cmd.Args, " "), err)
 	}
