@@ -75,6 +75,11 @@ var markedVar int
 func pull()
 
 func asmfunc()
+
+// The compiler reads a directive only at the start of a line.
+func indented() {
+	//go:linkname indented
+}
 `,
 		"src/p/p_amd64.s": `#include "textflag.h"
 

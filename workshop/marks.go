@@ -24,8 +24,8 @@ const (
 	sampleRefused   = 5
 )
 
-// namedSymbols are the symbols the docs say something about, checked on
-// top of the sample.
+// namedSymbols are the symbols the lab and the README speak of, checked
+// on top of the sample.
 var namedSymbols = []string{
 	"internal/runtime/atomic.Load", "runtime.addmoduledata", "runtime.cheaprand", "runtime.cmpstring",
 	"runtime.coroswitch", "runtime.fastrand", "runtime.nanotime", "runtime.systemstack",
@@ -236,7 +236,7 @@ func sampleMarks(diff marksDiff, from, to *marksReport, linkable func(string) bo
 		{"starts being pullable", start, sampleChanged},
 		{"pullable on both", bothPullable, sampleUnchanged},
 		{"refused on both", bothRefused, sampleRefused},
-		{"named in the docs", namedSymbols, len(namedSymbols)},
+		{"named case", namedSymbols, len(namedSymbols)},
 	} {
 		part.symbols = slices.DeleteFunc(part.symbols, func(sym string) bool { return !linkable(sym) })
 		slices.Sort(part.symbols)
