@@ -10,6 +10,7 @@ import (
 	"go/build"
 	"go/parser"
 	"go/token"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -126,7 +127,10 @@ func cachedMarks(tc *goToolchain) (*marksReport, error) {
 	if tc.Context.CgoEnabled {
 		cgo = "cgo"
 	}
-	name := fmt.Sprintf("marks-v%d-%s-%s-%s-%s.json", marksFormat, tc.Version, tc.Context.GOOS, tc.Context.GOARCH, cgo)
+	// The tool tags (GOEXPERIMENT, GOAMD64) choose files too.
+	tags := fnv.New32a()
+	tags.Write([]byte(strings.Join(tc.Context.ToolTags, ",")))
+	name := fmt.Sprintf("marks-v%d-%s-%s-%s-%s-%08x.json", marksFormat, tc.Version, tc.Context.GOOS, tc.Context.GOARCH, cgo, tags.Sum32())
 	name = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`/\: `, r) {
 			return '_'

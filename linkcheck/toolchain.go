@@ -64,10 +64,9 @@ func locateToolchain(version string) (*goToolchain, error) {
 	// GOAMD64 level) belong to the version, not to the Go that built
 	// linkcheck: ask that version's go list.
 	cmd := exec.Command("go", "list", "-f", "{{join context.ReleaseTags \",\"}} {{join context.ToolTags \",\"}}", "unsafe")
-	cmd.Env = append(os.Environ(), extra...)
 	// Outside any module, so that no go.mod or go.work asks for another Go.
 	cmd.Dir = os.TempDir()
-	cmd.Env = append(cmd.Env, "GOWORK=off")
+	cmd.Env = append(append(os.Environ(), extra...), "GOWORK=off")
 	out, err := output(cmd)
 	if err != nil {
 		return nil, err
@@ -81,9 +80,8 @@ func locateToolchain(version string) (*goToolchain, error) {
 // goEnv runs go env -json for names, with extra added to the environment.
 func goEnv(extra []string, names ...string) (map[string]string, error) {
 	cmd := exec.Command("go", append([]string{"env", "-json"}, names...)...)
-	cmd.Env = append(os.Environ(), extra...)
 	cmd.Dir = os.TempDir()
-	cmd.Env = append(cmd.Env, "GOWORK=off")
+	cmd.Env = append(append(os.Environ(), extra...), "GOWORK=off")
 	out, err := output(cmd)
 	if err != nil {
 		return nil, err
