@@ -15,7 +15,7 @@ import (
 // marksRecord is the sample table of the last workshop marks-check.
 const marksRecord = "workshop/records/marks.md"
 
-// marksSample sizes: symbols taken from each side of the difference
+// Sample sizes: symbols taken from each side of the difference
 // between the first two Go versions (all of a side that has fewer),
 // symbols pullable on both, symbols refused on both.
 const (
@@ -156,7 +156,7 @@ func marksCheck(args []string) bool {
 	wg.Wait()
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "Recorded by `make matrix` (workshop marks-check): %d standard-library symbols\n", len(samples))
+	fmt.Fprintf(&b, "Recorded by `bin/workshop marks-check` (`make matrix` checks it): %d standard-library symbols\n", len(samples))
 	fmt.Fprintf(&b, "sampled from `linkcheck -marks %s %s`, each pulled by a generated program\n", names[0], names[1])
 	b.WriteString("and linked for real. A failure is named by the linker's words.\n\n")
 	b.WriteString("| Symbol | Kind | Sampled as |")
@@ -187,7 +187,7 @@ func marksCheck(args []string) bool {
 	if check {
 		recorded, err := os.ReadFile(marksRecord)
 		if err != nil || string(recorded) != b.String() {
-			fmt.Printf("%s says otherwise: run workshop marks-check to record this run\n", marksRecord)
+			fmt.Printf("%s says otherwise: run bin/workshop marks-check to record this run\n", marksRecord)
 			return false
 		}
 		return true
@@ -241,7 +241,9 @@ func sampleMarks(diff marksDiff, from, to *marksReport, linkable func(string) bo
 		part.symbols = slices.DeleteFunc(part.symbols, func(sym string) bool { return !linkable(sym) })
 		slices.Sort(part.symbols)
 		for _, sym := range evenlySpaced(part.symbols, part.n) {
-			samples = append(samples, &marksSample{symbol: sym, kind: kinds[sym], side: part.side})
+			if !slices.ContainsFunc(samples, func(s *marksSample) bool { return s.symbol == sym }) {
+				samples = append(samples, &marksSample{symbol: sym, kind: kinds[sym], side: part.side})
+			}
 		}
 	}
 	return samples
