@@ -52,6 +52,7 @@ docs: $(WORKSHOP) ## regenerate the README's code, output and table blocks
 matrix: $(WORKSHOP) $(LINKCHECK) ## run the examples, the lab and linkcheck-real's check under each Go in GO_VERSIONS (network)
 	@$(WORKSHOP) matrix
 	@$(WORKSHOP) linkcheck-real -check $(REAL_MODULE)
+	@$(WORKSHOP) marks-check -check
 
 bench: $(WORKSHOP) ## benchmark linkname calls against the ordinary way, record the table
 	@$(WORKSHOP) bench

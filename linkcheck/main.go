@@ -7,6 +7,7 @@
 // Usage:
 //
 //	linkcheck [-json] [-overlay file] [-checklinkname=false] [packages]
+//	linkcheck -marks [-json] VERSION [VERSION]
 //
 // Packages are go list patterns (default ./...). The exit status is 0 when
 // there is no error-level finding, 1 when there is, and 2 when the
@@ -25,11 +26,16 @@ func main() {
 	asJSON := flag.Bool("json", false, "print the findings as JSON")
 	overlay := flag.String("overlay", "", "a go build -overlay file to apply")
 	checkLinkname := flag.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
+	listMarks := flag.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-overlay file] [-checklinkname=false] [packages]")
+		fmt.Fprintln(os.Stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *listMarks {
+		os.Exit(runMarks(flag.Args(), *asJSON))
+	}
 	patterns := flag.Args()
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}

@@ -24,6 +24,9 @@ const usage = `usage: workshop <command> [args]
   linkcheck-real [-check] MODULE@VERSION
                       hold bin/linkcheck's predictions against the linker on a
                       published module, record them (-check: compare)
+  marks-check [-check]
+                      link a pull of sampled standard-library symbols under
+                      each Go, against bin/linkcheck -marks (-check: compare)
 `
 
 func main() {
@@ -55,6 +58,8 @@ func main() {
 		ok = exercise(args)
 	case "copy-out":
 		ok = copyOutCommand(args)
+	case "marks-check":
+		ok = marksCheck(args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)

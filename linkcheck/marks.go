@@ -1,0 +1,771 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+)
+
+// linkcheck -marks V1 [V2] lists the standard-library symbols that code
+// outside the standard library may pull on a Go version, and why, as
+// that version's own source says: its //go:linkname marks and pushes,
+// its assembly, and its linker's rules in
+// cmd/link/internal/loader/loader.go. With two versions it prints what
+// changes between them.
+
+// Why the linker lets a pull of a standard-library symbol through, or
+// refuses it despite a mark.
+const (
+	reasonMarked      = "marked"      // a //go:linkname in the symbol's own package names it
+	reasonPushed      = "pushed"      // another std package pushes a body into it with //go:linkname
+	reasonAssembly    = "assembly"    // an assembly function: allowed where the linker does not check assembly, refused where it does
+	reasonBlocked     = "blocked"     // in the linker's blockedLinknames
+	reasonLinknamestd = "linknamestd" // marked //go:linknamestd: for the standard library only
+	// On the side of a difference where the symbol is not listed.
+	reasonUnmarked = "unmarked"
+)
+
+// marksFormat is part of the cache key: bump it when marksReport or the
+// way it is computed changes.
+const marksFormat = 1
+
+// A marksReport is what one Go version's source says, for one platform.
+type marksReport struct {
+	Format int    `json:"format"`
+	Go     string `json:"go"`
+	GOOS   string `json:"goos"`
+	GOARCH string `json:"goarch"`
+	Cgo    bool   `json:"cgo"`
+	// Directive lines in the standard library's Go files for every
+	// platform (not cmd/, testdata/, vendor/ or tests).
+	OneArgLinknameLines int `json:"one_arg_linkname_lines"`
+	LinknamestdLines    int `json:"linknamestd_lines"`
+	// Whether this version's checkLinkname asks FromAssembly.
+	AssemblyChecked bool `json:"assembly_checked"`
+	// ABI0 assembly functions with no Go declaration: left out, as a Go
+	// pull cannot reach them (the linker finds no ABIInternal symbol).
+	UnreachableAssembly int          `json:"unreachable_assembly"`
+	Symbols             []markSymbol `json:"symbols"`
+}
+
+// A markSymbol is one symbol and the linker's answer to a pull of it
+// from outside the standard library.
+type markSymbol struct {
+	Symbol   string `json:"symbol"`
+	Kind     string `json:"kind"` // func or var
+	Pullable bool   `json:"pullable"`
+	Reason   string `json:"reason"`
+	// The package that defines the symbol (holds its body): a program
+	// must link it in for the pull to resolve.
+	Package string `json:"package,omitempty"`
+	Where   string `json:"where"` // file:line under GOROOT/src
+	Detail  string `json:"detail"`
+}
+
+// runMarks prints the marks of one version, or the difference between
+// two, and returns the exit status.
+func runMarks(versions []string, asJSON bool) int {
+	if len(versions) < 1 || len(versions) > 2 {
+		fmt.Fprintln(os.Stderr, "usage: linkcheck -marks [-json] VERSION [VERSION]")
+		return 2
+	}
+	var reports []*marksReport
+	for _, v := range versions {
+		tc, err := locateToolchain(v)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "linkcheck: %s: %v\n", v, err)
+			return 2
+		}
+		r, err := cachedMarks(tc)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "linkcheck: reading %s's source: %v\n", tc.Version, err)
+			return 2
+		}
+		reports = append(reports, r)
+	}
+	var out any = reports[0]
+	if len(reports) == 2 {
+		out = diffMarks(reports[0], reports[1])
+	}
+	if asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+		return 0
+	}
+	if d, ok := out.(*marksDiff); ok {
+		d.print(os.Stdout)
+	} else {
+		reports[0].print(os.Stdout)
+	}
+	return 0
+}
+
+// cachedMarks reads tc's marks from the user cache directory, or scans
+// its source and caches the result. A cache entry that does not decode,
+// or is for something else, is computed again.
+func cachedMarks(tc *goToolchain) (*marksReport, error) {
+	cgo := "nocgo"
+	if tc.Context.CgoEnabled {
+		cgo = "cgo"
+	}
+	// The tool tags (GOEXPERIMENT, GOAMD64) choose files too.
+	tags := fnv.New32a()
+	tags.Write([]byte(strings.Join(tc.Context.ToolTags, ",")))
+	name := fmt.Sprintf("marks-v%d-%s-%s-%s-%s-%08x.json", marksFormat, tc.Version, tc.Context.GOOS, tc.Context.GOARCH, cgo, tags.Sum32())
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\: `, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	dir, dirErr := os.UserCacheDir()
+	file := filepath.Join(dir, "linkcheck", name)
+	if dirErr == nil {
+		var cached marksReport
+		data, err := os.ReadFile(file)
+		if err == nil && json.Unmarshal(data, &cached) == nil && cached.Format == marksFormat &&
+			cached.Go == tc.Version && cached.GOOS == tc.Context.GOOS && cached.GOARCH == tc.Context.GOARCH &&
+			cached.Cgo == tc.Context.CgoEnabled && cached.Symbols != nil {
+			return &cached, nil
+		}
+	}
+	r, err := scanMarks(tc)
+	if err != nil || dirErr != nil {
+		return r, err
+	}
+	// Written to a temporary file and renamed, so that a reader never
+	// sees half an entry; failing to cache is not an error.
+	data, _ := json.Marshal(r)
+	if os.MkdirAll(filepath.Dir(file), 0o777) == nil {
+		if tmp, err := os.CreateTemp(filepath.Dir(file), name+".*"); err == nil {
+			_, werr := tmp.Write(data)
+			if cerr := tmp.Close(); werr == nil && cerr == nil {
+				werr = os.Rename(tmp.Name(), file)
+			}
+			if werr != nil {
+				os.Remove(tmp.Name())
+			}
+		}
+	}
+	return r, nil
+}
+
+// linkerMarkRules is what a version's loader.go says about pulls of
+// standard-library symbols.
+type linkerMarkRules struct {
+	blocked     map[string][]string // symbol -> the only packages that may pull it
+	blockedLine map[string]int
+	// checkLinkname asks FromAssembly: an assembly function needs a mark
+	// on its Go declaration (through the ABI wrapper the compiler makes).
+	assemblyChecked bool
+}
+
+const loaderGo = "cmd/link/internal/loader/loader.go"
+
+func readLinkerMarkRules(goroot string) (*linkerMarkRules, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, filepath.Join(goroot, "src", loaderGo), nil, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	rules := &linkerMarkRules{blocked: map[string][]string{}, blockedLine: map[string]int{}}
+	found := false
+	for _, decl := range f.Decls {
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			if decl.Name.Name == "checkLinkname" && decl.Body != nil {
+				ast.Inspect(decl.Body, func(n ast.Node) bool {
+					if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "FromAssembly" {
+						rules.assemblyChecked = true
+					}
+					return true
+				})
+			}
+		case *ast.GenDecl:
+			for _, spec := range decl.Specs {
+				vs, ok := spec.(*ast.ValueSpec)
+				if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "blockedLinknames" || len(vs.Values) != 1 {
+					continue
+				}
+				lit, ok := vs.Values[0].(*ast.CompositeLit)
+				if !ok {
+					return nil, fmt.Errorf("%s: blockedLinknames is not a map literal", loaderGo)
+				}
+				found = true
+				for _, elt := range lit.Elts {
+					kv, ok := elt.(*ast.KeyValueExpr)
+					key, kok := kv.Key.(*ast.BasicLit)
+					allowed, aok := kv.Value.(*ast.CompositeLit)
+					if !ok || !kok || !aok {
+						return nil, fmt.Errorf("%s: unexpected blockedLinknames entry", loaderGo)
+					}
+					sym, _ := strconv.Unquote(key.Value)
+					// An entry with no allowed package blocks everyone.
+					rules.blocked[sym] = []string{}
+					rules.blockedLine[sym] = fset.Position(kv.Pos()).Line
+					for _, p := range allowed.Elts {
+						if lit, ok := p.(*ast.BasicLit); ok {
+							path, _ := strconv.Unquote(lit.Value)
+							rules.blocked[sym] = append(rules.blocked[sym], path)
+						}
+					}
+				}
+			}
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%s: no blockedLinknames", loaderGo)
+	}
+	return rules, nil
+}
+
+// A markDirective is a //go:linkname or //go:linknamestd line.
+type markDirective struct {
+	std    bool
+	local  string
+	target string // the linker's name for local: pkg.local when not given
+	where  string
+	text   string
+}
+
+// A markDef is the definition of a symbol in the package that holds its
+// body, with the directives of that package that name it.
+type markDef struct {
+	symbol, kind, pkg, where string
+	asm                      bool
+	// unreachable: an ABI0 assembly function with no Go declaration in
+	// its package gets no ABI wrapper, so a Go pull (an ABIInternal
+	// reference) finds no definition.
+	unreachable bool
+	// mark and stdMark are the first //go:linkname and //go:linknamestd
+	// in pkg that name the symbol; on an assembly function they sit on
+	// its Go declaration.
+	mark, stdMark *markDirective
+}
+
+// A scannedPackage is what one standard-library package contributes.
+type scannedPackage struct {
+	oneArg, std int // directive lines, every platform
+	defs        []*markDef
+}
+
+// textLine matches an assembly function's symbol: TEXT ·name(SB),
+// TEXT runtime·cmpstring<ABIInternal>(SB) or, with a division slash for
+// each slash, TEXT internal∕bytealg·f(SB). Static symbols (name<>) are
+// file-local and do not match.
+var textLine = regexp.MustCompile(`^\s*TEXT\s+([\p{L}\p{N}_.∕]*)·([\p{L}\p{N}_]+)(?:<ABI\w+>)?\(SB\)`)
+
+// scanMarks reads the marks of tc's standard library for its platform.
+func scanMarks(tc *goToolchain) (*marksReport, error) {
+	rules, err := readLinkerMarkRules(tc.GOROOT)
+	if err != nil {
+		return nil, err
+	}
+	src := filepath.Join(tc.GOROOT, "src")
+	var dirs []string
+	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != src {
+			name := d.Name()
+			if name == "testdata" || name == "vendor" || path == filepath.Join(src, "cmd") ||
+				strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				return filepath.SkipDir
+			}
+		}
+		if d.IsDir() {
+			dirs = append(dirs, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The packages are independent: scan them side by side.
+	scanned := make([]*scannedPackage, len(dirs))
+	errs := make([]error, len(dirs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				path, _ := filepath.Rel(src, dirs[i])
+				scanned[i], errs[i] = scanPackage(tc.Context, dirs[i], filepath.ToSlash(path))
+			}
+		}()
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	r := &marksReport{
+		Format: marksFormat, Go: tc.Version,
+		GOOS: tc.Context.GOOS, GOARCH: tc.Context.GOARCH, Cgo: tc.Context.CgoEnabled,
+		AssemblyChecked: rules.assemblyChecked,
+		Symbols:         []markSymbol{},
+	}
+	defs := map[string]*markDef{}
+	for i, s := range scanned {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		r.OneArgLinknameLines += s.oneArg
+		r.LinknamestdLines += s.std
+		for _, d := range s.defs {
+			if old := defs[d.symbol]; old != nil {
+				old.mark = cmp.Or(old.mark, d.mark)
+				old.stdMark = cmp.Or(old.stdMark, d.stdMark)
+				continue
+			}
+			defs[d.symbol] = d
+		}
+	}
+	// Without ABI wrappers (a platform with no register ABI), the
+	// linker lets every assembly function through.
+	wrappers := slices.Contains(tc.Context.ToolTags, "goexperiment.regabiwrappers")
+	for sym, allowed := range rules.blocked {
+		s := markSymbol{Symbol: sym, Kind: "func", Reason: reasonBlocked,
+			Where:  fmt.Sprintf("%s:%d", loaderGo, rules.blockedLine[sym]),
+			Detail: "blockedLinknames allows no package"}
+		if len(allowed) > 0 {
+			s.Detail = "blockedLinknames allows only " + strings.Join(allowed, ", ")
+		}
+		if d := defs[sym]; d != nil {
+			s.Kind, s.Package = d.kind, d.pkg
+		}
+		r.Symbols = append(r.Symbols, s)
+	}
+	for sym, d := range defs {
+		if _, blocked := rules.blocked[sym]; blocked {
+			continue
+		}
+		if d.unreachable {
+			r.UnreachableAssembly++
+			continue
+		}
+		s := markSymbol{Symbol: sym, Kind: d.kind, Package: d.pkg}
+		mark := d.mark
+		switch {
+		case mark != nil:
+			s.Pullable, s.Where, s.Detail = true, mark.where, mark.text
+			s.Reason = reasonMarked
+			if d.pkg != symbolPackage(sym) {
+				s.Reason = reasonPushed
+			}
+			if d.asm && rules.assemblyChecked {
+				s.Detail += " (over an assembly body: the linker checks the ABI wrapper the compiler makes from this declaration, which carries the mark)"
+			}
+		case d.asm && !rules.assemblyChecked:
+			// The assembler flags its symbols as linknamed.
+			s.Pullable, s.Reason, s.Where = true, reasonAssembly, d.where
+			s.Detail = tc.Version + "'s linker does not check assembly functions"
+		case d.asm && !wrappers:
+			s.Pullable, s.Reason, s.Where = true, reasonAssembly, d.where
+			s.Detail = "no ABI wrappers on " + tc.Context.GOARCH + ": the linker lets assembly functions through"
+		case d.asm && d.stdMark == nil:
+			s.Reason, s.Where = reasonAssembly, d.where
+			s.Detail = "an assembly function with no mark on its Go declaration: " + tc.Version + "'s linker checks assembly"
+		default:
+			s.Reason, s.Where, s.Detail = reasonLinknamestd, d.stdMark.where, d.stdMark.text
+		}
+		r.Symbols = append(r.Symbols, s)
+	}
+	slices.SortFunc(r.Symbols, func(a, b markSymbol) int { return strings.Compare(a.Symbol, b.Symbol) })
+	return r, nil
+}
+
+// symbolPackage is the import path in a linker symbol name:
+// "internal/runtime/atomic" in "internal/runtime/atomic.Load".
+func symbolPackage(sym string) string {
+	slash := strings.LastIndex(sym, "/") + 1
+	if dot := strings.Index(sym[slash:], "."); dot >= 0 {
+		return sym[:slash+dot]
+	}
+	return ""
+}
+
+// scanPackage reads one package folder: the directive lines of all its
+// Go files, and the definitions that the files built for ctxt's platform
+// give a mark, push or assembly body.
+func scanPackage(ctxt build.Context, dir, path string) (*scannedPackage, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	sp := &scannedPackage{}
+	contents := map[string][]byte{}
+	var goFiles, asmFiles []string
+	for _, e := range entries {
+		name := e.Name()
+		isGo := strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")
+		if e.IsDir() || !isGo && !strings.HasSuffix(name, ".s") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		contents[filepath.Join(dir, name)] = data
+		if isGo {
+			oneArg, std := countDirectiveLines(data)
+			sp.oneArg += oneArg
+			sp.std += std
+		}
+	}
+	// MatchFile reads the build constraints from what is already read.
+	ctxt.OpenFile = func(name string) (io.ReadCloser, error) {
+		if data, ok := contents[name]; ok {
+			return io.NopCloser(bytes.NewReader(data)), nil
+		}
+		return nil, fs.ErrNotExist
+	}
+	ctxt.JoinPath = filepath.Join
+	for _, e := range entries {
+		name := e.Name()
+		if _, ok := contents[filepath.Join(dir, name)]; !ok {
+			continue
+		}
+		if match, err := ctxt.MatchFile(dir, name); err != nil || !match {
+			continue
+		}
+		if strings.HasSuffix(name, ".s") {
+			asmFiles = append(asmFiles, name)
+		} else {
+			goFiles = append(goFiles, name)
+		}
+	}
+	hasDirective := slices.ContainsFunc(goFiles, func(name string) bool {
+		return bytes.Contains(contents[filepath.Join(dir, name)], []byte("//go:linkname"))
+	})
+	if !hasDirective && len(asmFiles) == 0 {
+		return sp, nil
+	}
+
+	// The package's top-level funcs (with or without a body) and vars,
+	// and the linker names of the funcs and methods it gives a body.
+	fset := token.NewFileSet()
+	funcBody := map[string]bool{}
+	varInit := map[string]bool{}
+	defined := map[string]bool{}
+	var directives []*markDirective
+	for _, name := range goFiles {
+		// Another version's syntax may be newer than this go/parser's
+		// (generic methods in Go 1.27): the declarations it does read are
+		// all that is needed.
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), contents[filepath.Join(dir, name)], parser.ParseComments|parser.SkipObjectResolution)
+		if f == nil {
+			return nil, err
+		}
+		if !ctxt.CgoEnabled && slices.ContainsFunc(f.Imports, func(s *ast.ImportSpec) bool { return s.Path.Value == `"C"` }) {
+			continue
+		}
+		for _, decl := range f.Decls {
+			switch decl := decl.(type) {
+			case *ast.FuncDecl:
+				if decl.Recv == nil {
+					funcBody[decl.Name.Name] = decl.Body != nil
+				} else if recv := receiverName(decl.Recv); recv != "" && decl.Body != nil {
+					defined[path+"."+recv+"."+decl.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				if decl.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range decl.Specs {
+					vs := spec.(*ast.ValueSpec)
+					for _, n := range vs.Names {
+						varInit[n.Name] = len(vs.Values) > 0
+					}
+				}
+			}
+		}
+		for _, group := range f.Comments {
+			for _, c := range group.List {
+				fields := strings.Fields(c.Text)
+				pos := fset.Position(c.Slash)
+				// The compiler reads directives only at the start of a line.
+				if pos.Column != 1 || len(fields) < 2 || len(fields) > 3 ||
+					fields[0] != "//go:linkname" && fields[0] != "//go:linknamestd" {
+					continue
+				}
+				d := &markDirective{std: fields[0] == "//go:linknamestd", local: fields[1],
+					target: path + "." + fields[1], text: strings.Join(fields, " "),
+					where: fmt.Sprintf("%s/%s:%d", path, name, pos.Line)}
+				if len(fields) == 3 {
+					d.target = fields[2]
+				}
+				directives = append(directives, d)
+			}
+		}
+	}
+	for name, body := range funcBody {
+		if body {
+			defined[path+"."+name] = true
+		}
+	}
+	linkerName := map[string]string{} // local name -> its symbol, where a directive renames it
+	for _, d := range directives {
+		linkerName[d.local] = d.target
+	}
+
+	defs := map[string]*markDef{}
+	define := func(sym, kind, where string, asm bool) *markDef {
+		if defs[sym] == nil {
+			defs[sym] = &markDef{symbol: sym, kind: kind, pkg: path, where: where, asm: asm}
+			sp.defs = append(sp.defs, defs[sym])
+		}
+		return defs[sym]
+	}
+	for _, name := range asmFiles {
+		sc := bufio.NewScanner(bytes.NewReader(contents[filepath.Join(dir, name)]))
+		for line := 1; sc.Scan(); line++ {
+			m := textLine.FindStringSubmatch(sc.Text())
+			if m == nil {
+				continue
+			}
+			sym := strings.ReplaceAll(m[1], "∕", "/") + "." + m[2]
+			if m[1] == "" {
+				sym = path + "." + m[2]
+			}
+			d := define(sym, "func", fmt.Sprintf("%s/%s:%d", path, name, line), true)
+			d.unreachable = !strings.Contains(sc.Text(), "<ABIInternal>")
+		}
+	}
+	for _, d := range directives {
+		if !strings.Contains(d.target, ".") || strings.HasPrefix(d.target, "go:") {
+			continue // a C or linker-internal name, not a package's symbol
+		}
+		var def *markDef
+		body, isFunc := funcBody[d.local]
+		init, isVar := varInit[d.local]
+		switch {
+		case defs[d.target] != nil:
+			// The Go declaration of an assembly function.
+			def = defs[d.target]
+		case isFunc && body:
+			def = define(d.target, "func", d.where, false)
+		case isVar && (init || symbolPackage(d.target) == path):
+			def = define(d.target, "var", d.where, false)
+		case isFunc && symbolPackage(d.target) == path && defined[d.target]:
+			// A bodyless stand-in for a func or method of its own package
+			// marks that func or method.
+			def = define(d.target, "func", d.where, false)
+		default:
+			continue // a pull: the definition lies elsewhere
+		}
+		if d.std {
+			def.stdMark = cmp.Or(def.stdMark, d)
+		} else {
+			def.mark = cmp.Or(def.mark, d)
+		}
+	}
+	for local, body := range funcBody {
+		if d := defs[cmp.Or(linkerName[local], path+"."+local)]; d != nil && d.asm && !body {
+			d.unreachable = false
+		}
+	}
+	// Keep only what a mark or an assembly body makes worth listing.
+	sp.defs = slices.DeleteFunc(sp.defs, func(d *markDef) bool { return !d.asm && d.mark == nil && d.stdMark == nil })
+	return sp, nil
+}
+
+// receiverName is the receiver as the linker writes it: (*T) or T.
+func receiverName(recv *ast.FieldList) string {
+	if len(recv.List) != 1 {
+		return ""
+	}
+	switch t := recv.List[0].Type.(type) {
+	case *ast.Ident:
+		return t.Name
+	case *ast.StarExpr:
+		if id, ok := t.X.(*ast.Ident); ok {
+			return "(*" + id.Name + ")"
+		}
+	}
+	return "" // generic receivers have no one symbol
+}
+
+// countDirectiveLines counts the one-argument //go:linkname lines and
+// the //go:linknamestd lines of a Go file.
+func countDirectiveLines(data []byte) (oneArg, std int) {
+	if !bytes.Contains(data, []byte("//go:linkname")) {
+		return 0, 0
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		fields := strings.Fields(string(line))
+		switch {
+		case !bytes.HasPrefix(line, []byte("//go:linkname")) || len(fields) == 0:
+		case fields[0] == "//go:linkname" && len(fields) == 2:
+			oneArg++
+		case fields[0] == "//go:linknamestd":
+			std++
+		}
+	}
+	return oneArg, std
+}
+
+// print lays the report out as a table.
+func (r *marksReport) print(w io.Writer) {
+	pullable := 0
+	for _, s := range r.Symbols {
+		if s.Pullable {
+			pullable++
+		}
+	}
+	fmt.Fprintf(w, "%s %s/%s: %d symbols code outside the standard library may pull, %d refused\n",
+		r.Go, r.GOOS, r.GOARCH, pullable, len(r.Symbols)-pullable)
+	fmt.Fprintf(w, "directive lines (all platforms): %d one-argument //go:linkname, %d //go:linknamestd\n",
+		r.OneArgLinknameLines, r.LinknamestdLines)
+	fmt.Fprintf(w, "left out: %d assembly functions with no Go declaration, which a Go pull cannot reach\n\n", r.UnreachableAssembly)
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "SYMBOL\tKIND\tVERDICT\tREASON\tWHERE\tDETAIL")
+	for _, s := range r.Symbols {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Symbol, s.Kind, verdictWord(s.Pullable), s.Reason, s.Where, s.Detail)
+	}
+	tw.Flush()
+}
+
+func verdictWord(pullable bool) string {
+	if pullable {
+		return "pullable"
+	}
+	return "refused"
+}
+
+// A marksDiff is what changes from one version to another.
+type marksDiff struct {
+	From          marksSummary `json:"from"`
+	To            marksSummary `json:"to"`
+	StopPullable  []markChange `json:"stop_pullable"`
+	StartPullable []markChange `json:"start_pullable"`
+	ReasonChanged []markChange `json:"reason_changed"`
+}
+
+type marksSummary struct {
+	Go                  string `json:"go"`
+	GOOS                string `json:"goos"`
+	GOARCH              string `json:"goarch"`
+	OneArgLinknameLines int    `json:"one_arg_linkname_lines"`
+	LinknamestdLines    int    `json:"linknamestd_lines"`
+	Pullable            int    `json:"pullable"`
+}
+
+// A markChange is one symbol whose verdict or reason differs. A side
+// where the symbol is not listed says reason "unmarked".
+type markChange struct {
+	Symbol string     `json:"symbol"`
+	Kind   string     `json:"kind"`
+	From   markSymbol `json:"from"`
+	To     markSymbol `json:"to"`
+}
+
+func diffMarks(from, to *marksReport) *marksDiff {
+	d := &marksDiff{From: summarize(from), To: summarize(to),
+		StopPullable: []markChange{}, StartPullable: []markChange{}, ReasonChanged: []markChange{}}
+	index := func(r *marksReport) map[string]markSymbol {
+		m := map[string]markSymbol{}
+		for _, s := range r.Symbols {
+			m[s.Symbol] = s
+		}
+		return m
+	}
+	before, after := index(from), index(to)
+	var symbols []string
+	for _, r := range []*marksReport{from, to} {
+		for _, s := range r.Symbols {
+			symbols = append(symbols, s.Symbol)
+		}
+	}
+	slices.Sort(symbols)
+	for _, sym := range slices.Compact(symbols) {
+		b, inBefore := before[sym]
+		a, inAfter := after[sym]
+		if !inBefore {
+			b = markSymbol{Symbol: sym, Kind: a.Kind, Reason: reasonUnmarked, Detail: from.Go + " neither marks nor pushes it, nor defines it in assembly"}
+		}
+		if !inAfter {
+			a = markSymbol{Symbol: sym, Kind: b.Kind, Reason: reasonUnmarked, Detail: to.Go + " neither marks nor pushes it, nor defines it in assembly"}
+		}
+		c := markChange{Symbol: sym, Kind: cmp.Or(a.Kind, b.Kind), From: b, To: a}
+		switch {
+		case b.Pullable && !a.Pullable:
+			d.StopPullable = append(d.StopPullable, c)
+		case !b.Pullable && a.Pullable:
+			d.StartPullable = append(d.StartPullable, c)
+		case b.Reason != a.Reason:
+			d.ReasonChanged = append(d.ReasonChanged, c)
+		}
+	}
+	return d
+}
+
+func summarize(r *marksReport) marksSummary {
+	s := marksSummary{Go: r.Go, GOOS: r.GOOS, GOARCH: r.GOARCH,
+		OneArgLinknameLines: r.OneArgLinknameLines, LinknamestdLines: r.LinknamestdLines}
+	for _, sym := range r.Symbols {
+		if sym.Pullable {
+			s.Pullable++
+		}
+	}
+	return s
+}
+
+func (d *marksDiff) print(w io.Writer) {
+	fmt.Fprintf(w, "%s -> %s, %s/%s\n", d.From.Go, d.To.Go, d.To.GOOS, d.To.GOARCH)
+	fmt.Fprintf(w, "pullable from outside the standard library: %d -> %d\n", d.From.Pullable, d.To.Pullable)
+	fmt.Fprintf(w, "directive lines (all platforms): one-argument //go:linkname %d -> %d, //go:linknamestd %d -> %d\n",
+		d.From.OneArgLinknameLines, d.To.OneArgLinknameLines, d.From.LinknamestdLines, d.To.LinknamestdLines)
+	for _, part := range []struct {
+		title   string
+		changes []markChange
+	}{
+		{"Stop being pullable", d.StopPullable},
+		{"Start being pullable", d.StartPullable},
+		{"Same verdict, other reason", d.ReasonChanged},
+	} {
+		fmt.Fprintf(w, "\n%s (%d):\n", part.title, len(part.changes))
+		if len(part.changes) == 0 {
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+		fmt.Fprintf(tw, "  SYMBOL\tKIND\t%s\t%s\n", strings.ToUpper(d.From.Go), strings.ToUpper(d.To.Go))
+		for _, c := range part.changes {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Symbol, c.Kind, markCell(c.From), markCell(c.To))
+		}
+		tw.Flush()
+	}
+}
+
+// markCell says a verdict in a few words: "marked runtime/stubs.go:12",
+// "refused: linknamestd runtime/coro.go:87".
+func markCell(s markSymbol) string {
+	cell := strings.TrimSpace(s.Reason + " " + s.Where)
+	if !s.Pullable && s.Reason != reasonUnmarked {
+		cell = "refused: " + cell
+	}
+	return cell
+}

@@ -1,0 +1,362 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/build"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// writeTree writes files, named by slash paths, under a new temporary
+// folder, and returns it.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, text := range files {
+		file := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(text), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// A made-up GOROOT with one of each kind of mark. The linker's
+// checkLinkname asks FromAssembly when assemblyChecked is set.
+func syntheticGOROOT(t *testing.T, assemblyChecked bool) *goToolchain {
+	check := ""
+	if assemblyChecked {
+		check = "_ = r.FromAssembly()"
+	}
+	root := writeTree(t, map[string]string{
+		"src/cmd/link/internal/loader/loader.go": `package loader
+
+var blockedLinknames = map[string][]string{
+	"p.coro":   {"iter"},
+	"p.closed": {},
+}
+
+func (l *Loader) checkLinkname(pkg, name string, s Sym) {
+	` + check + `
+}
+`,
+		"src/p/p.go": `package p
+
+import _ "unsafe"
+
+//go:linkname marked
+func marked() {}
+
+//go:linkname standin p.(*T).M
+func standin()
+
+type T struct{}
+
+func (*T) M() {}
+
+//go:linknamestd reserved
+func reserved() {}
+
+//go:linkname coro
+func coro() {}
+
+//go:linkname markedVar
+var markedVar int
+
+//go:linkname pull q.elsewhere
+func pull()
+
+func asmfunc()
+
+// The compiler reads a directive only at the start of a line.
+func indented() {
+	//go:linkname indented
+}
+`,
+		"src/p/p_amd64.s": `#include "textflag.h"
+
+TEXT ·asmfunc(SB),NOSPLIT,$0-0
+	RET
+
+TEXT ·nodecl(SB),NOSPLIT,$0-0
+	RET
+
+TEXT ·static<>(SB),NOSPLIT,$0-0
+	RET
+`,
+		// Counted among the directive lines, never listed on linux/amd64.
+		"src/p/p_windows.go": "package p\n\nimport _ \"unsafe\"\n\n//go:linkname winonly\nfunc winonly() {}\n",
+		"src/p/ignored.go":   "//go:build ignore\n\npackage p\n\nimport _ \"unsafe\"\n\n//go:linkname ignored\nfunc ignored() {}\n",
+		// Neither counted nor listed.
+		"src/p/p_test.go":      "package p\n\n//go:linkname intest\nfunc intest() {}\n",
+		"src/p/testdata/td.go": "package td\n\n//go:linkname td\nfunc td() {}\n",
+		"src/vendor/v/v.go":    "package v\n\n//go:linkname vendored\nfunc vendored() {}\n",
+		"src/cmd/compile/c.go": "package c\n\n//go:linkname command\nfunc command() {}\n",
+		"src/q/q.go": `package q
+
+import _ "unsafe"
+
+//go:linkname pushed p.pushed
+func pushed() {}
+
+//go:linkname abigen_cmpstring runtime.cmpstring
+func abigen_cmpstring()
+`,
+		"src/q/q_amd64.s": `TEXT runtime·cmpstring<ABIInternal>(SB),0,$0-0
+	RET
+TEXT internal∕x·slashed<ABIInternal>(SB),0,$0-0
+	RET
+`,
+	})
+	ctxt := build.Default
+	ctxt.GOROOT, ctxt.GOOS, ctxt.GOARCH, ctxt.CgoEnabled = root, "linux", "amd64", false
+	ctxt.ToolTags = []string{"goexperiment.regabiwrappers"}
+	return &goToolchain{Version: "go1.99.0", GOROOT: root, Context: ctxt}
+}
+
+// markLines lays symbols out one a line, without the prose of Detail.
+func markLines(symbols []markSymbol) string {
+	var b strings.Builder
+	for _, s := range symbols {
+		fmt.Fprintf(&b, "%s %s %s %s %s %s\n", s.Symbol, s.Kind, verdictWord(s.Pullable), s.Reason, s.Package, s.Where)
+	}
+	return b.String()
+}
+
+func TestScanMarks(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		assemblyChecked bool
+		want            string
+	}{
+		{"assembly unchecked", false, `internal/x.slashed func pullable assembly q q/q_amd64.s:3
+p.(*T).M func pullable marked p p/p.go:8
+p.asmfunc func pullable assembly p p/p_amd64.s:3
+p.closed func refused blocked  cmd/link/internal/loader/loader.go:5
+p.coro func refused blocked p cmd/link/internal/loader/loader.go:4
+p.marked func pullable marked p p/p.go:5
+p.markedVar var pullable marked p p/p.go:21
+p.pushed func pullable pushed q q/q.go:5
+p.reserved func refused linknamestd p p/p.go:15
+runtime.cmpstring func pullable pushed q q/q.go:8
+`},
+		{"assembly checked", true, `internal/x.slashed func refused assembly q q/q_amd64.s:3
+p.(*T).M func pullable marked p p/p.go:8
+p.asmfunc func refused assembly p p/p_amd64.s:3
+p.closed func refused blocked  cmd/link/internal/loader/loader.go:5
+p.coro func refused blocked p cmd/link/internal/loader/loader.go:4
+p.marked func pullable marked p p/p.go:5
+p.markedVar var pullable marked p p/p.go:21
+p.pushed func pullable pushed q q/q.go:5
+p.reserved func refused linknamestd p p/p.go:15
+runtime.cmpstring func pullable pushed q q/q.go:8
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := scanMarks(syntheticGOROOT(t, tc.assemblyChecked))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := markLines(r.Symbols); got != tc.want {
+				t.Errorf("symbols:\n%s\nwant:\n%s", got, tc.want)
+			}
+			// marked, coro, markedVar, winonly, ignored; reserved.
+			if r.OneArgLinknameLines != 5 || r.LinknamestdLines != 1 {
+				t.Errorf("directive lines: %d one-argument, %d linknamestd; want 5, 1", r.OneArgLinknameLines, r.LinknamestdLines)
+			}
+			// ·nodecl: ABI0, and no Go declaration to make a wrapper.
+			if r.UnreachableAssembly != 1 || r.AssemblyChecked != tc.assemblyChecked {
+				t.Errorf("unreachable assembly %d, assembly checked %v; want 1, %v", r.UnreachableAssembly, r.AssemblyChecked, tc.assemblyChecked)
+			}
+		})
+	}
+}
+
+// runningGoMarks are facts of the Go versions this workspace is verified
+// on, for linux/amd64: directive lines in the standard library, and the
+// verdict and reason for a few symbols.
+var runningGoMarks = map[string]struct {
+	oneArg, std int
+	verdicts    map[string]string
+}{
+	"go1.26.8": {404, 0, map[string]string{
+		"runtime.nanotime":             "pullable marked",
+		"runtime.cheaprand":            "pullable marked",
+		"runtime.fastrand":             "pullable marked",
+		"runtime.cmpstring":            "pullable pushed",
+		"internal/runtime/atomic.Load": "pullable marked",
+		"runtime.systemstack":          "pullable assembly",
+		"runtime.coroswitch":           "refused blocked",
+		"runtime.addmoduledata":        "refused blocked",
+	}},
+	"go1.27.3": {381, 52, map[string]string{
+		"runtime.nanotime":             "pullable marked",
+		"runtime.cheaprand":            "pullable marked",
+		"runtime.fastrand":             "pullable marked",
+		"runtime.cmpstring":            "pullable pushed",
+		"internal/runtime/atomic.Load": "refused linknamestd",
+		"runtime.systemstack":          "refused assembly",
+		"runtime.coroswitch":           "refused linknamestd",
+		"runtime.addmoduledata":        "refused blocked",
+	}},
+}
+
+// The running Go's own source says what this workspace's facts say.
+func TestRunningGoMarks(t *testing.T) {
+	want, ok := runningGoMarks[runtime.Version()]
+	if !ok || runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skipf("no facts on record for %s %s/%s", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	}
+	tc, err := locateToolchain(runtime.Version())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := scanMarks(tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.OneArgLinknameLines != want.oneArg || r.LinknamestdLines != want.std {
+		t.Errorf("directive lines: %d one-argument, %d linknamestd; want %d, %d", r.OneArgLinknameLines, r.LinknamestdLines, want.oneArg, want.std)
+	}
+	got := map[string]string{}
+	for _, s := range r.Symbols {
+		got[s.Symbol] = verdictWord(s.Pullable) + " " + s.Reason
+	}
+	for sym, verdict := range want.verdicts {
+		if got[sym] != verdict {
+			t.Errorf("%s: %q, want %q", sym, got[sym], verdict)
+		}
+	}
+}
+
+// The running version needs no switch: its GOROOT, and not a word on
+// standard error.
+func TestLocateRunningToolchain(t *testing.T) {
+	stderr := captureStderr(t, func() {
+		tc, err := locateToolchain(runtime.Version())
+		if err != nil {
+			t.Fatal(err)
+		}
+		newest := tc.Context.ReleaseTags[len(tc.Context.ReleaseTags)-1]
+		if tc.Version != runtime.Version() || tc.Context.GOROOT != tc.GOROOT || !strings.HasPrefix(tc.Version, newest+".") {
+			t.Errorf("located %s at %s, release tags %v", tc.Version, tc.GOROOT, tc.Context.ReleaseTags)
+		}
+	})
+	if stderr != "" {
+		t.Errorf("stderr: %q", stderr)
+	}
+}
+
+// A version that cannot be had says so in one line, then fails with the
+// go command's own reason.
+func TestLocateMissingToolchain(t *testing.T) {
+	t.Setenv("GOPROXY", "off")
+	var err error
+	stderr := captureStderr(t, func() { _, err = locateToolchain("go1.99.0") })
+	if want := "linkcheck: fetching go1.99.0 through the module proxy (GOTOOLCHAIN=go1.99.0 go env GOROOT)\n"; stderr != want {
+		t.Errorf("stderr: %q, want %q", stderr, want)
+	}
+	if want := "go: download go1.99.0 for " + runtime.GOOS + "/" + runtime.GOARCH + ": toolchain not available"; err == nil || err.Error() != want {
+		t.Errorf("error: %v, want %q", err, want)
+	}
+}
+
+func captureStderr(t *testing.T, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	f()
+	os.Stderr = saved
+	w.Close()
+	data, _ := io.ReadAll(r)
+	return string(data)
+}
+
+// The cache answers for the same version and platform, and a corrupt
+// entry is computed again.
+func TestMarksCache(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	tc := syntheticGOROOT(t, false)
+	first, err := cachedMarks(tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A change the cache cannot know of: the cached answer stands.
+	if err := os.Remove(filepath.Join(tc.GOROOT, "src", "q", "q.go")); err != nil {
+		t.Fatal(err)
+	}
+	cached, err := cachedMarks(tc)
+	if err != nil || markLines(cached.Symbols) != markLines(first.Symbols) {
+		t.Fatalf("second run, from the cache: %v\n%s", err, markLines(cached.Symbols))
+	}
+	dir, _ := os.UserCacheDir()
+	entries, _ := filepath.Glob(filepath.Join(dir, "linkcheck", fmt.Sprintf("marks-v%d-go1.99.0-linux-amd64-nocgo-*.json", marksFormat)))
+	if len(entries) != 1 {
+		t.Fatalf("cache entries: %v", entries)
+	}
+	if err := os.WriteFile(entries[0], []byte(`{"format":`), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	again, err := cachedMarks(tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(markLines(again.Symbols), "p.pushed") {
+		t.Errorf("a corrupt cache entry was used:\n%s", markLines(again.Symbols))
+	}
+}
+
+func TestDiffMarks(t *testing.T) {
+	from := &marksReport{Go: "go1.1.0", GOOS: "linux", GOARCH: "amd64", OneArgLinknameLines: 3, Symbols: []markSymbol{
+		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonMarked, Where: "a/a.go:1"},
+		{Symbol: "a.lost", Kind: "func", Pullable: true, Reason: reasonAssembly, Where: "a/a.s:2"},
+		{Symbol: "a.gone", Kind: "var", Pullable: true, Reason: reasonMarked, Where: "a/a.go:3"},
+		{Symbol: "a.blocked", Kind: "func", Reason: reasonBlocked, Where: "loader.go:4"},
+	}}
+	to := &marksReport{Go: "go1.2.0", GOOS: "linux", GOARCH: "amd64", OneArgLinknameLines: 2, LinknamestdLines: 1, Symbols: []markSymbol{
+		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonMarked, Where: "a/a.go:9"},
+		{Symbol: "a.lost", Kind: "func", Reason: reasonAssembly, Where: "a/a.s:2"},
+		{Symbol: "a.blocked", Kind: "func", Reason: reasonLinknamestd, Where: "a/a.go:5"},
+		{Symbol: "a.new", Kind: "func", Pullable: true, Reason: reasonPushed, Where: "b/b.go:6"},
+	}}
+	var b strings.Builder
+	diffMarks(from, to).print(&b)
+	want := `go1.1.0 -> go1.2.0, linux/amd64
+pullable from outside the standard library: 3 -> 2
+directive lines (all platforms): one-argument //go:linkname 3 -> 2, //go:linknamestd 0 -> 1
+
+Stop being pullable (2):
+  SYMBOL  KIND  GO1.1.0           GO1.2.0
+  a.gone  var   marked a/a.go:3   unmarked
+  a.lost  func  assembly a/a.s:2  refused: assembly a/a.s:2
+
+Start being pullable (1):
+  SYMBOL  KIND  GO1.1.0   GO1.2.0
+  a.new   func  unmarked  pushed b/b.go:6
+
+Same verdict, other reason (1):
+  SYMBOL     KIND  GO1.1.0                       GO1.2.0
+  a.blocked  func  refused: blocked loader.go:4  refused: linknamestd a/a.go:5
+`
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+	// JSON lists are never null.
+	data, _ := json.Marshal(diffMarks(&marksReport{}, &marksReport{}))
+	if want := `{"from":{"go":"","goos":"","goarch":"","one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0},"to":{"go":"","goos":"","goarch":"","one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0},"stop_pullable":[],"start_pullable":[],"reason_changed":[]}`; string(data) != want {
+		t.Errorf("JSON of an empty difference: %s", data)
+	}
+}
