@@ -278,7 +278,11 @@ func generate(source string) (string, error) {
 	case "recorded-go":
 		return "Recorded with " + strings.Join(recordedGo, " and ") + ".\n", nil
 	case "bench":
-		return benchReport(benchRecord)
+		record, err := os.ReadFile(benchRecord)
+		if err != nil {
+			return "", err
+		}
+		return benchReport(string(record))
 	case "linkcheck-real":
 		text, err := os.ReadFile(realRecord)
 		return string(text), err

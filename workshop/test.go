@@ -191,7 +191,8 @@ func labAndLinkcheck(tc toolchain, _ []module) bool {
 		fmt.Fprintln(tc.out, err)
 		return false
 	}
-	results := runLabChecks(tc, cases, minorVersion(version))
+	minor := minorVersion(version)
+	results := runLabChecks(tc, cases, minor)
 	labOK := reportLab(tc, results, false)
-	return agreeWithLinkcheck(tc, results) && labOK
+	return agreeWithLinkcheck(tc, results, minor, knownDisagreements) && labOK
 }
