@@ -38,8 +38,8 @@ matrix: workshop ## run the examples, the lab and linkcheck-real's check under e
 bench: workshop ## benchmark linkname calls against the ordinary way (COUNT=runs, RECORD=1 keeps them)
 	@$(WORKSHOP) bench $(if $(COUNT),-count=$(COUNT)) $(if $(RECORD),-record)
 
-timings: workshop ## time make run-all against a bare go build, warm and cold (a few minutes)
-	@$(WORKSHOP) timings
+timings: workshop ## time make run-all against a bare go build, warm and cold (RUNS=, COLD=: how many)
+	@$(WORKSHOP) timings $(if $(RUNS),-n=$(RUNS)) $(if $(COLD),-cold=$(COLD))
 
 linkcheck-real: workshop ## linkcheck a published module, then link it: do they agree? (network)
 	@$(WORKSHOP) linkcheck-real $(REAL_MODULE)

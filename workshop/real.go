@@ -33,6 +33,11 @@ func linkcheckReal(args []string) bool {
 	if len(args) != 1 || !ok {
 		fatalf("usage: workshop linkcheck-real [-check] MODULE@VERSION")
 	}
+	// The go command rebuilds bin/linkcheck only when its sources changed.
+	if out, err := exec.Command("go", "build", "-o", "bin/", "./linkcheck").CombinedOutput(); err != nil {
+		fmt.Printf("go build -o bin/ ./linkcheck: %v\n%s", err, out)
+		return false
+	}
 	linkcheck := absPath(filepath.Join("bin", "linkcheck"+exeSuffix()))
 	// The module and the program are outside this workspace.
 	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
