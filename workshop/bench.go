@@ -5,9 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,46 +21,44 @@ const benchRecord = "workshop/records/bench.txt"
 // the runs show. Each benchmark has two sub-benchmarks: the ordinary way
 // first, the linkname way second. Only with -record does it write the
 // record, the one tracked file it may change.
-func bench(out io.Writer, args []string) bool {
+func bench(tc toolchain, record string, args []string) bool {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(out)
+	fs.SetOutput(tc.out)
 	count := fs.Int("count", 10, "runs of each benchmark")
-	record := fs.Bool("record", false, "write the result to "+benchRecord)
+	keep := fs.Bool("record", false, "write the result to "+record)
 	if fs.Parse(args) != nil || fs.NArg() > 0 || *count < 1 {
-		fmt.Fprintln(out, "usage: workshop bench [-count N] [-record]")
+		fmt.Fprintln(tc.out, "usage: workshop bench [-count N] [-record]")
 		return false
 	}
 	args = append([]string{"test", "-run", "^$", "-bench", ".", "-count", strconv.Itoa(*count)}, ldflagsArgs(examples)...)
 	args = append(args, "./bar", "./stdlib")
-	fmt.Fprint(out, shellLine("go", args...))
-	cmd := exec.Command("go", args...)
-	cmd.Stderr = os.Stderr
-	raw, err := cmd.Output()
+	fmt.Fprint(tc.out, shellLine("go", args...))
+	raw, err := tc.goCmd(args...)
 	if err != nil {
-		fmt.Fprintf(out, "%s%v\n", raw, err)
+		fmt.Fprintf(tc.out, "%s%v\n", raw, err)
 		return false
 	}
-	version, err := exec.Command("go", "env", "GOVERSION").Output()
+	version, err := tc.goVersion()
 	if err != nil {
-		fmt.Fprintf(out, "go env GOVERSION: %v\n", err)
+		fmt.Fprintln(tc.out, err)
 		return false
 	}
-	text := "goversion: " + string(version) + string(raw)
+	text := "goversion: " + version + "\n" + string(raw)
 	report, err := benchReport(text)
 	if err != nil {
-		fmt.Fprintf(out, "%s%v\n", raw, err)
+		fmt.Fprintf(tc.out, "%s%v\n", raw, err)
 		return false
 	}
-	fmt.Fprint(out, report)
-	if !*record {
-		fmt.Fprintf(out, "\nnot recorded: make bench RECORD=1 writes %s\n", benchRecord)
+	fmt.Fprint(tc.out, report)
+	if !*keep {
+		fmt.Fprintf(tc.out, "\nnot recorded: make bench RECORD=1 writes %s\n", record)
 		return true
 	}
-	if err := os.WriteFile(benchRecord, []byte(text), 0o666); err != nil {
-		fmt.Fprintln(out, err)
+	if err := os.WriteFile(record, []byte(text), 0o666); err != nil {
+		fmt.Fprintln(tc.out, err)
 		return false
 	}
-	fmt.Fprintf(out, "\nrecorded in %s; make docs puts it in workshop/README.md\n", benchRecord)
+	fmt.Fprintf(tc.out, "\nrecorded in %s; make docs puts it in workshop/README.md\n", record)
 	return true
 }
 

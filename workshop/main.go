@@ -38,7 +38,7 @@ var commands = []command{
 		return matrix(os.Stdout, args)
 	}},
 	{"bench", "[-count N] [-record]", "run the benchmarks; print min, median and max (-record: keep them)", func(args []string) bool {
-		return bench(os.Stdout, args)
+		return bench(localToolchain("", "bin", os.Stdout), benchRecord, args)
 	}},
 	{"timings", "[-n N] [-cold N]", "time make run-all against a bare go build, warm and cold", timings},
 	{"linkcheck-real", "[-check] MODULE@VERSION", "hold bin/linkcheck's predictions against the linker on a published module", linkcheckReal},

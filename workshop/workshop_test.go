@@ -579,3 +579,60 @@ func TestWorkspaceModules(t *testing.T) {
 		t.Errorf("modules %v: %s", modules, out.String())
 	}
 }
+
+// make bench writes its record only when asked.
+func TestBenchRecordsOnlyWhenAsked(t *testing.T) {
+	run := "cpu: Some CPU\nBenchmarkAdd/direct-2 1 1.0 ns/op\nBenchmarkAdd/linkname-2 1 3.0 ns/op\n"
+	f := &fake{goAnswers: map[string]answer{"test -run": {out: run}, "env GOVERSION": {out: "go1.26.8\n"}}}
+	record := t.TempDir() + "/bench.txt"
+	if !bench(f.toolchain(t), record, []string{"-count", "1"}) || fileExists(record) {
+		t.Fatalf("make bench without RECORD=1 wrote %s, or failed:\n%s", record, f.out.String())
+	}
+	if !bench(f.toolchain(t), record, []string{"-count=1", "-record"}) {
+		t.Fatalf("make bench RECORD=1 failed:\n%s", f.out.String())
+	}
+	if data, _ := os.ReadFile(record); string(data) != "goversion: go1.26.8\n"+run {
+		t.Errorf("the record holds %q", data)
+	}
+	if bench(f.toolchain(t), record, []string{"-count", "0"}) {
+		t.Error("make bench COUNT=0 passed")
+	}
+}
+
+// When the go command cannot start a toolchain, the error quotes its
+// reason.
+func TestGoVersionQuotesTheGoCommand(t *testing.T) {
+	reason := "go: downloading go1.27.3 (linux/amd64)\ngo: download go1.27.3: golang.org/toolchain@v0.0.1-go1.27.3.linux-amd64.zip: dial tcp: lookup proxy.golang.org: no such host"
+	f := &fake{goAnswers: map[string]answer{"env GOVERSION": {out: reason, fail: true}}}
+	if _, err := f.toolchain(t).goVersion(); err == nil || !strings.Contains(err.Error(), "no such host") {
+		t.Errorf("goVersion: %v", err)
+	}
+}
+
+// The plain build is asked every time: a second run in which it links
+// (GOFLAGS=-ldflags=-checklinkname=0, say) must fail.
+func TestPlainBuildIsNotRemembered(t *testing.T) {
+	f := passingExamples(t)
+	if !runExamples(f.toolchain(t), nil) {
+		t.Fatalf("first run failed:\n%s", f.out.String())
+	}
+	f.goAnswers["build -o "+os.DevNull+" ./"] = answer{}
+	if runExamples(f.toolchain(t), nil) {
+		t.Error("the second run passed although the plain build links now")
+	}
+}
+
+// The matrix's table for a subset of versions, and for a Go not on record.
+func TestRecordedMatrixColumns(t *testing.T) {
+	one, err := recordedMatrix([]string{"go1.26"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(one, "| Example or lab case | go1.26 |\n") || !strings.Contains(one, "| `runtime-assembly` | builds |\n") {
+		t.Errorf("go1.26 alone:\n%s", one)
+	}
+	old, _ := recordedMatrix([]string{"go1.25"})
+	if !strings.Contains(old, "| `runtime-assembly` | builds (unverified) |\n") {
+		t.Errorf("go1.25, not on record, should expect go1.26's answers, flagged:\n%s", old)
+	}
+}
