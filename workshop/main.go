@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,9 @@ var commands = []command{
 		if len(args) == 0 {
 			args = goVersions()
 		}
-		return matrix(os.Stdout, args)
+		return matrix(os.Stdout, args, func(v string) toolchain {
+			return localToolchain(v, filepath.Join("bin", v), io.Discard)
+		})
 	}},
 	{"bench", "[-count N] [-record]", "run the benchmarks; print min, median and max (-record: keep them)", func(args []string) bool {
 		return bench(localToolchain("", "bin", os.Stdout), benchRecord, args)

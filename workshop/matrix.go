@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
 // matrix runs the examples and the lab under each Go in versions (GOTOOLCHAIN
-// values), prints what each did, and checks that the table generated from
-// the records says the same for those versions' columns.
-func matrix(out io.Writer, versions []string) bool {
+// values), with the toolchain newToolchain gives for each, prints what
+// each did, and checks that the table generated from the records says the
+// same for those versions' columns, and only those.
+func matrix(out io.Writer, versions []string, newToolchain func(gotoolchain string) toolchain) bool {
 	var columns []string
 	table := map[string]map[string]string{} // row label -> column -> cell
 	var labels []string
@@ -22,7 +22,7 @@ func matrix(out io.Writer, versions []string) bool {
 		return false
 	}
 	for _, v := range versions {
-		tc := localToolchain(v, filepath.Join("bin", v), io.Discard)
+		tc := newToolchain(v)
 		version, err := tc.goVersion()
 		if err != nil {
 			fmt.Fprintf(out, "GOTOOLCHAIN=%s: %v\n", v, err)

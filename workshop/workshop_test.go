@@ -636,3 +636,54 @@ func TestRecordedMatrixColumns(t *testing.T) {
 		t.Errorf("go1.25, not on record, should expect go1.26's answers, flagged:\n%s", old)
 	}
 }
+
+// replayRecords is a fake toolchain that answers every build of the
+// examples and the lab as the records say the given Go minor version does.
+func replayRecords(t *testing.T, minor string) *fake {
+	f := passingExamples(t)
+	f.goAnswers["env GOVERSION"] = answer{out: minor + ".0\n"}
+	cases, err := loadLab(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		overlay := "bin/lab/" + c.name + ".overlay.json"
+		for i, check := range c.checks {
+			want := check.want[minor]
+			key := strings.Join(append([]string{"build", "-overlay", overlay}, check.flags...), " ")
+			bin := "bin/lab/" + c.name + exeSuffix()
+			if i > 0 {
+				bin = fmt.Sprintf("bin/lab/%s.%d%s", c.name, i, exeSuffix())
+			}
+			switch want.kind {
+			case "vet-silent":
+				f.goAnswers["vet -overlay "+overlay] = answer{}
+			case "fails":
+				f.goAnswers[key] = answer{out: want.text + "\n", fail: true}
+			case "runs":
+				f.goAnswers[key] = answer{}
+				f.programs[bin] = want.text
+			default:
+				f.goAnswers[key] = answer{}
+			}
+		}
+	}
+	return f
+}
+
+// make matrix GO_VERSIONS=<subset> checks those columns alone, and fails
+// when a Go does not do what its record says.
+func TestMatrixChecksTheColumnsItRan(t *testing.T) {
+	for _, minor := range recordedMinors() {
+		f := replayRecords(t, minor)
+		newToolchain := func(string) toolchain { return f.toolchain(t) }
+		if !matrix(&f.out, []string{minor}, newToolchain) {
+			t.Errorf("make matrix GO_VERSIONS=%s failed on a Go that does as recorded:\n%s", minor, f.out.String())
+		}
+	}
+	f := replayRecords(t, "go1.26")
+	f.goAnswers["build -overlay bin/lab/runtime-assembly.overlay.json"] = answer{out: "link: main: invalid reference to runtime.systemstack\n", fail: true}
+	if matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }) || !strings.Contains(f.out.String(), "FAIL  runtime-assembly on go1.26") {
+		t.Errorf("a go1.26 that refuses runtime-assembly passed:\n%s", f.out.String())
+	}
+}
