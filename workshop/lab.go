@@ -113,30 +113,37 @@ func (r labResult) label() string {
 	return label
 }
 
-// runLab runs every case, or the one named, and prints a line per check.
+// runLab runs every case, or the one named, and prints a line per check;
+// one case is shown in full.
 func runLab(tc toolchain, args []string) bool {
+	results, _, ok := runLabCases(tc, args)
+	return ok && reportLab(tc, results, len(args) > 0)
+}
+
+// runLabCases runs every case, or the one named, with the Go that tc
+// runs, and returns the results and that Go's minor version.
+func runLabCases(tc toolchain, args []string) ([]labResult, string, bool) {
 	cases, err := loadLab(os.DirFS("."))
 	if err != nil {
 		fmt.Fprintln(tc.out, err)
-		return false
+		return nil, "", false
 	}
-	verbose := len(args) > 0
 	if len(args) > 0 {
 		name := strings.Join(args, " ")
 		i := slices.IndexFunc(cases, func(c *labCase) bool { return c.name == name })
 		if i < 0 {
 			fmt.Fprintf(tc.out, "no lab case %q. The cases, in lesson order:\n%s", name, indent(strings.Join(caseNames(cases), "\n")))
-			return false
+			return nil, "", false
 		}
 		cases = cases[i : i+1]
 	}
 	version, err := tc.goVersion()
 	if err != nil {
 		fmt.Fprintln(tc.out, err)
-		return false
+		return nil, "", false
 	}
-	results := runLabChecks(tc, cases, minorVersion(version))
-	return reportLab(tc, results, verbose)
+	minor := minorVersion(version)
+	return runLabChecks(tc, cases, minor), minor, true
 }
 
 func caseNames(cases []*labCase) []string {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -181,18 +180,10 @@ func linkcheckWorkspace(tc toolchain, modules []module) bool {
 // labAndLinkcheck runs the lab, then holds linkcheck's predictions against
 // what the toolchain did in the same run.
 func labAndLinkcheck(tc toolchain, _ []module) bool {
-	cases, err := loadLab(os.DirFS("."))
-	if err != nil {
-		fmt.Fprintln(tc.out, err)
+	results, minor, ok := runLabCases(tc, nil)
+	if !ok {
 		return false
 	}
-	version, err := tc.goVersion()
-	if err != nil {
-		fmt.Fprintln(tc.out, err)
-		return false
-	}
-	minor := minorVersion(version)
-	results := runLabChecks(tc, cases, minor)
 	labOK := reportLab(tc, results, false)
 	return agreeWithLinkcheck(tc, results, minor, knownDisagreements) && labOK
 }
