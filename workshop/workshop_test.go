@@ -238,6 +238,7 @@ func TestAgreementWithLinkcheck(t *testing.T) {
 		{"a known disagreement", "", false, predict("missing function body"), map[string]string{"a-case on go1.26": "why"}, true, "KNOWN     a-case"},
 		{"a known disagreement that went away", failed, true, predict("link: main: invalid reference to fmt.tooLarge"), map[string]string{"a-case on go1.26": "why"}, false, "FIXED"},
 		{"not JSON", failed, true, "linkcheck: usage", nil, false, "ERROR"},
+		{"a prediction that holds the output", "missing function body\n", true, predict("x.go:1: missing function body\n and more"), nil, false, "which the go command did not print"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := &fake{linkcheck: map[string]string{"./pull": c.linkcheck}}
