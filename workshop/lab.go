@@ -46,8 +46,10 @@ import (
 //	fails-as EXAMPLE    go build fails as EXAMPLE does without its flags
 //	vet-silent          go vet prints nothing
 //
-// The builds use go build -overlay, so nothing in the workspace changes.
-// Any other file in lab/ is an error.
+// A case that replaces no file (it only hides one, or builds a package as
+// it is) keeps its header in a file that declares nothing, such as
+// lab/push-without-asm/foo/case.go. The builds use go build -overlay, so
+// nothing in the workspace changes. Any other file in lab/ is an error.
 
 const (
 	labDir       = "lab"
