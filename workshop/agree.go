@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // linkcheck predicts what the linker will say. The lab knows what it did
@@ -33,34 +35,55 @@ type prediction struct {
 }
 
 func agreeWithLinkcheck(tc toolchain, results []labResult, version string, known map[string]string) bool {
-	compared, ok := 0, true
-	for _, r := range results {
+	// Ask linkcheck about every build at once, as many at a time as there
+	// are cores, then report in lesson order.
+	type answer struct {
+		problem string
+		err     error
+	}
+	answers := make([]*answer, len(results))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, r := range results {
 		if r.want.kind == "vet-silent" || r.overlay == "" {
 			continue
 		}
-		args, err := linkcheckArgs(r)
-		problem := ""
-		if err == nil {
-			problem, err = disagreement(tc, r, args)
-		}
-		if err != nil {
-			fmt.Fprintf(tc.out, "ERROR     %s: %v\n", r.label(), err)
-			ok = false
+		answers[i] = &answer{}
+		wg.Add(1)
+		go func(r labResult, a *answer) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			args, err := linkcheckArgs(r)
+			if err == nil {
+				a.problem, err = disagreement(tc, r, args)
+			}
+			a.err = err
+		}(r, answers[i])
+	}
+	wg.Wait()
+	compared, ok := 0, true
+	for i, r := range results {
+		a := answers[i]
+		switch reason, isKnown := known[r.label()+" on "+version]; {
+		case a == nil:
 			continue
-		}
-		compared++
-		reason, isKnown := known[r.label()+" on "+version]
-		switch {
-		case problem == "" && isKnown:
+		case a.err != nil:
+			fmt.Fprintf(tc.out, "ERROR     %s: %v\n", r.label(), a.err)
+			ok = false
+		case a.problem == "" && isKnown:
 			fmt.Fprintf(tc.out, "FIXED     %s: linkcheck agrees now; remove it from knownDisagreements in workshop/agree.go\n", r.label())
 			ok = false
-		case problem == "":
+		case a.problem == "":
 			fmt.Fprintf(tc.out, "agrees    %s\n", r.label())
 		case isKnown:
-			fmt.Fprintf(tc.out, "KNOWN     %s: %s (%s)\n", r.label(), problem, reason)
+			fmt.Fprintf(tc.out, "KNOWN     %s: %s (%s)\n", r.label(), a.problem, reason)
 		default:
-			fmt.Fprintf(tc.out, "DISAGREE  %s: %s\n", r.label(), problem)
+			fmt.Fprintf(tc.out, "DISAGREE  %s: %s\n", r.label(), a.problem)
 			ok = false
+		}
+		if a != nil && a.err == nil {
+			compared++
 		}
 	}
 	fmt.Fprintf(tc.out, "linkcheck: %d lab builds compared\n", compared)
