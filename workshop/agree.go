@@ -25,6 +25,7 @@ import (
 var knownDisagreements = map[string]string{
 	"linknamestd on go1.26":                "linkcheck does not know that Go 1.26 ignores //go:linknamestd",
 	"linknamestd-without-unsafe on go1.26": "linkcheck does not know that Go 1.26 ignores //go:linknamestd",
+	"linknamestd-without-unsafe on go1.27": "linkcheck names //go:linkname in the message where Go 1.27 names //go:linknamestd",
 }
 
 // A prediction is what linkcheck -json says about one directive; only
