@@ -102,7 +102,7 @@ func linkcheckReal(args []string) bool {
 	if err := os.WriteFile(realRecord, []byte(b.String()), 0o666); err != nil {
 		fatalf("%v", err)
 	}
-	fmt.Printf("\nrecorded in %s; make docs puts it in the README\n", realRecord)
+	fmt.Printf("\nrecorded in %s; make docs puts it in workshop/README.md\n", realRecord)
 	return true
 }
 
