@@ -10,8 +10,11 @@ import (
 	"testing/fstest"
 )
 
-// The tests run from the workspace root, as the workshop does.
+// The tests run from the workspace root, as the workshop does, and drive
+// the whole workspace: with GOWORK=off (cd workshop && GOWORK=off go test)
+// the go commands they start would see one module alone.
 func TestMain(m *testing.M) {
+	os.Unsetenv("GOWORK")
 	if err := os.Chdir(".."); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
