@@ -9,8 +9,6 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -69,156 +67,10 @@ func TestWorkspace(t *testing.T) {
 	}
 }
 
-// Every lab case, with the verdict the lab records for this Go: linkcheck
-// predicts a failed build exactly where the toolchain fails, with a text
-// that is part of the toolchain's, and with -checklinkname=0 as well.
-func TestLabVerdicts(t *testing.T) {
-	rules, err := readLinkerRules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("../*/testdata/lab/*.go")
-	checked := 0
-	for _, file := range files {
-		c := readLabCase(t, file, minorVersion(rules.goVersion))
-		for _, want := range c.wants {
-			if want.flags != "" && want.flags != "-ldflags=-checklinkname=0" {
-				continue
-			}
-			checked++
-			name := strings.TrimSpace(c.name + " " + want.flags)
-			prog, err := load(c.patterns, writeOverlay(t, c.overlay))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := *rules
-			r.checkOff = want.flags != ""
-			var fails []string
-			for _, f := range analyze(prog, &r) {
-				if f.Fails != "" {
-					fails = append(fails, f.Fails)
-				}
-			}
-			switch {
-			case want.kind != "fails" && want.kind != "fails-as":
-				if len(fails) > 0 {
-					t.Errorf("%s: the toolchain says %s, linkcheck predicts %q", name, want.kind, fails)
-				}
-			case len(fails) == 0:
-				t.Errorf("%s: the toolchain fails, linkcheck predicts no failure", name)
-			case want.kind == "fails" && !strings.Contains(want.text, fails[0]) && !strings.Contains(fails[0], want.text):
-				t.Errorf("%s: the toolchain fails with %q, linkcheck predicts %q", name, want.text, fails[0])
-			}
-		}
-	}
-	if checked < len(files) {
-		t.Errorf("checked %d verdicts in %d lab files", checked, len(files))
-	}
-}
-
-// A labCase is what TestLabVerdicts needs of a lab case file: its
-// //lab: lines (documented in workshop/lab.go) for one Go version.
-type labCase struct {
-	name     string
-	overlay  map[string]string // workspace path -> stand-in ("" hides it)
-	patterns []string          // the package built, and those overlaid
-	wants    []labWant
-}
-
-type labWant struct{ flags, kind, text string }
-
-func readLabCase(t *testing.T, file, minor string) labCase {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rel := strings.TrimPrefix(filepath.ToSlash(file), "../")
-	c := labCase{name: strings.TrimSuffix(filepath.Base(file), ".go"), overlay: map[string]string{}}
-	build := ""
-	type record struct {
-		versions []string
-		want     labWant
-	}
-	var records []record
-	for _, line := range strings.Split(string(data), "\n") {
-		fields := strings.Fields(line)
-		if len(fields) < 2 || !strings.HasPrefix(fields[0], "//lab:") {
-			continue
-		}
-		switch fields[0] {
-		case "//lab:replace":
-			c.overlay[fields[1]] = rel
-		case "//lab:with":
-			c.overlay[fields[1]] = fields[2]
-		case "//lab:delete":
-			c.overlay[fields[1]] = ""
-		case "//lab:build":
-			build = fields[1]
-		case "//lab:want":
-			var r record
-			i := 1
-			for ; strings.HasPrefix(fields[i], "go1."); i++ {
-				r.versions = append(r.versions, fields[i])
-			}
-			if strings.HasPrefix(fields[i], "-") {
-				r.want.flags, i = fields[i], i+1
-			}
-			r.want.kind = fields[i]
-			if r.want.kind == "fails" {
-				_, quoted, _ := strings.Cut(line, " fails ")
-				if r.want.text, err = strconv.Unquote(quoted); err != nil {
-					t.Fatalf("%s: %v", file, err)
-				}
-			}
-			records = append(records, r)
-		}
-	}
-	// For each set of flags: the verdict recorded for this Go, or else
-	// the one recorded for the newest, as the lab does.
-	chosen := map[string]record{}
-	for _, r := range records {
-		old, seen := chosen[r.want.flags]
-		if !seen || !slices.Contains(old.versions, minor) &&
-			(slices.Contains(r.versions, minor) || compareVersions(slices.MaxFunc(old.versions, compareVersions), slices.MaxFunc(r.versions, compareVersions)) < 0) {
-			chosen[r.want.flags] = r
-		}
-	}
-	for _, r := range chosen {
-		c.wants = append(c.wants, r.want)
-	}
-	for path := range c.overlay {
-		if build == "" {
-			build = "./" + filepath.Dir(path)
-		}
-		c.patterns = append(c.patterns, "../"+filepath.Dir(path))
-	}
-	c.patterns = append(c.patterns, "../"+strings.TrimPrefix(build, "./"))
-	slices.Sort(c.patterns)
-	c.patterns = slices.Compact(c.patterns)
-	return c
-}
-
-// minorVersion turns go1.26.8 into go1.26.
-func minorVersion(v string) string {
-	if parts := strings.SplitN(v, ".", 3); len(parts) == 3 {
-		return parts[0] + "." + parts[1]
-	}
-	return v
-}
-
-// compareVersions orders minor versions such as go1.9 and go1.26.
-func compareVersions(a, b string) int {
-	minor := func(v string) int {
-		n, _ := strconv.Atoi(strings.TrimPrefix(v, "go1."))
-		return n
-	}
-	return minor(a) - minor(b)
-}
-
 // The wrong signature builds, links and runs; linkcheck says why it is
 // still wrong.
 func TestWrongSignature(t *testing.T) {
-	findings := analyzeOrFail(t, map[string]string{"pull/main.go": "pull/testdata/lab/wrong-signature.go"}, "../pull")
+	findings := analyzeOrFail(t, map[string]string{"pull/main.go": "lab/wrong-signature/pull/main.go"}, "../pull")
 	want := "param 1: string (2 words) vs int (1 word)"
 	if len(findings) != 1 || !strings.Contains(strings.Join(findings[0].Errors, "\n"), want) {
 		t.Errorf("findings %+v, want an error with %q", findings, want)
@@ -229,7 +81,7 @@ func TestWrongSignature(t *testing.T) {
 // stand-in of its own, which the linker honours as it does a one-argument
 // one: the pull is a handshake and links (the lab's std-method-marked).
 func TestMarkedMethod(t *testing.T) {
-	findings := analyzeOrFail(t, map[string]string{"stdlib/main.go": "stdlib/testdata/lab/std-method-marked.go"}, "../stdlib")
+	findings := analyzeOrFail(t, map[string]string{"stdlib/main.go": "lab/std-method-marked/stdlib/main.go"}, "../stdlib")
 	if len(findings) != 1 {
 		t.Fatalf("got %d findings, want 1", len(findings))
 	}
@@ -243,8 +95,8 @@ func TestMarkedMethod(t *testing.T) {
 // The gap case is not an error, but it is not passed over in silence.
 func TestGapIsAWarning(t *testing.T) {
 	findings := analyzeOrFail(t, map[string]string{
-		"foo/toolarge.go": "foo/testdata/lab/pull-from-library.go",
-		"push/main.go":    "push/testdata/lab/call-foo-toolarge.go",
+		"foo/toolarge.go": "lab/pull-from-library/foo/toolarge.go",
+		"push/main.go":    "lab/pull-from-library/push/main.go",
 	}, "../foo", "../push")
 	for _, f := range findings {
 		if f.Local == "TooLarge" {

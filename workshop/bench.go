@@ -2,59 +2,106 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// benchRecord is the table of the last make bench, which make docs copies
-// into the README.
-const benchRecord = "workshop/records/bench.md"
+// benchRecord is what go test -bench printed in the last make bench
+// RECORD=1, after a line naming the Go that ran it. make docs renders it
+// into workshop/README.md.
+const benchRecord = "workshop/records/bench.txt"
 
 // bench runs the benchmarks -count times and prints, for each pair, the
-// median ns/op of both sides and their ratio. Each benchmark has two
-// sub-benchmarks: the ordinary way first, the linkname way second.
-func bench(args []string) bool {
-	fs := flag.NewFlagSet("bench", flag.ExitOnError)
+// min, median and max ns/op of both sides, their median ratio, and what
+// the runs show. Each benchmark has two sub-benchmarks: the ordinary way
+// first, the linkname way second. Only with -record does it write the
+// record, the one tracked file it may change.
+func bench(tc toolchain, record string, args []string) bool {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(tc.out)
 	count := fs.Int("count", 10, "runs of each benchmark")
-	fs.Parse(args)
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", ".", "-count", strconv.Itoa(*count),
-		"-ldflags=./stdlib=-checklinkname=0", "./bar", "./stdlib")
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	keep := fs.Bool("record", false, "write the result to "+record)
+	if fs.Parse(args) != nil || fs.NArg() > 0 || *count < 1 {
+		fmt.Fprintln(tc.out, "usage: workshop bench [-count N] [-record]")
+		return false
+	}
+	args = append([]string{"test", "-run", "^$", "-bench", ".", "-count", strconv.Itoa(*count)}, ldflagsArgs(examples)...)
+	args = append(args, "./bar", "./stdlib")
+	fmt.Fprint(tc.out, shellLine("go", args...))
+	raw, err := tc.goCmd(args...)
 	if err != nil {
-		fmt.Printf("%s%v\n", out, err)
+		fmt.Fprintf(tc.out, "%s%v\n", raw, err)
 		return false
 	}
-	pairs, cpu := parseBench(string(out))
+	version, err := tc.goVersion()
+	if err != nil {
+		fmt.Fprintln(tc.out, err)
+		return false
+	}
+	text := "goversion: " + version + "\n" + string(raw)
+	report, err := benchReport(text)
+	if err != nil {
+		fmt.Fprintf(tc.out, "%s%v\n", raw, err)
+		return false
+	}
+	fmt.Fprint(tc.out, report)
+	if !*keep {
+		fmt.Fprintf(tc.out, "\nnot recorded: make bench RECORD=1 writes %s\n", record)
+		return true
+	}
+	if err := os.WriteFile(record, []byte(text), 0o666); err != nil {
+		fmt.Fprintln(tc.out, err)
+		return false
+	}
+	fmt.Fprintf(tc.out, "\nrecorded in %s; make docs puts it in workshop/README.md\n", record)
+	return true
+}
+
+// benchReport renders a benchmark record: a table of min, median and max
+// for each side, and for each pair one sentence that says only what every
+// run agrees on.
+func benchReport(record string) (string, error) {
+	pairs, info := parseBench(record)
 	if len(pairs) == 0 {
-		fmt.Printf("%sno benchmark results\n", out)
-		return false
+		return "", errors.New("no benchmark results")
 	}
-	version, _ := exec.Command("go", "env", "GOVERSION").Output()
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured by `make bench` with %s on %s (median of %d runs, ns/op):\n\n",
-		strings.TrimSpace(string(version)), cpu, *count)
-	b.WriteString("| Pair | Ordinary way | ns/op | Through linkname | ns/op | linkname ÷ ordinary |\n|---|---|---:|---|---:|---:|\n")
+	fmt.Fprintf(&b, "Measured by `make bench` with %s on %s, %d runs of each (ns/op: min / median / max):\n\n",
+		info["goversion"], info["cpu"], len(pairs[0].subs[0].nsPerOp))
+	b.WriteString("| Pair | Ordinary way | ns/op | Through linkname | ns/op | linkname ÷ ordinary, medians |\n|---|---|---:|---|---:|---:|\n")
+	var sentences []string
 	for _, p := range pairs {
 		if len(p.subs) != 2 {
-			fmt.Printf("%s: want two sub-benchmarks, have %d\n", p.name, len(p.subs))
-			return false
+			return "", fmt.Errorf("%s: want two sub-benchmarks, have %d", p.name, len(p.subs))
 		}
 		a, l := p.subs[0], p.subs[1]
-		fmt.Fprintf(&b, "| %s | `%s` | %.2f | `%s` | %.2f | %.2f× |\n",
-			p.name, a.name, median(a.nsPerOp), l.name, median(l.nsPerOp), median(l.nsPerOp)/median(a.nsPerOp))
+		fmt.Fprintf(&b, "| %s | `%s` | %s | `%s` | %s | %.2f× |\n",
+			p.name, a.name, spread(a.nsPerOp), l.name, spread(l.nsPerOp), median(l.nsPerOp)/median(a.nsPerOp))
+		sentences = append(sentences, "- "+p.name+": "+verdictOfRuns(a, l))
 	}
-	fmt.Print(b.String())
-	if err := os.WriteFile(benchRecord, []byte(b.String()), 0o666); err != nil {
-		fatalf("%v", err)
+	b.WriteString("\n" + strings.Join(sentences, "\n") + "\n")
+	return b.String(), nil
+}
+
+// verdictOfRuns says which side was faster only when the ranges do not
+// overlap: then every run agrees.
+func verdictOfRuns(ordinary, linkname benchSide) string {
+	switch {
+	case slices.Max(linkname.nsPerOp) < slices.Min(ordinary.nsPerOp):
+		return fmt.Sprintf("`%s` was faster than `%s` in every run.", linkname.name, ordinary.name)
+	case slices.Min(linkname.nsPerOp) > slices.Max(ordinary.nsPerOp):
+		return fmt.Sprintf("`%s` was slower than `%s` in every run.", linkname.name, ordinary.name)
 	}
-	fmt.Printf("\nrecorded in %s; make docs puts it in the README\n", benchRecord)
-	return true
+	return fmt.Sprintf("the runs of `%s` and `%s` overlap: this record shows no consistent difference.", linkname.name, ordinary.name)
+}
+
+func spread(xs []float64) string {
+	return fmt.Sprintf("%.2f / %.2f / %.2f", slices.Min(xs), median(xs), slices.Max(xs))
 }
 
 type benchPair struct {
@@ -68,13 +115,15 @@ type benchSide struct {
 }
 
 // parseBench reads go test -bench output: lines such as
-// "BenchmarkAdd/direct-2   337562811   0.6398 ns/op".
-func parseBench(out string) (pairs []benchPair, cpu string) {
+// "BenchmarkAdd/direct-2   337562811   0.6398 ns/op", and "key: value"
+// lines such as "cpu: ...".
+func parseBench(out string) (pairs []benchPair, info map[string]string) {
+	info = map[string]string{}
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) > 1 && f[0] == "cpu:" {
-			cpu = strings.Join(f[1:], " ")
+		if len(f) > 1 && strings.HasSuffix(f[0], ":") {
+			info[strings.TrimSuffix(f[0], ":")] = strings.Join(f[1:], " ")
 		}
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || f[3] != "ns/op" {
 			continue
@@ -98,7 +147,7 @@ func parseBench(out string) (pairs []benchPair, cpu string) {
 		}
 		p.subs[j].nsPerOp = append(p.subs[j].nsPerOp, ns)
 	}
-	return pairs, cpu
+	return pairs, info
 }
 
 func median(xs []float64) float64 {

@@ -95,7 +95,7 @@ func checkModulePath(module string) error {
 // with the workspace packages it imports as subpackages, and returns the
 // files written, relative to dir.
 func copyOut(root, example, dir, module string) ([]string, error) {
-	modules, err := workspaceModules(root)
+	modules, err := workspaceModules(localToolchain("", "bin", nil))
 	if err != nil {
 		return nil, err
 	}
@@ -165,32 +165,9 @@ func copyOut(root, example, dir, module string) ([]string, error) {
 	return written, nil
 }
 
-// A workspaceModule is one `use` line of go.work with its module path.
-type workspaceModule struct{ dir, path string }
-
-// workspaceModules reads go.work's use lines and each module's path.
-func workspaceModules(root string) ([]workspaceModule, error) {
-	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Path}}")
-	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("go list -m: %v", err)
-	}
-	var mods []workspaceModule
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		dir, modPath, _ := strings.Cut(line, " ")
-		rel, err := filepath.Rel(root, dir)
-		if err != nil {
-			return nil, err
-		}
-		mods = append(mods, workspaceModule{filepath.ToSlash(rel), modPath})
-	}
-	return mods, nil
-}
-
-func modulePathOf(mods []workspaceModule, dir string) string {
+func modulePathOf(mods []module, dir string) string {
 	for _, m := range mods {
-		if m.dir == dir {
+		if strings.TrimPrefix(m.dir, "./") == dir {
 			return m.path
 		}
 	}
@@ -199,13 +176,14 @@ func modulePathOf(mods []workspaceModule, dir string) string {
 
 // packageDir returns the folder, relative to the workspace root, of the
 // package with import path pkg, or "" when no workspace module holds it.
-func packageDir(mods []workspaceModule, pkg string) string {
+func packageDir(mods []module, pkg string) string {
 	for _, m := range mods {
+		dir := strings.TrimPrefix(m.dir, "./")
 		if pkg == m.path {
-			return m.dir
+			return dir
 		}
 		if rest, ok := strings.CutPrefix(pkg, m.path+"/"); ok {
-			return m.dir + "/" + rest
+			return dir + "/" + rest
 		}
 	}
 	return ""

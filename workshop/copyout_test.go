@@ -53,7 +53,7 @@ func TestCopyOutStandsAlone(t *testing.T) {
 				args = append(args, "-ldflags="+e.ldflags)
 			}
 			goAlone(t, dir, append(args, ".")...)
-			got, err := runBinary(bin)
+			got, err := runProgram(bin)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,7 +210,7 @@ func TestSplitSymbol(t *testing.T) {
 
 // A package whose path only starts like a workspace module's is not in it.
 func TestPackageDir(t *testing.T) {
-	mods := []workspaceModule{{"bar", "example.com/linkname/bar"}, {"pull", "example.com/linkname/pull"}}
+	mods := []module{{dir: "./bar", path: "example.com/linkname/bar"}, {dir: "./pull", path: "example.com/linkname/pull"}}
 	for pkg, want := range map[string]string{
 		"example.com/linkname/bar":      "bar",
 		"example.com/linkname/bar/sub":  "bar/sub",

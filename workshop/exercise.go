@@ -251,7 +251,7 @@ func checkExercise(root string, ex exerciseSpec, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	got, err := runBinary(bin)
+	got, err := runProgram(bin)
 	if err != nil {
 		return fmt.Sprintf("it builds, but it stops with an error:\n%s", indent(err.Error())), nil
 	}

@@ -36,7 +36,7 @@ var brokenExercises = map[string]string{
 // workspaceRoot returns the workspace root as an absolute path, so that
 // tests running side by side never depend on the current directory.
 func workspaceRoot(t *testing.T) string {
-	root, err := filepath.Abs("..")
+	root, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func workspaceRoot(t *testing.T) string {
 }
 
 var linkcheckInstalled = sync.OnceValue(func() error {
-	root, err := filepath.Abs("..")
+	root, err := filepath.Abs(".")
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -15,38 +17,51 @@ import (
 	"sync"
 )
 
-// The rules lab: each case is one Go file in some module's testdata/lab
-// folder, a broken variant of a real file. Its header says what it breaks
-// and, in //lab: lines, how to build it and what the toolchain answers:
+// The rules lab lives in lab/ at the workspace root. lab/order.txt lists
+// the cases in the order a lesson meets them, one per line (# starts a
+// comment); make lab runs them in that order and the README's table lists
+// them in it. Each case is a folder, lab/NAME, whose files mirror the
+// workspace: lab/method/pull/main.go stands in for pull/main.go, and
+// lab/method/bar/counter.go is added to bar. So
 //
-//	//lab:replace PATH       this file stands in for PATH (which may not exist)
-//	//lab:with PATH FILE     FILE, from the workspace root, stands in for PATH
-//	//lab:delete PATH        PATH is hidden from the build
-//	//lab:build PKG          the package to build (default: PATH's folder)
+//	diff pull/main.go lab/method/pull/main.go
+//
+// shows what a case breaks. One of a case's files, the case file, opens
+// with a comment that says what the case breaks, then (second paragraph)
+// why, and ends in //lab: lines:
+//
+//	//lab:delete PATH                 PATH is hidden from the build
+//	//lab:build PKG                   the package to build (default: the case file's)
 //	//lab:want VERSIONS [FLAGS] VERDICT
+//	//lab:why VERSIONS TEXT           why, on those versions, when the reason differs
 //
 // VERSIONS are Go minor versions (go1.26) on which the verdict was
-// observed; FLAGS are build flags (-ldflags=...). VERDICT is one of
+// observed; every check records each version in recordedGo. FLAGS are
+// build flags (-ldflags=...). VERDICT is one of
 //
 //	builds              go build succeeds
 //	runs "OUTPUT"       the program prints exactly OUTPUT (a Go string)
 //	runs-as EXAMPLE     the program prints what EXAMPLE's Example expects
 //	fails "TEXT"        go build fails and prints TEXT
 //	fails-as EXAMPLE    go build fails as EXAMPLE does without its flags
-//	vet-clean           go vet reports nothing
+//	vet-silent          go vet prints nothing
 //
-// Files without //lab:want lines are companions that cases pull in.
-//
-// The build uses go build -overlay, so nothing in the workspace changes,
-// and `diff pull/main.go pull/testdata/lab/NAME.go` shows the break.
+// A case that replaces no file (it only hides one, or builds a package as
+// it is) keeps its header in a file that declares nothing, such as
+// lab/push-without-asm/foo/case.go. The builds use go build -overlay, so
+// nothing in the workspace changes. Any other file in lab/ is an error.
 
-const labGlob = "*/testdata/lab/*.go"
+const (
+	labDir       = "lab"
+	labOrderFile = "lab/order.txt"
+)
 
 type labCase struct {
 	name    string
-	file    string
+	file    string            // the case file
 	title   string            // the header's first paragraph: what the case breaks
 	why     string            // the first sentence of its second paragraph
+	whyBy   map[string]string // //lab:why lines, by Go minor version
 	overlay map[string]string // workspace path -> file standing in ("" hides it)
 	pkg     string
 	checks  []labCheck
@@ -60,7 +75,7 @@ type labCheck struct {
 }
 
 type verdict struct {
-	kind string // builds, runs, fails or vet-clean
+	kind string // builds, runs, fails or vet-silent
 	text string // the output for runs, the message for fails
 }
 
@@ -68,6 +83,8 @@ func (v verdict) String() string {
 	switch v.kind {
 	case "runs", "fails":
 		return fmt.Sprintf("%s: %q", v.kind, strings.TrimSuffix(v.text, "\n"))
+	case "vet-silent":
+		return "vet silent"
 	}
 	return v.kind
 }
@@ -77,18 +94,19 @@ type labResult struct {
 	c          *labCase
 	check      labCheck
 	want       verdict
-	unverified string // the Go version, when no expectation was recorded for it
+	unverified string // when no expectation was recorded for this Go: which one stands in
 	overlay    string // the case's overlay file, shared by its checks
 	bin        string // where a program that runs is built, one per check
 	ok         bool
 	detail     string // what went wrong
-	output     string // the go command's and the program's output
-	command    string
+	transcript string // the commands and what they printed
+	buildOut   string // what the go command printed
+	buildErr   error
 }
 
 func (r labResult) label() string {
 	label := r.c.name
-	if r.want.kind == "vet-clean" {
+	if r.want.kind == "vet-silent" {
 		label += " (go vet)"
 	}
 	if len(r.check.flags) > 0 {
@@ -97,105 +115,155 @@ func (r labResult) label() string {
 	return label
 }
 
-func runLab(args []string) bool {
-	cases, err := loadLab()
+// runLab runs every case, or the one named, and prints a line per check;
+// one case is shown in full.
+func runLab(tc toolchain, args []string) bool {
+	results, _, ok := runLabCases(tc, args)
+	return ok && reportLab(tc, results, len(args) > 0)
+}
+
+// runLabCases runs every case, or the one named, with the Go that tc
+// runs, and returns the results and that Go's minor version.
+func runLabCases(tc toolchain, args []string) ([]labResult, string, bool) {
+	cases, err := loadLab(os.DirFS("."))
 	if err != nil {
-		fatalf("%v", err)
+		fmt.Fprintln(tc.out, err)
+		return nil, "", false
 	}
-	if len(args) > 1 || len(args) == 1 && args[0] == "" {
-		fatalf("usage: workshop lab [CASE]")
-	}
-	verbose := false
-	if len(args) == 1 {
-		i := slices.IndexFunc(cases, func(c *labCase) bool { return c.name == args[0] })
+	if len(args) > 0 {
+		name := strings.Join(args, " ")
+		i := slices.IndexFunc(cases, func(c *labCase) bool { return c.name == name })
 		if i < 0 {
-			var names []string
-			for _, c := range cases {
-				names = append(names, c.name)
-			}
-			fatalf("no lab case %q; cases: %s", args[0], strings.Join(names, ", "))
+			fmt.Fprintf(tc.out, "no lab case %q. The cases, in lesson order:\n%s", name, indent(strings.Join(caseNames(cases), "\n")))
+			return nil, "", false
 		}
-		cases, verbose = cases[i:i+1], true
+		cases = cases[i : i+1]
 	}
-	version, err := goMinorVersion()
+	version, err := tc.goVersion()
 	if err != nil {
-		fatalf("%v", err)
+		fmt.Fprintln(tc.out, err)
+		return nil, "", false
 	}
-	results := runLabChecks(cases, version)
-	passed := 0
+	minor := minorVersion(version)
+	return runLabChecks(tc, cases, minor), minor, true
+}
+
+func caseNames(cases []*labCase) []string {
+	var names []string
+	for _, c := range cases {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// reportLab prints one line per check, and in verbose mode what the case
+// changes and every command with its output, then a summary line.
+func reportLab(tc toolchain, results []labResult, verbose bool) bool {
+	width := 0
 	for _, r := range results {
+		width = max(width, len(r.label()))
+	}
+	passed := 0
+	for i, r := range results {
+		if verbose && (i == 0 || results[i-1].c != r.c) {
+			fmt.Fprintf(tc.out, "%s: %s\n", r.c.name, r.c.title)
+			for _, p := range slices.Sorted(maps.Keys(r.c.overlay)) {
+				switch from := r.c.overlay[p]; {
+				case from == "":
+					fmt.Fprintf(tc.out, "  %s is hidden from the build\n", p)
+				case fileExists(p):
+					fmt.Fprintf(tc.out, "  %s stands in for %s (see: diff %s %s)\n", from, p, p, from)
+				default:
+					fmt.Fprintf(tc.out, "  %s is added to %s/\n", from, path.Dir(p))
+				}
+			}
+		}
+		if verbose {
+			fmt.Fprint(tc.out, r.transcript)
+		}
 		status := "FAIL"
 		if r.ok {
 			status, passed = "PASS", passed+1
 		}
-		if verbose {
-			fmt.Printf("$ %s\n%s", r.command, r.output)
-		}
-		line := fmt.Sprintf("%s  %-45s %s", status, r.label(), r.want)
+		line := fmt.Sprintf("%s  %-*s  %s", status, width, r.label(), r.want)
 		if r.unverified != "" {
-			line += " (unverified on " + r.unverified + ")"
+			line += " (unverified: " + r.unverified + ")"
 		}
-		fmt.Println(line)
+		fmt.Fprintln(tc.out, line)
 		if !r.ok {
-			fmt.Print(indent(r.detail))
+			fmt.Fprint(tc.out, indent(r.detail))
 		}
 	}
-	fmt.Printf("lab: %d passed, %d failed\n", passed, len(results)-passed)
-	return passed == len(results)
+	fmt.Fprintf(tc.out, "lab: %d passed, %d failed\n", passed, len(results)-passed)
+	return passed == len(results) && len(results) > 0
 }
 
-// runLabChecks runs every check of every case, two at a time, and returns
-// the results in case order. Each case's overlay is written before any of
-// its checks runs, since they run side by side.
-func runLabChecks(cases []*labCase, version string) []labResult {
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// runLabChecks runs every check of every case, as many at a time as there
+// are cores, and returns the results in lesson order. Each case's overlay
+// is written before any of its checks runs, since they run side by side.
+func runLabChecks(tc toolchain, cases []*labCase, version string) []labResult {
 	var results []labResult
 	for _, c := range cases {
-		overlay, err := c.writeOverlay()
-		if err != nil {
-			fatalf("%v", err)
-		}
+		overlay, err := c.writeOverlay(tc.bin)
 		for i, check := range c.checks {
 			want, unverified := check.expectation(version)
-			bin := filepath.Join(binDir, "lab", c.name+exeSuffix())
+			bin := filepath.Join(tc.bin, "lab", c.name+exeSuffix())
 			if i > 0 {
-				bin = filepath.Join(binDir, "lab", fmt.Sprintf("%s.%d%s", c.name, i, exeSuffix()))
+				bin = filepath.Join(tc.bin, "lab", fmt.Sprintf("%s.%d%s", c.name, i, exeSuffix()))
 			}
-			results = append(results, labResult{c: c, check: check, want: want, unverified: unverified, overlay: overlay, bin: bin})
+			r := labResult{c: c, check: check, want: want, unverified: unverified, overlay: overlay, bin: bin}
+			if err != nil {
+				r.detail = err.Error()
+			}
+			results = append(results, r)
 		}
 	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i := range results {
+		if results[i].detail != "" {
+			continue // the overlay could not be written
+		}
 		wg.Add(1)
 		go func(r *labResult) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r.run()
+			r.run(tc)
 		}(&results[i])
 	}
 	wg.Wait()
 	return results
 }
 
-// expectation returns the verdict recorded for version, or else the one
-// recorded for the newest version, with that version to flag it.
+// expectation returns the verdict recorded for version or, for a Go not
+// on record, the one recorded for the nearest version, saying which.
 func (check labCheck) expectation(version string) (verdict, string) {
 	if v, ok := check.want[version]; ok {
 		return v, ""
 	}
-	newest := ""
-	for v := range check.want {
-		if newest == "" || compareGoVersions(v, newest) > 0 {
-			newest = v
+	nearest := ""
+	distance := func(v string) int {
+		d := compareGoVersions(v, version)
+		return max(d, -d)
+	}
+	for _, v := range slices.SortedFunc(maps.Keys(check.want), compareGoVersions) {
+		// On a tie the newer record wins: the sort puts it last.
+		if nearest == "" || distance(v) <= distance(nearest) {
+			nearest = v
 		}
 	}
-	return check.want[newest], version
+	return check.want[nearest], fmt.Sprintf("%s is not on record; expecting what %s did", version, nearest)
 }
 
-func (r *labResult) run() {
+func (r *labResult) run(tc toolchain) {
 	args := []string{"build", "-overlay", r.overlay}
-	if r.want.kind == "vet-clean" {
+	if r.want.kind == "vet-silent" {
 		args[0] = "vet"
 	}
 	args = append(args, r.check.flags...)
@@ -206,26 +274,30 @@ func (r *labResult) run() {
 		args = append(args, "-o", os.DevNull)
 	}
 	args = append(args, r.c.pkg)
-	r.command = "go " + strings.Join(args, " ")
-	out, err := goCommand(args...)
-	r.output = string(out)
+	out, err := tc.goCmd(args...)
+	r.buildOut, r.buildErr = string(out), err
+	r.transcript = shellLine("go", args...) + r.buildOut
 	switch r.want.kind {
 	case "builds":
 		r.ok = err == nil
-	case "vet-clean":
+	case "vet-silent":
 		r.ok = err == nil && len(out) == 0
+		if r.ok {
+			r.transcript += "(go vet printed nothing)\n"
+		}
 	case "fails":
-		r.ok = err != nil && strings.Contains(r.output, r.want.text)
+		r.ok = err != nil && strings.Contains(r.buildOut, r.want.text)
 	case "runs":
 		if err == nil {
+			bin := filepath.ToSlash(r.bin)
 			var got string
-			got, err = runBinary(r.bin)
-			r.output += got
+			got, err = tc.run(r.bin)
+			r.transcript += shellLine(bin) + got
 			r.ok = err == nil && got == r.want.text
 		}
 	}
 	if !r.ok {
-		r.detail = fmt.Sprintf("$ %s\n%s", r.command, r.output)
+		r.detail = r.transcript
 		if err != nil {
 			r.detail += err.Error() + "\n"
 		}
@@ -233,77 +305,139 @@ func (r *labResult) run() {
 }
 
 // writeOverlay writes the case's overlay file for go build -overlay, with
-// absolute paths, into bin/lab, and returns its path.
-func (c *labCase) writeOverlay() (string, error) {
+// absolute paths, into BIN/lab, and returns its path.
+func (c *labCase) writeOverlay(bin string) (string, error) {
 	root, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.WriteString("{\"Replace\": {")
-	keys := slices.Sorted(maps.Keys(c.overlay))
-	for i, path := range keys {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		from := c.overlay[path]
+	replace := map[string]string{}
+	for p, from := range c.overlay {
 		if from != "" {
-			from = filepath.Join(root, from)
+			from = filepath.Join(root, filepath.FromSlash(from))
 		}
-		b.WriteString(strconv.Quote(filepath.Join(root, path)) + ": " + strconv.Quote(from))
+		replace[filepath.Join(root, filepath.FromSlash(p))] = from
 	}
-	b.WriteString("}}\n")
-	file := filepath.Join(binDir, "lab", c.name+".overlay.json")
+	data, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(bin, "lab", c.name+".overlay.json")
 	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
 		return "", err
 	}
-	return file, os.WriteFile(file, []byte(b.String()), 0o666)
+	return file, os.WriteFile(file, data, 0o666)
 }
 
-// loadLab reads every case, in a stable order.
-func loadLab() ([]*labCase, error) {
-	files, err := filepath.Glob(labGlob)
+// loadLab reads lab/order.txt and every case it names, in that order. A
+// folder that the order leaves out, a name without a folder, a case with
+// no case file or two, and a file that mirrors no folder of the workspace
+// are errors.
+func loadLab(fsys fs.FS) ([]*labCase, error) {
+	order, err := fs.ReadFile(fsys, labOrderFile)
+	if err != nil {
+		return nil, fmt.Errorf("the lab's lesson order: %v", err)
+	}
+	var names []string
+	for n, line := range strings.Split(string(order), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		if name := strings.TrimSpace(line); name != "" {
+			if slices.Contains(names, name) {
+				return nil, fmt.Errorf("%s:%d: %s is listed twice", labOrderFile, n+1, name)
+			}
+			names = append(names, name)
+		}
+	}
+	entries, err := fs.ReadDir(fsys, labDir)
 	if err != nil {
 		return nil, err
 	}
+	for _, e := range entries {
+		switch {
+		case e.Name() == path.Base(labOrderFile):
+		case !e.IsDir():
+			return nil, fmt.Errorf("%s/%s: a file in %s/ that is not a case folder (each case is a folder)", labDir, e.Name(), labDir)
+		case !slices.Contains(names, e.Name()):
+			return nil, fmt.Errorf("%s/%s: a case that %s does not list: add it where it belongs in the lesson", labDir, e.Name(), labOrderFile)
+		}
+	}
 	var cases []*labCase
-	seen := map[string]string{}
-	for _, file := range files {
-		src, err := os.ReadFile(file)
+	for _, name := range names {
+		c, err := loadCase(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		c, err := parseLabCase(filepath.ToSlash(file), string(src))
-		if err != nil {
-			return nil, err
-		}
-		if c == nil {
-			continue // a companion file
-		}
-		if other, dup := seen[c.name]; dup {
-			return nil, fmt.Errorf("%s and %s: two lab cases named %s", other, file, c.name)
-		}
-		seen[c.name] = file
 		cases = append(cases, c)
 	}
 	if len(cases) == 0 {
-		return nil, fmt.Errorf("no lab cases match %s", labGlob)
+		return nil, fmt.Errorf("%s lists no case", labOrderFile)
 	}
 	return cases, nil
 }
 
-// parseLabCase reads the //lab: lines of one file. It returns nil for a
-// file with no //lab:want line.
-func parseLabCase(file, src string) (*labCase, error) {
-	c := &labCase{
-		name:    strings.TrimSuffix(filepath.Base(file), ".go"),
-		file:    file,
-		overlay: map[string]string{},
+// loadCase reads the folder lab/NAME: its case file, and the files that
+// mirror the workspace.
+func loadCase(fsys fs.FS, name string) (*labCase, error) {
+	dir := path.Join(labDir, name)
+	var c *labCase
+	mirrors := map[string]string{}
+	err := fs.WalkDir(fsys, dir, func(file string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			if err != nil && file == dir {
+				return fmt.Errorf("%s lists %s, but there is no folder %s", labOrderFile, name, dir)
+			}
+			return err
+		}
+		target := strings.TrimPrefix(file, dir+"/")
+		if ext := path.Ext(file); ext != ".go" && ext != ".s" {
+			return fmt.Errorf("%s: neither a Go nor an assembly file: the lab cannot use it", file)
+		}
+		if info, err := fs.Stat(fsys, path.Dir(target)); path.Dir(target) == "." || err != nil || !info.IsDir() {
+			return fmt.Errorf("%s: stands in for %s, but %s is not a folder of the workspace", file, target, path.Dir(target))
+		}
+		src, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return err
+		}
+		parsed, err := parseLabCase(name, file, string(src))
+		switch {
+		case err != nil:
+			return err
+		case parsed != nil && c != nil:
+			return fmt.Errorf("%s and %s: two case files in one case (only one may have //lab: lines)", c.file, file)
+		case parsed != nil:
+			c = parsed
+			if c.pkg == "" {
+				c.pkg = "./" + path.Dir(target)
+			}
+		}
+		mirrors[target] = file
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	if c == nil {
+		return nil, fmt.Errorf("%s: no case file (a file whose header ends in //lab:want lines)", dir)
+	}
+	for target, file := range mirrors {
+		if _, hidden := c.overlay[target]; hidden {
+			return nil, fmt.Errorf("%s: %s both stands in for %s and hides it", c.file, file, target)
+		}
+		c.overlay[target] = file
+	}
+	return c, nil
+}
+
+// parseLabCase reads the header and the //lab: lines of one file of case
+// NAME. It returns nil for a file with no //lab: line (a companion), and
+// an error for one with //lab: lines but no //lab:want.
+func parseLabCase(name, file, src string) (*labCase, error) {
+	c := &labCase{name: name, file: file, overlay: map[string]string{}, whyBy: map[string]string{}}
 	checks := map[string]*labCheck{}
 	var order []string
 	var paragraphs []string
-	inHeader := true
+	inHeader, directives := true, 0
 	sc := bufio.NewScanner(strings.NewReader(src))
 	for n := 1; sc.Scan(); n++ {
 		directive, rest, ok := strings.Cut(sc.Text(), " ")
@@ -314,39 +448,37 @@ func parseLabCase(file, src string) (*labCase, error) {
 			continue
 		}
 		inHeader = false
+		directives++
 		fail := func(format string, args ...any) error {
 			return fmt.Errorf("%s:%d: %s", file, n, fmt.Sprintf(format, args...))
 		}
 		fields := strings.Fields(rest)
 		switch directive {
-		case "//lab:replace", "//lab:delete", "//lab:build":
+		case "//lab:delete", "//lab:build":
 			if !ok || len(fields) != 1 {
 				return nil, fail("%s takes one path", directive)
 			}
-		case "//lab:with":
-			if len(fields) != 2 {
-				return nil, fail("//lab:with takes PATH FILE")
-			}
 		}
 		switch directive {
-		case "//lab:replace":
-			c.overlay[fields[0]] = file
-			if c.pkg == "" {
-				c.pkg = "./" + filepath.ToSlash(filepath.Dir(fields[0]))
-			}
-		case "//lab:with":
-			c.overlay[fields[0]] = fields[1]
 		case "//lab:delete":
 			c.overlay[fields[0]] = ""
 		case "//lab:build":
 			c.pkg = fields[0]
+		case "//lab:why":
+			versions, text := leadingVersions(rest)
+			if err := checkVersions(versions); err != nil || text == "" {
+				return nil, fail("//lab:why takes Go versions, then a sentence (%v)", err)
+			}
+			for _, v := range versions {
+				c.whyBy[v] = text
+			}
 		case "//lab:want":
 			versions, flags, v, err := parseWant(rest)
 			if err != nil {
 				return nil, fail("%v", err)
 			}
 			// go vet and go build are separate checks, even with the same flags.
-			key := fmt.Sprint(v.kind == "vet-clean", flags)
+			key := fmt.Sprint(v.kind == "vet-silent", flags)
 			check := checks[key]
 			if check == nil {
 				check = &labCheck{flags: flags, want: map[string]verdict{}}
@@ -363,21 +495,32 @@ func parseLabCase(file, src string) (*labCase, error) {
 			return nil, fail("unknown directive %s", directive)
 		}
 	}
-	if len(order) == 0 {
+	switch {
+	case directives == 0:
 		return nil, nil
-	}
-	if len(paragraphs) < 2 {
+	case len(order) == 0:
+		return nil, fmt.Errorf("%s: //lab: lines but no //lab:want: say what the toolchain answers", file)
+	case len(paragraphs) < 2:
 		return nil, fmt.Errorf("%s: the header should say what the case breaks, then why, in two paragraphs", file)
 	}
 	c.title = paragraphs[0]
 	c.why, _, _ = strings.Cut(paragraphs[1]+" ", ". ")
-	c.why = strings.TrimSuffix(c.why, " ") + "."
-	c.why = strings.TrimSuffix(c.why, "..")
-	if c.pkg == "" {
-		return nil, fmt.Errorf("%s: no //lab:replace or //lab:build line says what to build", file)
-	}
+	c.why = strings.TrimSuffix(strings.TrimSuffix(c.why, " ")+".", "..")
 	for _, key := range order {
-		c.checks = append(c.checks, *checks[key])
+		check := *checks[key]
+		for _, v := range recordedMinors() {
+			if _, ok := check.want[v]; !ok {
+				return nil, fmt.Errorf("%s: the check %v records nothing for %s: run it there (make matrix) and add a //lab:want line", file, check.flags, v)
+			}
+		}
+		c.checks = append(c.checks, check)
+	}
+	if len(c.whyBy) > 0 {
+		for _, v := range recordedMinors() {
+			if c.whyBy[v] == "" {
+				return nil, fmt.Errorf("%s: //lab:why lines say nothing for %s", file, v)
+			}
+		}
 	}
 	return c, nil
 }
@@ -402,31 +545,53 @@ func addHeaderLine(paragraphs []string, line string) ([]string, bool) {
 	return paragraphs, true
 }
 
-// parseWant parses "go1.26 go1.27 -ldflags=... fails "TEXT"".
-func parseWant(line string) (versions, flags []string, v verdict, err error) {
-	rest := strings.TrimSpace(line)
-	for rest != "" {
+// leadingVersions splits "go1.26 go1.27 rest" into the versions and the rest.
+func leadingVersions(line string) (versions []string, rest string) {
+	rest = strings.TrimSpace(line)
+	for strings.HasPrefix(rest, "go1.") {
 		word, after, _ := strings.Cut(rest, " ")
-		switch {
-		case strings.HasPrefix(word, "go1."):
-			versions = append(versions, word)
-		case strings.HasPrefix(word, "-"):
-			flags = append(flags, word)
-		default:
-			v, err = parseVerdict(word, strings.TrimSpace(after))
-			if err == nil && len(versions) == 0 {
-				err = errors.New("no Go version: say which versions the verdict was seen on")
-			}
-			return versions, flags, v, err
-		}
+		versions = append(versions, word)
 		rest = strings.TrimSpace(after)
 	}
-	return nil, nil, v, errors.New("no verdict")
+	return versions, rest
+}
+
+// checkVersions accepts only versions on record: a verdict for another Go
+// was not observed here.
+func checkVersions(versions []string) error {
+	if len(versions) == 0 {
+		return errors.New("no Go version: say which versions the verdict was seen on")
+	}
+	for _, v := range versions {
+		if !slices.Contains(recordedMinors(), v) {
+			return fmt.Errorf("%s is not a Go version on record (%s; recordedGo in workshop/workspace.go)", v, strings.Join(recordedMinors(), ", "))
+		}
+	}
+	return nil
+}
+
+// parseWant parses "go1.26 go1.27 -ldflags=... fails "TEXT"".
+func parseWant(line string) (versions, flags []string, v verdict, err error) {
+	versions, rest := leadingVersions(line)
+	if err := checkVersions(versions); err != nil {
+		return nil, nil, v, err
+	}
+	for strings.HasPrefix(rest, "-") {
+		word, after, _ := strings.Cut(rest, " ")
+		flags = append(flags, word)
+		rest = strings.TrimSpace(after)
+	}
+	if rest == "" {
+		return nil, nil, v, errors.New("no verdict")
+	}
+	kind, arg, _ := strings.Cut(rest, " ")
+	v, err = parseVerdict(kind, strings.TrimSpace(arg))
+	return versions, flags, v, err
 }
 
 func parseVerdict(kind, arg string) (verdict, error) {
 	switch kind {
-	case "builds", "vet-clean":
+	case "builds", "vet-silent":
 		if arg != "" {
 			return verdict{}, fmt.Errorf("%s takes no argument", kind)
 		}
@@ -454,16 +619,6 @@ func parseVerdict(kind, arg string) (verdict, error) {
 	return verdict{}, fmt.Errorf("unknown verdict %q", kind)
 }
 
-// goMinorVersion asks the go command (which honours GOTOOLCHAIN) for its
-// version, and returns its minor release.
-func goMinorVersion() (string, error) {
-	out, err := exec.Command("go", "env", "GOVERSION").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOVERSION: %v", err)
-	}
-	return minorVersion(strings.TrimSpace(string(out))), nil
-}
-
 // minorVersion cuts a Go version to its minor release: go1.26.8 and
 // go1.27rc1 become go1.26 and go1.27. Anything else is returned as it is.
 func minorVersion(v string) string {
@@ -481,7 +636,7 @@ func minorVersion(v string) string {
 // compareGoVersions compares "go1.N" strings by N.
 func compareGoVersions(a, b string) int {
 	minor := func(v string) int {
-		n, _ := strconv.Atoi(strings.TrimPrefix(v, "go1."))
+		n, _ := strconv.Atoi(strings.TrimPrefix(minorVersion(v), "go1."))
 		return n
 	}
 	return minor(a) - minor(b)

@@ -1,71 +1,99 @@
 // Command workshop is the machinery behind the Makefile: it runs the
-// examples and checks their output, runs the rules lab, keeps README.md in
-// step with the code, and measures. Run it from the workspace root, as make
-// does.
+// examples and checks their output, runs the rules lab, keeps the
+// documents in step with the code, runs every check of make test, and
+// measures. It works from the workspace root, and finds it from any folder
+// inside.
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
-const usage = `usage: workshop <command> [args]
+// A command is one workshop subcommand. Add one by adding a row.
+type command struct {
+	name, args, help string
+	run              func(args []string) bool
+}
 
-  run [example...]    build and run the examples, check each output
-  lab [case]          break the rules on purpose, check the toolchain's answers
-  docs [-check]       regenerate README.md (with -check: fail if it is stale)
-  matrix              run everything under each Go in $GO_VERSIONS
-  bench [-count N]    run the benchmarks, print and record the medians
-  timings [-n N]      time make run-all against a bare go build, warm and cold
-  exercise [start|check|hint|reset] [name]
-                      the hands-on exercises, copied into scratch/ (no name: list them)
-  copy-out -mode M -dir D -module P
-                      write example M as a module of its own into D
-  linkcheck-real [-check] MODULE@VERSION
-                      hold bin/linkcheck's predictions against the linker on a
-                      published module, record them (-check: compare)
-  marks-check [-check]
-                      link a pull of sampled standard-library symbols under
-                      each Go, against bin/linkcheck -marks (-check: compare)
-`
+var commands = []command{
+	{"run", "[example...]", "build and run the examples, check each output", func(args []string) bool {
+		return runExamples(localToolchain("", "bin", os.Stdout), args)
+	}},
+	{"lab", "[case]", "break the rules on purpose, check the toolchain's answers", func(args []string) bool {
+		return runLab(localToolchain("", "bin", os.Stdout), args)
+	}},
+	{"docs", "[-check]", "regenerate the documents' generated blocks (-check: fail if one is stale)", func(args []string) bool {
+		return docs(os.Stdout, args)
+	}},
+	{"test", "", "every check of make test, one after the other, and a summary", func(args []string) bool {
+		return len(args) == 0 && testAll(localToolchain("", "bin", os.Stdout))
+	}},
+	{"matrix", "[GOTOOLCHAIN...]", "run the examples and the lab under each Go (default: $GO_VERSIONS, else those on record)", func(args []string) bool {
+		if len(args) == 0 {
+			args = goVersions()
+		}
+		return matrix(os.Stdout, args, func(v string) toolchain {
+			return localToolchain(v, filepath.Join("bin", v), io.Discard)
+		})
+	}},
+	{"bench", "[-count N] [-record]", "run the benchmarks; print min, median and max (-record: keep them)", func(args []string) bool {
+		return bench(localToolchain("", "bin", os.Stdout), benchRecord, args)
+	}},
+	{"timings", "[-n N] [-cold N]", "time make run-all against a bare go build, warm and cold", timings},
+	{"linkcheck-real", "[-check] MODULE@VERSION", "hold bin/linkcheck's predictions against the linker on a published module", linkcheckReal},
+	{"marks-check", "[-check]", "link a pull of sampled standard-library symbols under each Go, against bin/linkcheck -marks", marksCheck},
+	{"exercise", "[start|check|hint|reset] [name]", "the hands-on exercises, copied into scratch/ (no name: list them)", exercise},
+	{"copy-out", "-mode M -dir D -module P", "write example M as a module of its own into D", copyOutCommand},
+}
+
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage: workshop <command> [args]\n\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-40s %s\n", c.name+" "+c.args, c.help)
+	}
+	return b.String()
+}
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprint(os.Stderr, usage)
+		fmt.Fprint(os.Stderr, usage())
 		os.Exit(2)
 	}
-	if _, err := os.Stat("go.work"); err != nil {
-		fatalf("run me from the workspace root (no go.work here)")
+	if err := chdirToRoot(); err != nil {
+		fatalf("%v", err)
 	}
-	cmd, args := os.Args[1], os.Args[2:]
-	var ok bool
-	switch cmd {
-	case "run":
-		ok = runExamples(args)
-	case "lab":
-		ok = runLab(args)
-	case "docs":
-		ok = docs(args)
-	case "matrix":
-		ok = matrix()
-	case "bench":
-		ok = bench(args)
-	case "timings":
-		ok = timings(args)
-	case "linkcheck-real":
-		ok = linkcheckReal(args)
-	case "exercise":
-		ok = exercise(args)
-	case "copy-out":
-		ok = copyOutCommand(args)
-	case "marks-check":
-		ok = marksCheck(args)
-	default:
-		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
+	for _, c := range commands {
+		if c.name == os.Args[1] {
+			if !c.run(os.Args[2:]) {
+				os.Exit(1)
+			}
+			return
+		}
 	}
-	if !ok {
-		os.Exit(1)
+	fmt.Fprintf(os.Stderr, "workshop: no command %q\n%s", os.Args[1], usage())
+	os.Exit(2)
+}
+
+// chdirToRoot moves to the nearest folder up from here that holds go.work.
+func chdirToRoot() error {
+	dir, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			return os.Chdir(dir)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return fmt.Errorf("no go.work in this folder or above: run me inside the workspace")
+		}
+		dir = parent
 	}
 }
 

@@ -76,7 +76,7 @@ func marksCheck(args []string) bool {
 	var names []string // go env GOVERSION of each
 	for _, v := range versions {
 		var r marksReport
-		out, err := command(os.Environ(), "", linkcheck, "-marks", "-json", v)
+		out, err := runIn(os.Environ(), "", linkcheck, "-marks", "-json", v)
 		if err == nil {
 			err = json.Unmarshal(out, &r)
 		}
@@ -88,7 +88,7 @@ func marksCheck(args []string) bool {
 		names = append(names, r.Go)
 	}
 	var diff marksDiff
-	out, err := command(os.Environ(), "", linkcheck, "-marks", "-json", versions[0], versions[1])
+	out, err := runIn(os.Environ(), "", linkcheck, "-marks", "-json", versions[0], versions[1])
 	if err == nil {
 		err = json.Unmarshal(out, &diff)
 	}
@@ -301,7 +301,7 @@ func linkAgrees(predicted, real string) bool {
 // unless it is internal).
 func stdImporters(version string) (map[string]string, error) {
 	env := append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN="+version)
-	out, err := command(env, os.TempDir(), "go", "list", "-f", "{{.ImportPath}}{{range .Deps}} {{.}}{{end}}", "std")
+	out, err := runIn(env, os.TempDir(), "go", "list", "-f", "{{.ImportPath}}{{range .Deps}} {{.}}{{end}}", "std")
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +356,7 @@ func writePull(dir string, s *marksSample, imports []string) error {
 // "links", or how it failed.
 func linkPull(dir, version, symbol string) string {
 	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN="+version)
-	_, err := command(env, dir, "go", "build", "-o", os.DevNull, ".")
+	_, err := runIn(env, dir, "go", "build", "-o", os.DevNull, ".")
 	switch {
 	case err == nil:
 		return "links"

@@ -4,106 +4,101 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 )
 
-// matrix runs the examples and the lab under each Go in goVersions,
-// prints what each version did, and checks that the README's table,
-// generated from the records, says the same.
-func matrix() bool {
+// matrix runs the examples and the lab under each Go in versions (GOTOOLCHAIN
+// values), with the toolchain newToolchain gives for each, prints what
+// each did, and checks that the table generated from the records says the
+// same for those versions' columns, and only those.
+func matrix(out io.Writer, versions []string, newToolchain func(gotoolchain string) toolchain) bool {
 	var columns []string
 	table := map[string]map[string]string{} // row label -> column -> cell
 	var labels []string
 	ok := true
-	for _, v := range goVersions() {
-		os.Setenv("GOTOOLCHAIN", v)
-		minor, err := goMinorVersion()
+	cases, err := loadLab(os.DirFS("."))
+	if err != nil {
+		fmt.Fprintln(out, err)
+		return false
+	}
+	for _, v := range versions {
+		tc := newToolchain(v)
+		version, err := tc.goVersion()
 		if err != nil {
-			fmt.Printf("GOTOOLCHAIN=%s: %v\n", v, err)
+			fmt.Fprintf(out, "GOTOOLCHAIN=%s: %v\n", v, err)
 			ok = false
 			continue
 		}
+		minor := minorVersion(version)
 		columns = append(columns, minor)
-		binDir = filepath.Join("bin", v)
-		stdout = io.Discard
-		rows := checkExamples(examples)
-		stdout = os.Stdout
-		rows = append(rows, labRows(minor)...)
+		rows := checkExamples(tc, examples)
+		rows = append(rows, labRows(out, tc, cases, minor)...)
 		passed := 0
 		for _, r := range rows {
 			if table[r.label] == nil {
 				table[r.label] = map[string]string{}
 				labels = append(labels, r.label)
 			}
-			table[r.label][minor] = r.cell
-			if r.ok {
+			table[r.label][minor] = r.cell()
+			if r.problem == "" {
 				passed++
+			} else {
+				fmt.Fprintf(out, "FAIL  %s on %s: %s\n", r.label, version, r.problem)
 			}
 		}
-		fmt.Printf("GOTOOLCHAIN=%s (%s): %d passed, %d failed\n", v, minor, passed, len(rows)-passed)
+		fmt.Fprintf(out, "GOTOOLCHAIN=%s (%s): %d passed, %d failed\n", v, version, passed, len(rows)-passed)
 		ok = ok && passed == len(rows)
 	}
+	if len(columns) == 0 {
+		return false
+	}
 	observed := formatMatrix(labels, columns, table)
-	fmt.Print("\n" + observed)
-	if recorded, err := recordedMatrix(); err != nil || recorded != observed {
-		fmt.Println("\nThe README's verified-on table, generated from the records, does not match this run.")
+	fmt.Fprint(out, "\n"+observed)
+	recorded, err := recordedMatrix(columns)
+	if err != nil || recorded != observed {
+		fmt.Fprintf(out, "\nThe table generated from the records says otherwise for %s:\n%s", strings.Join(columns, ", "), recorded)
 		return false
 	}
 	return ok
 }
 
-// goVersions are the GOTOOLCHAIN values in $GO_VERSIONS: by default the
-// local go, and go1.27.3, which the go command fetches through the module
-// proxy.
+// goVersions are the GOTOOLCHAIN values in $GO_VERSIONS, by default the
+// toolchains on record, which the go command fetches through the module
+// proxy when they are not installed.
 func goVersions() []string {
 	if versions := strings.Fields(os.Getenv("GO_VERSIONS")); len(versions) > 0 {
 		return versions
 	}
-	return []string{"local", "go1.27.3"}
+	return recordedGo
 }
 
-// labRows runs the lab with the go that GOTOOLCHAIN selects.
-func labRows(minor string) []checkRow {
-	cases, err := loadLab()
-	if err != nil {
-		fatalf("%v", err)
-	}
+// labRows runs the lab with the given toolchain.
+func labRows(out io.Writer, tc toolchain, cases []*labCase, minor string) []checkRow {
 	var rows []checkRow
-	for _, r := range runLabChecks(cases, minor) {
-		cell := labCell(r.want)
-		if r.unverified != "" {
-			cell += " (unverified)"
-		}
+	for _, r := range runLabChecks(tc, cases, minor) {
+		row := checkRow{label: r.label(), want: labCell(r.want, r.unverified != "")}
 		if !r.ok {
-			cell = "FAIL (want: " + cell + ")"
-			fmt.Printf("FAIL  %s on %s\n%s", r.label(), minor, indent(r.detail))
+			row.problem = "see above"
+			fmt.Fprintf(out, "FAIL  %s on %s\n%s", r.label(), minor, indent(r.detail))
 		}
-		rows = append(rows, checkRow{r.label(), r.ok, cell})
+		rows = append(rows, row)
 	}
 	return rows
 }
 
-// recordedMatrix is the table the matrix prints when every version on
-// record behaves as recorded: examples run (or fail to link without their
-// flag), and each lab check does what its //lab:want line says.
-func recordedMatrix() (string, error) {
-	cases, err := loadLab()
+// recordedMatrix is the table the matrix prints when each Go behaves as
+// recorded: examples run (or fail to link without their flag), and each
+// lab check does what its //lab:want line says. columns are the minor
+// versions to show (nil: those on record); a version not on record
+// expects what the nearest one did, flagged "unverified".
+func recordedMatrix(columns []string) (string, error) {
+	cases, err := loadLab(os.DirFS("."))
 	if err != nil {
 		return "", err
 	}
-	var columns []string
-	for _, c := range cases {
-		for _, check := range c.checks {
-			for v := range check.want {
-				if !slices.Contains(columns, v) {
-					columns = append(columns, v)
-				}
-			}
-		}
+	if columns == nil {
+		columns = recordedMinors()
 	}
-	slices.SortFunc(columns, compareGoVersions)
 	table := map[string]map[string]string{}
 	var labels []string
 	add := func(label string, cell func(v string) string) {
@@ -116,24 +111,31 @@ func recordedMatrix() (string, error) {
 	for _, e := range examples {
 		add(exampleTitle(e), func(string) string { return "runs" })
 		if e.plainFailure != "" {
-			add(e.name+" (without the flag)", func(string) string { return "fails" })
+			add(plainTitle(e), func(string) string { return "fails" })
 		}
 	}
 	for _, c := range cases {
 		for _, check := range c.checks {
 			r := labResult{c: c, check: check}
 			r.want, _ = check.expectation(columns[0])
-			add(r.label(), func(v string) string { return labCell(check.want[v]) })
+			add(r.label(), func(v string) string {
+				want, unverified := check.expectation(v)
+				return labCell(want, unverified != "")
+			})
 		}
 	}
 	return formatMatrix(labels, columns, table), nil
 }
 
-func labCell(v verdict) string {
-	if v.kind == "vet-clean" {
-		return "vet silent"
+func labCell(v verdict, unverified bool) string {
+	cell := v.kind
+	if v.kind == "vet-silent" {
+		cell = "vet silent"
 	}
-	return v.kind
+	if unverified {
+		cell += " (unverified)"
+	}
+	return cell
 }
 
 // formatMatrix lays the table out in Markdown.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -32,11 +33,16 @@ func linkcheckReal(args []string) bool {
 	if len(args) != 1 || !ok {
 		fatalf("usage: workshop linkcheck-real [-check] MODULE@VERSION")
 	}
+	// The go command rebuilds bin/linkcheck only when its sources changed.
+	if out, err := exec.Command("go", "build", "-o", "bin/", "./linkcheck").CombinedOutput(); err != nil {
+		fmt.Printf("go build -o bin/ ./linkcheck: %v\n%s", err, out)
+		return false
+	}
 	linkcheck := absPath(filepath.Join("bin", "linkcheck"+exeSuffix()))
 	// The module and the program are outside this workspace.
 	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	var dl struct{ Dir, Error string }
-	out, err := command(env, "", "go", "mod", "download", "-json", module+"@"+version)
+	out, err := runIn(env, "", "go", "mod", "download", "-json", module+"@"+version)
 	if json.Unmarshal(out, &dl); dl.Dir == "" {
 		fmt.Printf("go mod download %s@%s: %v %s %s\n", module, version, err, dl.Error, out)
 		return false
@@ -51,11 +57,11 @@ func linkcheckReal(args []string) bool {
 	fmt.Fprintf(&b, "Recorded by `make linkcheck-real` on %s %s:\n", module, version)
 	b.WriteString("linkcheck's findings, then a program that imports the module, linked\nby the same Go.\n\n")
 	b.WriteString("| Go | Directives | Modes | Why the linker allows them | Predicted to stop the build | `go build` of the program |\n|---|---:|---|---|---:|---|\n")
-	excerpt := ""
+	excerpt, excerptHeader := "", ""
 	agreed := true
 	for _, v := range goVersions() {
 		venv := append(env, "GOTOOLCHAIN="+v)
-		goVersion, err := command(venv, "", "go", "env", "GOVERSION")
+		goVersion, err := runIn(venv, "", "go", "env", "GOVERSION")
 		if err != nil {
 			fmt.Printf("GOTOOLCHAIN=%s: %v %s\n", v, err, goVersion)
 			return false
@@ -64,8 +70,8 @@ func linkcheckReal(args []string) bool {
 		agreed = agreed && ok
 		fmt.Fprintf(&b, "| %s | %s |\n", strings.TrimSpace(string(goVersion)), row)
 		if excerpt == "" {
-			excerpt = fmt.Sprintf("\nOne finding of each mode, with %s:\n\n", strings.TrimSpace(string(goVersion))) +
-				fence("console", "$ linkcheck ./...\n"+oneOfEachMode(text))
+			excerptHeader = fmt.Sprintf("\nOne finding of each mode, with %s:\n\n", strings.TrimSpace(string(goVersion)))
+			excerpt = excerptHeader + fence("console", "$ linkcheck ./...\n"+oneOfEachMode(text))
 		}
 	}
 	fmt.Print(b.String()) // the excerpt goes to the record only
@@ -75,9 +81,20 @@ func linkcheckReal(args []string) bool {
 		return false
 	}
 	if check {
+		// Only the versions run this time are compared: make matrix
+		// GO_VERSIONS=<subset> checks those rows alone.
 		recorded, err := os.ReadFile(realRecord)
-		if err != nil || string(recorded) != b.String() {
-			fmt.Printf("\n%s says otherwise: run make linkcheck-real, then make docs\n", realRecord)
+		lines := strings.SplitAfter(b.String(), "\n")
+		for _, line := range lines {
+			if err == nil && strings.HasPrefix(line, "| go") && !strings.Contains(string(recorded), line) {
+				err = fmt.Errorf("no row %q", strings.TrimSpace(line))
+			}
+		}
+		if err == nil && strings.Contains(string(recorded), excerptHeader) && !strings.Contains(string(recorded), excerpt) {
+			err = errors.New("the excerpt differs")
+		}
+		if err != nil {
+			fmt.Printf("\n%s says otherwise (%v): run make linkcheck-real, then make docs\n", realRecord, err)
 			return false
 		}
 		return true
@@ -85,7 +102,7 @@ func linkcheckReal(args []string) bool {
 	if err := os.WriteFile(realRecord, []byte(b.String()), 0o666); err != nil {
 		fatalf("%v", err)
 	}
-	fmt.Printf("\nrecorded in %s; make docs puts it in the README\n", realRecord)
+	fmt.Printf("\nrecorded in %s; make docs puts it in workshop/README.md\n", realRecord)
 	return true
 }
 
@@ -102,7 +119,7 @@ func writeImporter(env []string, module, version string) (string, error) {
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o666); err != nil {
 		return "", err
 	}
-	out, err := command(env, dir, "go", "list", "-e", "-f", "{{if .GoFiles}}{{.ImportPath}} {{.Name}}{{end}}", module+"/...")
+	out, err := runIn(env, dir, "go", "list", "-e", "-f", "{{if .GoFiles}}{{.ImportPath}} {{.Name}}{{end}}", module+"/...")
 	if err != nil {
 		return "", fmt.Errorf("go list %s/...: %v\n%s", module, err, out)
 	}
@@ -124,7 +141,7 @@ func writeImporter(env []string, module, version string) (string, error) {
 // the build did what linkcheck predicted for the packages the program
 // links.
 func predictAndLink(env []string, linkcheck, moduleDir, program string) (row, text string, agree bool) {
-	out, err := command(env, moduleDir, linkcheck, "-json", "./...")
+	out, err := runIn(env, moduleDir, linkcheck, "-json", "./...")
 	var findings []struct {
 		Pos, Mode, Linker string
 		Fails             string `json:"build_fails"`
@@ -132,8 +149,8 @@ func predictAndLink(env []string, linkcheck, moduleDir, program string) (row, te
 	if jerr := json.Unmarshal(out, &findings); jerr != nil {
 		return fmt.Sprintf("linkcheck failed: %v %s", err, out), "", false
 	}
-	textOut, _ := command(env, moduleDir, linkcheck, "./...")
-	linked, err := command(env, program, "go", "list", "-deps", "-f", "{{.Dir}}", ".")
+	textOut, _ := runIn(env, moduleDir, linkcheck, "./...")
+	linked, err := runIn(env, program, "go", "list", "-deps", "-f", "{{.Dir}}", ".")
 	if err != nil {
 		return fmt.Sprintf("go list -deps: %v %s", err, linked), "", false
 	}
@@ -149,7 +166,7 @@ func predictAndLink(env []string, linkcheck, moduleDir, program string) (row, te
 		}
 	}
 
-	_, buildErr := command(env, program, "go", "build", "-o", "real"+exeSuffix(), ".")
+	_, buildErr := runIn(env, program, "go", "build", "-o", "real"+exeSuffix(), ".")
 	var result string
 	switch {
 	case buildErr == nil && len(predicted) == 0:
@@ -213,9 +230,9 @@ func oneOfEachMode(text string) string {
 	return b.String()
 }
 
-// command runs name in dir with env and returns its standard output; an
+// runIn runs name in dir with env and returns its standard output; an
 // error carries what it printed on standard error.
-func command(env []string, dir, name string, args ...string) ([]byte, error) {
+func runIn(env []string, dir, name string, args ...string) ([]byte, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Env, cmd.Dir = env, dir
 	var stderr bytes.Buffer

@@ -2,194 +2,192 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
-	"hash/fnv"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
 )
 
-// An example is one of the workspace's programs. Its expected output is
-// not written here: it is the // Output: comment of the Example in the
-// program's main_test.go, so that go test, make run-all and the README all
-// read the same lines.
-type example struct {
-	name    string // its folder, and its binary's name in bin/
-	ldflags string // linker flags it cannot link without
-	// plainFailure is a line the linker must print when the program is
-	// built without ldflags.
-	plainFailure string
-}
-
-var examples = []example{
-	{name: "pull"},
-	{name: "push"},
-	{name: "handshake"},
-	{name: "stdlib", ldflags: "-checklinkname=0", plainFailure: "link: main: invalid reference to fmt.tooLarge"},
-}
-
-// binDir holds everything the workshop builds. go build skips writing a
-// binary that is already up to date there, which keeps a warm run fast.
-var binDir = "bin"
-
-// stdout is where the checks report; the matrix silences it.
-var stdout io.Writer = os.Stdout
-
 // A checkRow is the outcome of one check, as a row of the matrix.
 type checkRow struct {
-	label string
-	ok    bool
-	cell  string // what was seen, in a few words
+	label   string
+	want    string // what it should do, in a word: runs, fails
+	problem string // what went wrong, "" when the check passed
 }
 
-func exampleNamed(name string) (example, bool) {
-	for _, e := range examples {
-		if e.name == name {
-			return e, true
-		}
+func (r checkRow) cell() string {
+	if r.problem != "" {
+		return "FAIL (want: " + r.want + ")"
 	}
-	return example{}, false
+	return r.want
 }
 
 // runExamples builds the named examples (all by default) with one go
-// build, runs each, and checks what it prints.
-func runExamples(names []string) bool {
+// build, runs each, checks what it prints, and ends with a summary line.
+func runExamples(tc toolchain, names []string) bool {
 	var chosen []example
 	for _, name := range names {
 		e, ok := exampleNamed(name)
 		if !ok {
-			fatalf("no example %q (have: pull, push, handshake, stdlib)", name)
+			fmt.Fprintf(tc.out, "no example %q; the examples are: %s\n", name, strings.Join(exampleNames(), ", "))
+			return false
 		}
 		chosen = append(chosen, e)
 	}
 	if len(chosen) == 0 {
 		chosen = examples
 	}
-	ok := true
-	for _, row := range checkExamples(chosen) {
-		ok = ok && row.ok
-	}
-	return ok
+	rows := checkExamples(tc, chosen)
+	fmt.Fprint(tc.out, summary(chosen, rows))
+	return !slices.ContainsFunc(rows, func(r checkRow) bool { return r.problem != "" })
 }
 
-// checkExamples builds, runs and checks the chosen examples, and returns
-// one row per check.
-func checkExamples(chosen []example) []checkRow {
-	built, _ := buildExamples(chosen)
+// checkExamples builds, runs and checks the chosen examples, printing
+// each command and what it printed, and returns one row per check.
+func checkExamples(tc toolchain, chosen []example) []checkRow {
+	args := buildArgs(chosen, tc.bin)
+	fmt.Fprint(tc.out, shellLine("go", args...))
+	out, err := slowNote(func() ([]byte, error) { return tc.goCmd(args...) })
+	fmt.Fprint(tc.out, string(out))
+	var built []example
+	switch {
+	case err == nil:
+		built = chosen
+	case len(chosen) > 1:
+		// Build each example alone, to name the ones that fail.
+		for _, e := range chosen {
+			if _, err := tc.goCmd(buildArgs([]example{e}, tc.bin)...); err == nil {
+				built = append(built, e)
+			}
+		}
+	}
 	var rows []checkRow
 	for _, e := range chosen {
-		isBuilt := slices.Contains(built, e)
-		ok := isBuilt && checkOutput(e)
-		rows = append(rows, checkRow{exampleTitle(e), ok, okCell(ok, "runs")})
+		row := checkRow{label: exampleTitle(e), want: "runs"}
+		if slices.Contains(built, e) {
+			row.problem = checkOutput(tc, e)
+		} else {
+			row.problem = "does not build"
+			fmt.Fprintf(tc.out, "FAIL %s: go build fails (see above)\n", e.name)
+		}
+		rows = append(rows, row)
 		if e.plainFailure != "" {
-			ok := isBuilt && checkPlainBuildFails(e)
-			rows = append(rows, checkRow{e.name + " (without the flag)", ok, okCell(ok, "fails")})
+			rows = append(rows, checkRow{label: plainTitle(e), want: "fails", problem: checkPlainBuildFails(tc, e)})
 		}
 	}
 	return rows
 }
 
-func okCell(ok bool, want string) string {
-	if ok {
-		return want
-	}
-	return "FAIL (want: " + want + ")"
-}
-
-// buildExamples builds every chosen example in one go command and returns
-// those that built. Flags that only one program needs are given with a
-// package pattern (-ldflags=./stdlib=...), so they reach that program alone.
-func buildExamples(chosen []example) (built []example, ok bool) {
-	args := []string{"build", "-o", binDir + string(filepath.Separator)}
-	for _, e := range chosen {
-		if e.ldflags != "" {
-			args = append(args, "-ldflags=./"+e.name+"="+e.ldflags)
-		}
-	}
+// buildArgs is one go build for the chosen examples. Flags that only one
+// program needs are given with a package pattern (-ldflags=./stdlib=...),
+// so they reach that program alone.
+func buildArgs(chosen []example, bin string) []string {
+	args := append([]string{"build", "-o", bin + "/"}, ldflagsArgs(chosen)...)
 	for _, e := range chosen {
 		args = append(args, "./"+e.name)
 	}
-	out, err := goCommand(args...)
-	switch {
-	case err == nil:
-		return chosen, true
-	case len(chosen) == 1:
-		fmt.Fprintf(stdout, "FAIL %s: does not build\n%s", chosen[0].name, indent(string(out)))
-		return nil, false
-	}
-	// Build each example alone, to name the ones that fail.
-	for _, e := range chosen {
-		if b, _ := buildExamples([]example{e}); b != nil {
-			built = append(built, e)
-		}
-	}
-	return built, false
+	return args
 }
 
-func checkOutput(e example) bool {
-	want, err := expectedOutput(e.name)
-	if err != nil {
-		fmt.Fprintf(stdout, "FAIL %s: %v\n", e.name, err)
-		return false
-	}
-	got, err := runBinary(filepath.Join(binDir, e.name+exeSuffix()))
-	title := exampleTitle(e)
-	if err != nil || got != want {
-		fmt.Fprintf(stdout, "FAIL %s: output differs\n  want:\n%s  got:\n%s", title, indent(want), indent(got))
-		if err != nil {
-			fmt.Fprintf(stdout, "  error: %v\n", err)
+// ldflagsArgs are the go command flags that give each chosen example the
+// linker flags it needs, and nothing to the others.
+func ldflagsArgs(chosen []example) []string {
+	var flags []string
+	for _, e := range chosen {
+		if e.ldflags != "" {
+			flags = append(flags, "-ldflags=./"+e.name+"="+e.ldflags)
 		}
-		return false
 	}
-	fmt.Fprintf(stdout, "%s\n%s", title, indent(got))
-	return true
+	return flags
+}
+
+// checkOutput runs a built example and compares what it printed with its
+// Example's // Output: comment. It returns the problem, or "".
+func checkOutput(tc toolchain, e example) string {
+	bin := filepath.Join(tc.bin, e.name+exeSuffix())
+	fmt.Fprint(tc.out, shellLine(filepath.ToSlash(bin)))
+	got, err := tc.run(bin)
+	fmt.Fprint(tc.out, got)
+	want, werr := expectedOutput(e.name)
+	switch {
+	case werr != nil:
+		fmt.Fprintf(tc.out, "FAIL %s: %v\n", e.name, werr)
+		return werr.Error()
+	case err != nil:
+		fmt.Fprintf(tc.out, "FAIL %s: %v\n", e.name, err)
+		return "does not run"
+	case got != want:
+		if got == "" {
+			got = "(nothing)\n"
+		}
+		fmt.Fprintf(tc.out, "FAIL %s: the output differs from the // Output: comment in %s/main_test.go\n  want:\n%s  got:\n%s",
+			e.name, e.name, indent(want), indent(got))
+		return "output differs"
+	}
+	return ""
 }
 
 // checkPlainBuildFails checks that the example does not link without its
-// flags. The answer depends only on what was linked into bin/NAME (the same
-// packages, the same linker, one flag less), so it is recorded next to the
-// binary, keyed by the binary's hash, and asked again only when the binary
-// changes: the same rule go test uses to cache a result.
-func checkPlainBuildFails(e example) bool {
-	bin, err := os.ReadFile(filepath.Join(binDir, e.name+exeSuffix()))
-	if err != nil {
-		fmt.Fprintf(stdout, "FAIL %s: %v\n", e.name, err)
-		return false
+// flags, and that the go command says exactly why. It asks every time: a
+// failed link costs a fraction of a second, and an answer kept from an
+// earlier run could not know what changed since (GOFLAGS, the Go version,
+// the sources).
+func checkPlainBuildFails(tc toolchain, e example) string {
+	args := plainBuildArgs(e)
+	fmt.Fprint(tc.out, shellLine("go", args...))
+	out, err := tc.goCmd(args...)
+	fmt.Fprint(tc.out, string(out))
+	want, werr := plainBuildOutput(e)
+	switch {
+	case werr != nil:
+		fmt.Fprintf(tc.out, "FAIL %s: %v\n", e.name, werr)
+		return werr.Error()
+	case err == nil:
+		fmt.Fprintf(tc.out, "FAIL %s: links without -ldflags=%s; it should fail with %q\n", e.name, e.ldflags, e.plainFailure)
+		return "links without its flag"
+	case string(out) != want:
+		fmt.Fprintf(tc.out, "FAIL %s: without -ldflags=%s the build fails, but does not print exactly\n%s", e.name, e.ldflags, indent(want))
+		return "fails with another message"
 	}
-	h := fnv.New64a()
-	h.Write(bin)
-	key := fmt.Sprintf("%x\n", h.Sum64())
-	record := filepath.Join(binDir, e.name+".plain-build")
-	var out []byte
-	cached := false
-	if saved, err := os.ReadFile(record); err == nil && bytes.HasPrefix(saved, []byte(key)) {
-		out, cached = saved[len(key):], true
-	} else {
-		out, err = goCommand("build", "-o", os.DevNull, "./"+e.name)
-		if err == nil {
-			fmt.Fprintf(stdout, "FAIL %s: builds without -ldflags=%s; it should fail with %q\n", e.name, e.ldflags, e.plainFailure)
-			return false
+	return ""
+}
+
+func plainBuildArgs(e example) []string {
+	return []string{"build", "-o", os.DevNull, "./" + e.name}
+}
+
+// plainBuildOutput is what go build prints when the example does not link
+// without its flags: the package's import path, then the linker's line.
+func plainBuildOutput(e example) (string, error) {
+	path, err := modulePath(e.name)
+	return "# " + path + "\n" + e.plainFailure + "\n", err
+}
+
+// summary is the line that closes a run: what passed, or what failed.
+func summary(chosen []example, rows []checkRow) string {
+	var failed []string
+	for _, r := range rows {
+		if r.problem != "" {
+			failed = append(failed, r.label+": "+r.problem)
 		}
-		os.WriteFile(record, append([]byte(key), out...), 0o666)
 	}
-	title := plainFailureTitle(e)
-	if cached {
-		title += " (cached)"
+	if len(failed) > 0 {
+		return fmt.Sprintf("FAILED %d of %d checks: %s\n", len(failed), len(rows), strings.Join(failed, "; "))
 	}
-	if !hasLine(string(out), e.plainFailure) {
-		fmt.Fprintf(stdout, "FAIL %s: a build without -ldflags=%s fails, but not with %q:\n%s", e.name, e.ldflags, e.plainFailure, indent(string(out)))
-		return false
+	var runs, fails []string
+	for _, e := range chosen {
+		runs = append(runs, e.name)
+		if e.plainFailure != "" {
+			fails = append(fails, e.name+" does not link without -ldflags="+e.ldflags)
+		}
 	}
-	fmt.Fprintf(stdout, "%s\n%s", title, indent(e.plainFailure+"\n"))
-	return true
+	verb := "prints what its Example expects"
+	if len(runs) > 1 {
+		verb = "print what their Examples expect"
+	}
+	return "passed: " + strings.Join(append([]string{strings.Join(runs, ", ") + " " + verb}, fails...), "; ") + "\n"
 }
 
 func exampleTitle(e example) string {
@@ -199,8 +197,29 @@ func exampleTitle(e example) string {
 	return e.name + " (built with -ldflags=" + e.ldflags + ")"
 }
 
-func plainFailureTitle(e example) string {
-	return e.name + " (built without the flag) fails, as it should"
+func plainTitle(e example) string {
+	return e.name + " (without the flag)"
+}
+
+// shellLine shows a command as a reader would type it.
+func shellLine(name string, args ...string) string {
+	return "$ " + strings.Join(append([]string{name}, args...), " ") + "\n"
+}
+
+// slowNote runs f and, if it takes more than a few seconds, says on
+// standard error why a first build is slow, so that a cold run is not
+// silent.
+func slowNote(f func() ([]byte, error)) ([]byte, error) {
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			fmt.Fprintln(os.Stderr, "(still building: a first build also compiles the standard library packages it needs, which takes up to a minute)")
+		}
+	}()
+	return f()
 }
 
 // expectedOutput reads the // Output: comment of the Example in
@@ -244,46 +263,16 @@ func outputComment(src string) (string, bool) {
 	return b.String(), found
 }
 
-// goCommand runs the go command from the workspace root and returns what it
-// printed, stdout and stderr together.
-func goCommand(args ...string) ([]byte, error) {
-	return exec.Command("go", args...).CombinedOutput()
-}
-
-// runBinary runs a built program and returns its standard output. A
-// program that hangs is stopped after ten seconds.
-func runBinary(path string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, path, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil && stderr.Len() > 0 {
-		err = errors.New(strings.TrimSpace(stderr.String()))
+// modulePath reads the module line of DIR/go.mod.
+func modulePath(dir string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return "", err
 	}
-	return string(out), err
-}
-
-func exeSuffix() string {
-	if runtime.GOOS == "windows" {
-		return ".exe"
-	}
-	return ""
-}
-
-func hasLine(text, line string) bool {
-	for _, l := range strings.Split(text, "\n") {
-		if strings.TrimSpace(l) == line {
-			return true
+	for _, line := range strings.Split(string(data), "\n") {
+		if path, ok := strings.CutPrefix(strings.TrimSpace(line), "module "); ok {
+			return strings.Trim(strings.TrimSpace(path), `"`), nil
 		}
 	}
-	return false
-}
-
-func indent(text string) string {
-	if text == "" {
-		return ""
-	}
-	return "    " + strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\n    ") + "\n"
+	return "", fmt.Errorf("%s/go.mod has no module line", dir)
 }

@@ -116,12 +116,8 @@ func TestGuideCommandsRun(t *testing.T) {
 		}
 	}
 	env = append(env, "GOPROXY=off")
-	makefile, err := os.ReadFile(filepath.Join(root, "Makefile"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range commands {
-		if runByMakeTest(string(makefile), c.line) {
+		if runByMakeTest(c.line) {
 			continue
 		}
 		cmd := exec.Command("sh", "-c", c.line)
@@ -136,40 +132,31 @@ func TestGuideCommandsRun(t *testing.T) {
 	}
 }
 
-// parseMakefile returns the recipe lines of each target of a Makefile
-// (targets that share a rule share its recipe), and the variables it
-// defines with :=.
-func parseMakefile(makefile string) (recipes map[string][]string, defined map[string]bool) {
-	recipes, defined = map[string][]string{}, map[string]bool{}
-	var current []string
+// makeTargets returns the targets of a Makefile, with $(EXAMPLES) standing
+// for the examples' names, as make help lists them.
+func makeTargets(makefile string) map[string]bool {
+	targets := map[string]bool{}
 	for _, line := range strings.Split(makefile, "\n") {
-		if recipe, ok := strings.CutPrefix(line, "\t"); ok && current != nil {
-			for _, target := range current {
-				recipes[target] = append(recipes[target], recipe)
-			}
+		names, _, ok := strings.Cut(line, ":")
+		if !ok || strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ".") || strings.Contains(names, "=") {
 			continue
 		}
-		current = nil
-		if name, _, ok := strings.Cut(line, ":="); ok {
-			defined[strings.TrimSpace(name)] = true
-		} else if targets, _, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, ".") {
-			current = strings.Fields(targets)
-			for _, target := range current {
-				if _, seen := recipes[target]; !seen {
-					recipes[target] = nil // a target, even with no recipe
+		for _, name := range strings.Fields(names) {
+			if name == "$(EXAMPLES)" {
+				for _, e := range exampleNames() {
+					targets[e] = true
 				}
+				continue
 			}
+			targets[name] = true
 		}
 	}
-	return recipes, defined
+	return targets
 }
 
-// runByMakeTest reports whether command is `make TARGET` for a target whose
-// every recipe line is also a line of make test's recipe, once variables
-// the Makefile leaves to the command line (CASE, EX) expand to nothing.
-// make test has run such a command already; running it again would only
-// take time.
-func runByMakeTest(makefile, command string) bool {
+// runByMakeTest reports whether make test has run command already, as one
+// of its steps: running it again would only take time.
+func runByMakeTest(command string) bool {
 	target, ok := strings.CutPrefix(command, "make ")
 	if !ok || strings.ContainsAny(target, " =") {
 		return false
@@ -177,35 +164,10 @@ func runByMakeTest(makefile, command string) bool {
 	if target == "test" {
 		return true // it is what runs this
 	}
-	recipes, defined := parseMakefile(makefile)
-	expand := func(recipe string) string {
-		var b strings.Builder
-		for {
-			start := strings.Index(recipe, "$(")
-			end := strings.Index(recipe[max(start, 0):], ")")
-			if start < 0 || end < 0 {
-				break
-			}
-			ref := recipe[start : start+end+1]
-			b.WriteString(recipe[:start])
-			if defined[ref[2:len(ref)-1]] {
-				b.WriteString(ref)
-			}
-			recipe = recipe[start+end+1:]
-		}
-		b.WriteString(recipe)
-		return strings.TrimSpace(b.String())
-	}
-	lines := recipes[target]
-	if len(lines) == 0 {
-		return false
-	}
-	for _, line := range lines {
-		if !slices.Contains(recipes["test"], expand(line)) {
-			return false
-		}
-	}
-	return true
+	return slices.ContainsFunc(testSteps(), func(s step) bool {
+		name, _, _ := strings.Cut(s.name, ",")
+		return name == target
+	})
 }
 
 // A make command quoted in the guide's prose names a target of the
@@ -221,7 +183,7 @@ func TestGuideProseCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recipes, _ := parseMakefile(string(makefile))
+	targets := makeTargets(string(makefile))
 	var run []string
 	for _, c := range guideCommands(t, string(src)) {
 		run = append(run, c.line)
@@ -233,7 +195,7 @@ func TestGuideProseCommands(t *testing.T) {
 			continue
 		}
 		target, args, _ := strings.Cut(command, " ")
-		if _, ok := recipes[target]; !ok {
+		if !targets[target] {
 			t.Errorf("%s quotes %q: the Makefile has no target %s", guide, spans[i], target)
 		}
 		if args != "" && !strings.HasSuffix(args, "=name") && !slices.Contains(run, spans[i]) {
@@ -263,11 +225,7 @@ func TestGuideAsksAboutEveryLabCase(t *testing.T) {
 			asked = append(asked, strings.Trim(strings.TrimSpace(cells[1]), "`"))
 		}
 	}
-	if err := os.Chdir(root); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(filepath.Join(root, "workshop"))
-	cases, err := loadLab()
+	cases, err := loadLab(os.DirFS(root))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,8 @@ func timings(args []string) bool {
 	coldRuns := fs.Int("cold", 3, "cold runs of each (about 15 s each)")
 	fs.Parse(args)
 
-	floorDir := filepath.Join(binDir, "timings", "floor")
-	cache := filepath.Join(binDir, "timings", "gocache")
+	floorDir := filepath.Join("bin", "timings", "floor")
+	cache := filepath.Join("bin", "timings", "gocache")
 	floor := func(env []string) error {
 		for _, args := range [][]string{
 			{"go", "build", "-o", floorDir + "/", "./pull", "./push", "./handshake"},
@@ -55,9 +55,9 @@ func timings(args []string) bool {
 	freshClone := func() {
 		emptyCache()
 		for _, e := range examples {
-			os.Remove(filepath.Join(binDir, e.name+exeSuffix()))
+			os.Remove(filepath.Join("bin", e.name+exeSuffix()))
 		}
-		os.Remove(filepath.Join(binDir, "workshop"+exeSuffix()))
+		os.Remove(filepath.Join("bin", "workshop"+exeSuffix()))
 	}
 	cold := measure(*coldRuns, emptyCache, freshClone, floor, runAll, coldEnv)
 	emptyCache()

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// The workspace's two lists. Everything else derives from them: the
+// Makefile's example targets (a block make docs writes), the runner's
+// messages, the matrix's default Go versions, the lab's version checks and
+// the tests.
+
+// examples are the workspace's programs, in the order make run-all runs
+// them.
+var examples = []example{
+	{name: "pull"},
+	{name: "push"},
+	{name: "handshake"},
+	{name: "stdlib", ldflags: "-checklinkname=0", plainFailure: "link: main: invalid reference to fmt.tooLarge"},
+}
+
+// recordedGo are the Go toolchains this workspace was run with. The lab
+// records a verdict for each one's minor version, and make matrix runs
+// them by default.
+var recordedGo = []string{"go1.26.8", "go1.27.3"}
+
+// An example is one of the workspace's programs. Its expected output is
+// not written here: it is the // Output: comment of the Example in the
+// program's main_test.go, so that go test, make run-all and the README all
+// read the same lines.
+type example struct {
+	name    string // its folder, and its binary's name in bin/
+	ldflags string // linker flags it cannot link without
+	// plainFailure is the line the linker must print when the program is
+	// built without ldflags.
+	plainFailure string
+}
+
+func exampleNamed(name string) (example, bool) {
+	for _, e := range examples {
+		if e.name == name {
+			return e, true
+		}
+	}
+	return example{}, false
+}
+
+func exampleNames() []string {
+	var names []string
+	for _, e := range examples {
+		names = append(names, e.name)
+	}
+	return names
+}
+
+// recordedMinors are the minor versions of recordedGo: go1.26, go1.27.
+func recordedMinors() []string {
+	var minors []string
+	for _, v := range recordedGo {
+		minors = append(minors, minorVersion(v))
+	}
+	return minors
+}
+
+// A toolchain is how the workshop reaches the outside world: the go
+// command (with the environment that picks its version), the programs it
+// builds, and where it puts them. Tests pass fakes.
+type toolchain struct {
+	// goCmd runs the go command from the workspace root and returns what
+	// it printed, standard output and error together.
+	goCmd func(args ...string) ([]byte, error)
+	// run runs a built program and returns its standard output; an error
+	// carries what it printed on standard error.
+	run func(path string) (string, error)
+	// linkcheck runs bin/linkcheck and returns its standard output.
+	linkcheck func(args ...string) ([]byte, error)
+	bin       string    // where builds go
+	out       io.Writer // where checks report
+}
+
+// localToolchain is the go on PATH, with GOTOOLCHAIN set when gotoolchain
+// is not "", building into bin.
+func localToolchain(gotoolchain, bin string, out io.Writer) toolchain {
+	env := os.Environ()
+	if gotoolchain != "" {
+		env = append(env, "GOTOOLCHAIN="+gotoolchain)
+	}
+	return toolchain{
+		goCmd: func(args ...string) ([]byte, error) {
+			cmd := exec.Command("go", args...)
+			cmd.Env = env
+			return cmd.CombinedOutput()
+		},
+		run: runProgram,
+		linkcheck: func(args ...string) ([]byte, error) {
+			cmd := exec.Command(filepath.Join("bin", "linkcheck"+exeSuffix()), args...)
+			cmd.Env = env
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil && stderr.Len() > 0 {
+				err = fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+			}
+			return out, err
+		},
+		bin: bin,
+		out: out,
+	}
+}
+
+// goVersion asks the go command (which honours GOTOOLCHAIN) for its
+// version. When it cannot answer, the error quotes its reason.
+func (tc toolchain) goVersion() (string, error) {
+	out, err := tc.goCmd("env", "GOVERSION")
+	if err != nil {
+		return "", fmt.Errorf("go env GOVERSION: %s", strings.TrimSpace(string(out)))
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// runProgram runs a built program and returns its standard output. A
+// program that hangs is stopped after ten seconds.
+func runProgram(path string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil && stderr.Len() > 0 {
+		err = errors.New(strings.TrimSpace(stderr.String()))
+	}
+	return string(out), err
+}
+
+func exeSuffix() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}
+
+func indent(text string) string {
+	if text == "" {
+		return ""
+	}
+	return "    " + strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\n    ") + "\n"
+}
