@@ -10,5 +10,7 @@ import _ "example.com/linkname/bar"
 // Div returns a / b. Its body lives in package bar.
 //
 // A function without a body is a compile error unless the package has an
-// assembly file; foo.s is empty and exists only to lift that check.
+// assembly file or a directive names the function. foo.s holds no code: it
+// exists only to lift that check. (A one-argument //go:linkname Div here
+// would lift it too, as the lab's push-directive-instead-of-asm case shows.)
 func Div(a, b int) int

@@ -1,2 +1,2 @@
-// Empty on purpose: an assembly file in the package tells the compiler that
+// No code on purpose: an assembly file in the package tells the compiler that
 // bodyless functions such as Div are defined elsewhere.

@@ -26,6 +26,8 @@ import (
 //	output EXAMPLE     the command that runs EXAMPLE, and its expected output
 //	failure EXAMPLE    the command that builds EXAMPLE without its flags, and the error
 //	run-all            what make run-all prints when every example passes
+//	forms              the three forms side by side, each row held to the lab's records
+//	root-commands      the go commands make test runs from the workspace root
 //	lab-table          one row per lab case, in lesson order: what it breaks, what you see, why
 //	matrix             the verified-on table: every example and lab check, per Go version
 //	recorded-go        the Go versions on record, as a sentence
@@ -46,7 +48,8 @@ type document struct {
 
 var documents = []document{
 	{"README.md", markdown, []string{
-		"run-all",
+		"forms",
+		"run-all", "root-commands",
 		"code bar/bar.go",
 		"code pull/main.go", "output pull",
 		"code foo/foo.go", "code push/main.go", "output push",
@@ -273,6 +276,10 @@ func generate(source string) (string, error) {
 		return fence("console", text), err
 	case "lab-table":
 		return labTable()
+	case "forms":
+		return formsTable()
+	case "root-commands":
+		return fence("console", shellLine("go", goVetArgs()...)+shellLine("go", goTestArgs()...)), nil
 	case "matrix":
 		return recordedMatrix(nil)
 	case "recorded-go":
