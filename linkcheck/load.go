@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
-	"go/token"
 	"go/types"
 	"os"
 	"os/exec"
@@ -17,50 +16,69 @@ import (
 
 // A pkg is one package of the build, parsed and type-checked once.
 type pkg struct {
-	ImportPath string
-	Name       string
-	Dir        string
-	GoFiles    []string
-	SFiles     []string
-	Deps       []string
-	ImportMap  map[string]string
-	Standard   bool
-	DepOnly    bool
-	Error      *struct{ Err string }
+	ImportPath     string
+	Name           string
+	Dir            string
+	GoFiles        []string
+	CgoFiles       []string
+	IgnoredGoFiles []string
+	SFiles         []string
+	Deps           []string
+	ImportMap      map[string]string
+	Standard       bool
+	DepOnly        bool
+	Module         *struct{ Path, Version, Dir string }
+	Error          *struct{ Err string }
 
-	files   []*ast.File
-	types   *types.Package
-	asmSyms map[string]bool // functions its assembly defines, read on first use
-	info    *types.Info
-	deps    map[string]bool
+	files      []*ast.File
+	directives []directive
+	types      *types.Package
+	info       *types.Info
+	deps       map[string]bool
+	asmDefs    []asmSymbol // the functions its assembly defines
+	asmRefs    []asmSymbol // the other packages' symbols its assembly uses
+}
+
+// symPath is the package's name in symbols: the linker calls a command's
+// symbols main.*, whatever its import path.
+func (p *pkg) symPath() string {
+	if p.Name == "main" {
+		return "main"
+	}
+	return p.ImportPath
+}
+
+// module names the package's module as module@version ("std" for the
+// standard library).
+func (p *pkg) module() string {
+	switch {
+	case p.Standard:
+		return "std"
+	case p.Module == nil:
+		return p.ImportPath
+	case p.Module.Version == "":
+		return p.Module.Path
+	}
+	return p.Module.Path + "@" + p.Module.Version
 }
 
 // program is every package that the patterns need, in dependency order.
 type program struct {
-	fset    *token.FileSet
+	tc      *toolchain
 	pkgs    []*pkg
 	byPath  map[string]*pkg
 	overlay map[string]string // file -> the file standing in for it
 	sizes   types.Sizes
-	// pushed maps a symbol to the function or var that pushes a body (or
-	// a value) into it from another package.
-	pushed map[string][]push
+	dir     string // where the go command ran; positions are relative to it
 }
 
-// A push is a definition filed under another package's symbol.
-type push struct {
-	from    string       // the pushing package
-	local   types.Object // its declaration there
-	stdOnly bool         // with //go:linknamestd
-}
-
-// load lists the packages with go list, then parses and type-checks each
-// one once, dependencies first. Only the packages the patterns name get
-// function bodies checked; the rest are needed for their declarations.
-func load(patterns []string, overlayFile string) (*program, error) {
-	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Error"}
-	prog := &program{fset: fset, byPath: map[string]*pkg{}, overlay: map[string]string{},
-		sizes: types.SizesFor("gc", goarch())}
+// load lists the packages with go list, run in dir, then parses and
+// type-checks each one once, dependencies first. The standard library's
+// packages are checked without function bodies.
+func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*program, error) {
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
+	prog := &program{tc: tc, byPath: map[string]*pkg{}, overlay: map[string]string{},
+		sizes: types.SizesFor("gc", tc.goarch), dir: dir}
 	if overlayFile != "" {
 		args = append(args, "-overlay", overlayFile)
 		data, err := os.ReadFile(overlayFile)
@@ -72,14 +90,11 @@ func load(patterns []string, overlayFile string) (*program, error) {
 			return nil, fmt.Errorf("%s: %v", overlayFile, err)
 		}
 		for k, v := range o.Replace {
-			abs, _ := filepath.Abs(k)
-			prog.overlay[abs] = v
+			prog.overlay[k] = v
 		}
 	}
 	cmd := exec.Command("go", append(args, patterns...)...)
-	// Without cgo, go list picks the pure-Go files, which go/types can
-	// check without running the cgo tool.
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env, cmd.Dir = tc.env, dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -102,55 +117,58 @@ func load(patterns []string, overlayFile string) (*program, error) {
 		prog.pkgs = append(prog.pkgs, p)
 		prog.byPath[p.ImportPath] = p
 	}
-	prog.pushed = map[string][]push{}
+	// Parsing and reading assembly do not depend on other packages: do
+	// them side by side, then type-check in dependency order.
+	var wg sync.WaitGroup
+	errs := make([]error, len(prog.pkgs))
 	for i, p := range prog.pkgs {
-		if p.Standard && p.DepOnly {
-			p = stdPackage(p, prog)
-			prog.pkgs[i], prog.byPath[p.ImportPath] = p, p
-		} else if err := prog.check(p); err != nil {
-			return nil, err
+		if p.Standard && tc.cachedStd(p.ImportPath) != nil {
+			continue
 		}
-		for _, f := range p.files {
-			for _, d := range directives(f) {
-				if _, hasBody := findDeclIn(f, d.local); d.target != "" && hasBody {
-					prog.pushed[d.target] = append(prog.pushed[d.target], push{p.ImportPath, p.types.Scope().Lookup(d.local), d.stdOnly})
-				}
-			}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = prog.parse(p)
+		}()
+	}
+	wg.Wait()
+	for i, p := range prog.pkgs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if p.Standard {
+			p = tc.stdPackage(p, prog)
+			prog.pkgs[i], prog.byPath[p.ImportPath] = p, p
+		} else {
+			prog.check(p)
 		}
 	}
 	return prog, nil
 }
 
-// The standard library's packages are the same in every load of one
-// process (one Go, one GOOS and GOARCH), so each is type-checked once and
-// shared: the runtime among them. Its positions are in fset.
-var (
-	fset = token.NewFileSet()
-	std  = struct {
-		sync.Mutex
-		pkgs map[string]*pkg
-	}{pkgs: map[string]*pkg{}}
-)
+func (tc *toolchain) cachedStd(path string) *pkg {
+	tc.stdMu.Lock()
+	defer tc.stdMu.Unlock()
+	return tc.stdPkg[path]
+}
 
 // stdPackage returns the checked standard-library package that p lists.
-// Its dependencies come first in the list, so they are in the cache.
-func stdPackage(p *pkg, prog *program) *pkg {
-	std.Lock()
-	defer std.Unlock()
-	if cached := std.pkgs[p.ImportPath]; cached != nil {
+// Its dependencies come first in the list, so they are cached already.
+func (tc *toolchain) stdPackage(p *pkg, prog *program) *pkg {
+	tc.stdMu.Lock()
+	defer tc.stdMu.Unlock()
+	if cached := tc.stdPkg[p.ImportPath]; cached != nil {
 		return cached
 	}
 	prog.check(p) // its errors are go build's to report
-	std.pkgs[p.ImportPath] = p
+	tc.stdPkg[p.ImportPath] = p
 	return p
 }
 
-func (prog *program) check(p *pkg) error {
-	if p.ImportPath == "unsafe" {
-		p.types = types.Unsafe
-		return nil
-	}
-	for _, name := range p.GoFiles {
+// parse reads the package's Go files (cgo files included) and its
+// assembly.
+func (prog *program) parse(p *pkg) error {
+	for _, name := range append(append([]string{}, p.GoFiles...), p.CgoFiles...) {
 		path := filepath.Join(p.Dir, name)
 		var src any
 		if stand, ok := prog.overlay[path]; ok {
@@ -160,22 +178,31 @@ func (prog *program) check(p *pkg) error {
 			}
 			src = data
 		}
-		f, err := parser.ParseFile(prog.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+		f, err := parser.ParseFile(prog.tc.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil && f == nil {
 			return err
 		}
 		p.files = append(p.files, f)
+		p.directives = append(p.directives, directives(f)...)
+	}
+	p.readAssembly()
+	return nil
+}
+
+func (prog *program) check(p *pkg) {
+	if p.ImportPath == "unsafe" {
+		p.types = types.Unsafe
+		return
 	}
 	p.info = &types.Info{Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
 	conf := types.Config{
 		Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
-		IgnoreFuncBodies: p.DepOnly,
+		IgnoreFuncBodies: p.Standard,
 		FakeImportC:      true,
 		Error:            func(error) {}, // go build reports those; keep going
 		Sizes:            prog.sizes,
 	}
-	p.types, _ = conf.Check(p.ImportPath, prog.fset, p.files, p.info)
-	return nil
+	p.types, _ = conf.Check(p.ImportPath, prog.tc.fset, p.files, p.info)
 }
 
 func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
@@ -191,14 +218,3 @@ func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
 type importerFunc func(path string) (*types.Package, error)
 
 func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
-
-func goarch() string {
-	if a := os.Getenv("GOARCH"); a != "" {
-		return a
-	}
-	out, err := exec.Command("go", "env", "GOARCH").Output()
-	if err != nil {
-		return "amd64"
-	}
-	return strings.TrimSpace(string(out))
-}
