@@ -143,11 +143,11 @@ type analysis struct {
 	opts options
 	// defs maps a symbol to what defines it in the loaded packages.
 	defs map[string][]definition
-	// used holds, per package, the objects its code uses.
-	used map[*pkg]map[types.Object]bool
-	// reached holds the functions and variables that code the linker
-	// keeps refers to; nil when no main package is loaded.
-	reached map[types.Object]bool
+	// used holds, per package with directives, the names its code uses.
+	used map[*pkg]map[string]bool
+	// reached holds the functions and variables ("path.name") that code
+	// the linker keeps refers to; nil when no main package is loaded.
+	reached map[string]bool
 	mains   []*pkg
 }
 
@@ -161,7 +161,7 @@ type definition struct {
 // analyze returns the findings: for a program (a main package among the
 // named ones), every package it links; otherwise the named packages.
 func analyze(prog *program, opts options) []finding {
-	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, used: map[*pkg]map[types.Object]bool{}}
+	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, used: map[*pkg]map[string]bool{}}
 	var named []*pkg
 	for _, p := range prog.pkgs {
 		a.index(p)
@@ -227,13 +227,51 @@ func (a *analysis) index(p *pkg) {
 	for _, s := range p.asmDefs {
 		file(s.sym, "assembly")
 	}
-	if p.info != nil && !p.Standard {
-		used := map[types.Object]bool{}
-		for _, obj := range p.info.Uses {
-			used[obj] = true
-		}
-		a.used[p] = used
+	if !p.Standard && len(p.directives) > 0 {
+		a.used[p] = usedNames(p)
 	}
+}
+
+// usedNames lists the names that p's code uses, leaving out the names
+// its declarations give and the names after a dot: the compiler emits a
+// reference to a declaration only where the code names it.
+func usedNames(p *pkg) map[string]bool {
+	declared := map[*ast.Ident]bool{}
+	used := map[string]bool{}
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				declared[d.Name] = true
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					if vs, ok := spec.(*ast.ValueSpec); ok {
+						for _, n := range vs.Names {
+							declared[n] = true
+						}
+					}
+				}
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				ast.Inspect(n.X, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok && !declared[id] {
+						used[id.Name] = true
+					}
+					return true
+				})
+				return false
+			case *ast.Ident:
+				if !declared[n] {
+					used[n.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	return used
 }
 
 // active reports whether the toolchain reads the directive at all: Go
@@ -383,7 +421,7 @@ func (a *analysis) checkDefined(p *pkg, fd *finding, sym string, local types.Obj
 		fd.Status = "undefined"
 		return
 	}
-	if !a.reached[local] {
+	if !a.reached[p.ImportPath+"."+fd.Local] {
 		fd.allow(reasonUnreachable, "", "nothing defines "+sym+", but no code the linker keeps refers to "+fd.Local)
 		fd.Status = "undefined"
 		return
@@ -468,7 +506,7 @@ func (a *analysis) linkerVerdict(p *pkg, fd *finding, tp *pkg, local types.Objec
 	}
 	referrer := p.symPath()
 	fails := "link: " + referrer + ": invalid reference to " + sym
-	if !fromAsm && !a.used[p][local] && !p.Standard {
+	if !fromAsm && !a.used[p][fd.Local] && !p.Standard {
 		fd.allow(reasonUnused, "", p.ImportPath+" never uses "+fd.Local+", so its object file holds no reference for the linker to check")
 		fd.Warnings = append(fd.Warnings, "links only because "+p.ImportPath+" never uses "+fd.Local+
 			" itself: the linker checks references made by the package that declares the pull, and a future Go may close this gap")

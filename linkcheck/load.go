@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/token"
 	"go/types"
 	"os"
 	"os/exec"
@@ -33,7 +34,6 @@ type pkg struct {
 	files      []*ast.File
 	directives []directive
 	types      *types.Package
-	info       *types.Info
 	deps       map[string]bool
 	asmDefs    []asmSymbol // the functions its assembly defines
 	asmRefs    []asmSymbol // the other packages' symbols its assembly uses
@@ -194,15 +194,68 @@ func (prog *program) check(p *pkg) {
 		p.types = types.Unsafe
 		return
 	}
-	p.info = &types.Info{Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
+	// analyze reads function bodies by name, from the syntax: the
+	// types of declarations are all it needs from the type checker.
+	if !p.followed() {
+		for _, f := range p.files {
+			dropTableContents(f)
+		}
+	}
 	conf := types.Config{
 		Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
-		IgnoreFuncBodies: p.Standard,
+		IgnoreFuncBodies: true,
 		FakeImportC:      true,
 		Error:            func(error) {}, // go build reports those; keep going
 		Sizes:            prog.sizes,
 	}
-	p.types, _ = conf.Check(p.ImportPath, prog.tc.fset, p.files, p.info)
+	p.types, _ = conf.Check(p.ImportPath, prog.tc.fset, p.files, nil)
+}
+
+// dropTableContents empties the composite literals that initialize
+// package-level variables, such as the standard library's Unicode tables:
+// their types do not depend on the elements (except for [...]T, which is
+// kept), and checking them is most of the work for packages whose
+// function bodies are not checked.
+func dropTableContents(f *ast.File) {
+	for _, decl := range f.Decls {
+		if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, spec := range gd.Specs {
+				for _, v := range spec.(*ast.ValueSpec).Values {
+					if lit, ok := v.(*ast.CompositeLit); ok && lit.Type != nil {
+						if at, ok := lit.Type.(*ast.ArrayType); !ok || at.Len == nil || !isEllipsis(at.Len) {
+							lit.Elts = nil
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func isEllipsis(e ast.Expr) bool {
+	_, ok := e.(*ast.Ellipsis)
+	return ok
+}
+
+// followed reports whether reach follows the package's references from
+// variables' initializers: in a command, or in a package that has
+// directives or bodyless functions. Elsewhere, anything another package
+// may call is kept anyway.
+func (p *pkg) followed() bool {
+	if p.Standard {
+		return false
+	}
+	if p.Name == "main" || len(p.directives) > 0 {
+		return true
+	}
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Body == nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (prog *program) imported(from *pkg, path string) (*types.Package, error) {

@@ -3,85 +3,98 @@ package main
 import (
 	"go/ast"
 	"go/token"
-	"go/types"
+	"strconv"
 )
 
 // reach finds the functions and variables that the linker keeps: those
 // that main.main, the init functions and the variables' initializers
-// refer to, directly or through others, among the packages outside the
-// standard library. It follows the uses that go/types records in each
-// function body, so it keeps every method (a method may be called
-// through an interface) and errs on the side of keeping.
+// refer to, directly or through others, in the packages outside the
+// standard library. It reads the references by name from the syntax (a
+// name of the package, or an imported package's name and a selector), so
+// it errs on the side of keeping: every method is kept (it may be called
+// through an interface), and so is every exported function of a library
+// (another package may call it).
 func (a *analysis) reach() {
-	refs := map[types.Object][]types.Object{} // a declaration -> what its body uses
-	var roots []types.Object
+	refs := map[string][]string{} // "path.name" -> what its body names
+	var roots []string
 	for _, p := range a.pkgs {
-		if p.Standard || p.info == nil {
+		if p.Standard || p.types == nil {
 			continue
 		}
-		usesIn := func(n ast.Node) []types.Object {
-			var objs []types.Object
-			ast.Inspect(n, func(n ast.Node) bool {
-				if id, ok := n.(*ast.Ident); ok {
-					if obj := a.topLevel(p.info.Uses[id]); obj != nil {
-						objs = append(objs, obj)
-					}
-				}
-				return true
-			})
-			return objs
-		}
 		for _, f := range p.files {
+			named := a.namesIn(p, f)
 			for _, decl := range f.Decls {
 				switch d := decl.(type) {
 				case *ast.FuncDecl:
-					obj := p.info.Defs[d.Name]
-					if obj == nil {
-						continue
+					key := p.ImportPath + "." + d.Name.Name
+					if d.Recv != nil {
+						key = "method " + key // not a name others can refer to
 					}
 					if d.Body != nil {
-						refs[obj] = usesIn(d.Body)
+						refs[key] = append(refs[key], named(d.Body)...)
 					}
-					if d.Recv != nil || d.Name.Name == "init" || d.Name.Name == "main" && p.Name == "main" {
-						roots = append(roots, obj)
+					if d.Recv != nil || d.Name.Name == "init" || d.Name.Name == "main" && p.Name == "main" ||
+						p.Name != "main" && d.Name.IsExported() {
+						roots = append(roots, key)
 					}
 				case *ast.GenDecl:
-					if d.Tok != token.VAR {
-						continue
-					}
-					for _, spec := range d.Specs {
-						vs := spec.(*ast.ValueSpec)
-						// Initializers run at start-up.
-						for _, v := range vs.Values {
-							roots = append(roots, usesIn(v)...)
-						}
+					// Initializers run at start-up.
+					if d.Tok == token.VAR {
+						roots = append(roots, named(d)...)
 					}
 				}
 			}
 		}
 	}
-	a.reached = map[types.Object]bool{}
+	a.reached = map[string]bool{}
 	for len(roots) > 0 {
-		obj := roots[len(roots)-1]
+		key := roots[len(roots)-1]
 		roots = roots[:len(roots)-1]
-		if a.reached[obj] {
-			continue
+		if !a.reached[key] {
+			a.reached[key] = true
+			roots = append(roots, refs[key]...)
 		}
-		a.reached[obj] = true
-		roots = append(roots, refs[obj]...)
 	}
 }
 
-// topLevel returns the package-level function or variable, or the method,
-// that obj is or instantiates; nil for anything else.
-func (a *analysis) topLevel(obj types.Object) types.Object {
-	switch obj := obj.(type) {
-	case *types.Func:
-		return obj.Origin()
-	case *types.Var:
-		if obj.Pkg() != nil && obj.Parent() == obj.Pkg().Scope() {
-			return obj.Origin()
+// namesIn returns a function that lists the package-level names that a
+// node of file f in package p refers to, as "path.name": a name declared
+// in p, or a selector on an imported package's name.
+func (a *analysis) namesIn(p *pkg, f *ast.File) func(ast.Node) []string {
+	imported := map[string]string{} // the name in this file -> import path
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		if mapped, ok := p.ImportMap[path]; ok {
+			path = mapped
+		}
+		if q := a.byPath[path]; q != nil {
+			name := q.Name
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			imported[name] = path
 		}
 	}
-	return nil
+	return func(n ast.Node) []string {
+		var keys []string
+		var visit func(n ast.Node) bool
+		visit = func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if x, ok := n.X.(*ast.Ident); ok && imported[x.Name] != "" {
+					keys = append(keys, imported[x.Name]+"."+n.Sel.Name)
+				} else {
+					ast.Inspect(n.X, visit) // not the field or method name
+				}
+				return false
+			case *ast.Ident:
+				if p.types.Scope().Lookup(n.Name) != nil {
+					keys = append(keys, p.ImportPath+"."+n.Name)
+				}
+			}
+			return true
+		}
+		ast.Inspect(n, visit)
+		return keys
+	}
 }
