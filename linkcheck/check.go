@@ -59,36 +59,35 @@ const (
 )
 
 // The reasons: why the compiler or the linker lets a line through or
-// stops it. README.md lists them.
+// stops it. README.md lists them, and TestReadme checks that list.
 const (
-	reasonStdMarked      = "std_marked"        // the standard library marks the symbol for outside use
-	reasonPushed         = "pushed"            // a package pushes a body into the symbol
-	reasonBlockAllowed   = "blocklist_allowed" // the block-list names the referring package
-	reasonBlocked        = "blocklisted"       // the block-list reserves it for other packages, or none
-	reasonLinknameStd    = "linknamestd"       // //go:linknamestd reserves it for the standard library
-	reasonStdReferrer    = "std_referrer"      // marked with //go:linknamestd, and the referrer is std
-	reasonUnmarked       = "unmarked"          // a standard-library symbol that nothing marks
-	reasonAsmUnmarked    = "assembly_unmarked" // an assembly function that nothing marks (Go 1.27)
-	reasonAsmUnchecked   = "assembly"          // an assembly function: this linker does not check it
-	reasonUnchecked      = "not_checked"       // this linker checks only the block-list for this kind
-	reasonCheckOff       = "check_off"         // -checklinkname=0
-	reasonNotStd         = "not_std"           // not a standard-library symbol: never checked
-	reasonSamePackage    = "same_package"      // the target is in the referring package
-	reasonUnused         = "unused"            // the declaring package never uses it: no reference to check
-	reasonPush           = "push"              // a push: the linker never checks definitions
-	reasonMarking        = "marking"           // a one-argument directive
-	reasonUndefined      = "undefined"         // relocation target not defined
-	reasonUnreachable    = "unreachable"       // undefined, but nothing the linker keeps refers to it
-	reasonDuplicateDef   = "duplicate_definition"
-	reasonNoUnsafe       = "no_unsafe_import"
-	reasonUsage          = "usage"
-	reasonNotDeclared    = "not_declared"
-	reasonInstantiation  = "instantiation"
-	reasonDuplicate      = "duplicate_directive"
-	reasonMissingBody    = "missing_body"
-	reasonDefined        = "defined" // a bodyless function that assembly or a push defines
-	reasonBuildExcluded  = "build_constraint"
-	reasonDirectiveNoArg = "ignored" // //go:linknamestd before Go 1.27: not a directive
+	reasonStdMarked     = "std_marked"        // the standard library marks the symbol for outside use
+	reasonPushed        = "pushed"            // a package pushes a body into the symbol
+	reasonBlockAllowed  = "blocklist_allowed" // the block-list names the referring package
+	reasonBlocked       = "blocklisted"       // the block-list reserves it for other packages, or none
+	reasonLinknameStd   = "linknamestd"       // //go:linknamestd reserves it for the standard library
+	reasonStdReferrer   = "std_referrer"      // marked with //go:linknamestd, and the referrer is std
+	reasonUnmarked      = "unmarked"          // a standard-library symbol that nothing marks
+	reasonAsmUnmarked   = "assembly_unmarked" // an assembly function that nothing marks (Go 1.27)
+	reasonAsmUnchecked  = "assembly"          // an assembly function: this linker does not check it
+	reasonUnchecked     = "not_checked"       // this linker checks only the block-list for this kind
+	reasonCheckOff      = "check_off"         // -checklinkname=0
+	reasonNotStd        = "not_std"           // not a standard-library symbol: never checked
+	reasonSamePackage   = "same_package"      // the target is in the referring package
+	reasonUnused        = "unused"            // the declaring package never uses it: no reference to check
+	reasonPush          = "push"              // a push: the linker never checks definitions
+	reasonMarking       = "marking"           // a one-argument directive
+	reasonUndefined     = "undefined"         // relocation target not defined
+	reasonUnreachable   = "unreachable"       // undefined, but nothing the linker keeps refers to it
+	reasonDuplicateDef  = "duplicate_definition"
+	reasonNoUnsafe      = "no_unsafe_import"
+	reasonUsage         = "usage"
+	reasonNotDeclared   = "not_declared"
+	reasonInstantiation = "instantiation"
+	reasonDuplicate     = "duplicate_directive"
+	reasonMissingBody   = "missing_body"
+	reasonDefined       = "defined" // a bodyless function that assembly or a push defines
+	reasonBuildExcluded = "build_constraint"
 )
 
 type directive struct {

@@ -420,6 +420,13 @@ func TestRealBuilds(t *testing.T) {
 			if risk != c.risk {
 				t.Errorf("signature risk %q, want %q", risk, c.risk)
 			}
+			wantStatus := 0
+			if !links || risk != "" {
+				wantStatus = 1
+			}
+			if got := exitStatus(findings); got != wantStatus {
+				t.Errorf("exit status %d, want %d", got, wantStatus)
+			}
 		})
 	}
 }

@@ -63,9 +63,16 @@ func main() {
 	} else {
 		fmt.Print(report(tc, findings, prog.isProgram()))
 	}
+	os.Exit(exitStatus(findings))
+}
+
+// exitStatus is 1 when a finding stops the build or declares a signature
+// that the ABI does not forgive, else 0. Warnings do not count.
+func exitStatus(findings []finding) int {
 	if countErrors(findings) > 0 {
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 // isProgram reports whether the patterns name a main package.

@@ -17,9 +17,9 @@ const usage = `usage: workshop <command> [args]
   matrix              run everything under each Go in $GO_VERSIONS
   bench [-count N]    run the benchmarks, print and record the medians
   timings [-n N]      time make run-all against a bare go build, warm and cold
-  linkcheck-real [-check] MODULE@VERSION
-                      hold bin/linkcheck's predictions against the linker on a
-                      published module, record them (-check: compare)
+  linkcheck-real [-check]
+                      hold bin/linkcheck's predictions against the linker on
+                      published modules, record them (-check: compare)
 `
 
 func main() {

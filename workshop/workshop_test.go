@@ -144,23 +144,3 @@ func TestLabCasesRecordBothVersions(t *testing.T) {
 		}
 	}
 }
-
-func TestOneOfEachMode(t *testing.T) {
-	text := `a.go:1: f -> x.f [pull]
-    linker: allowed
-a.go:2: g -> x.g [pull]
-    linker: allowed
-b.go:3: h -> y.h [handshake]
-    linker: allowed only because y marks h
-3 directives checked with go1.26.8's rules; 0 findings with errors
-`
-	want := `a.go:1: f -> x.f [pull]
-    linker: allowed
-b.go:3: h -> y.h [handshake]
-    linker: allowed only because y marks h
-3 directives checked with go1.26.8's rules; 0 findings with errors
-`
-	if got := oneOfEachMode(text); got != want {
-		t.Errorf("oneOfEachMode:\n%s\nwant:\n%s", got, want)
-	}
-}
