@@ -9,9 +9,9 @@ import (
 
 // An asmSymbol is a symbol named in a package's assembly.
 type asmSymbol struct {
-	sym  string // full name: runtime.cmpstring, main.f, crosscall2
-	file string
-	line int
+	Sym  string // full name: runtime.cmpstring, main.f, crosscall2
+	File string
+	Line int
 }
 
 // asmName matches a symbol in assembly: "·Div", "runtime·systemstack",

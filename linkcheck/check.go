@@ -224,7 +224,7 @@ func (a *analysis) index(p *pkg) {
 		}
 	}
 	for _, s := range p.asmDefs {
-		file(s.sym, "assembly")
+		file(s.Sym, "assembly")
 	}
 	if !p.Standard && len(p.directives) > 0 {
 		a.used[p] = usedNames(p)
@@ -643,13 +643,13 @@ func (a *analysis) checkAssemblyRefs(p *pkg) []finding {
 		return nil // the standard library's own assembly is Go's business
 	}
 	for _, ref := range p.asmRefs {
-		tpath, tname := splitSymbol(ref.sym)
+		tpath, tname := splitSymbol(ref.Sym)
 		if tpath == p.symPath() {
 			continue
 		}
 		_, tp := a.lookup(tpath, tname)
-		fd := finding{Pos: a.position(p, token.Position{Filename: ref.file, Line: ref.line}), Local: "assembly reference",
-			Target: ref.sym, Mode: modeNone, Module: p.module(), Package: p.ImportPath, Link: linkOK, pkg: p}
+		fd := finding{Pos: a.position(p, token.Position{Filename: ref.File, Line: ref.Line}), Local: "assembly reference",
+			Target: ref.Sym, Mode: modeNone, Module: p.module(), Package: p.ImportPath, Link: linkOK, pkg: p}
 		a.linkerVerdict(p, &fd, tp, nil, true)
 		if fd.Link != linkOK {
 			findings = append(findings, fd)

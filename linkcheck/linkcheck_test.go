@@ -17,8 +17,27 @@ import (
 	"testing"
 )
 
-// testToolchain is the Go that runs the tests, asked once.
-var testToolchain = sync.OnceValues(func() (*toolchain, error) { return newToolchain("") })
+// testToolchain is the Go that runs the tests, asked once. Its skeleton
+// cache lives in a temporary folder, which TestMain removes.
+var testToolchain = sync.OnceValues(func() (*toolchain, error) {
+	tc, err := newToolchain("")
+	if err == nil {
+		tc.cacheDir = testCache
+	}
+	return tc, err
+})
+
+var testCache string
+
+func TestMain(m *testing.M) {
+	var err error
+	if testCache, err = os.MkdirTemp("", "linkcheck-cache"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(testCache)
+	os.Exit(code)
+}
 
 func toolchainOrFail(t *testing.T) *toolchain {
 	t.Helper()

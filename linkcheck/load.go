@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -168,24 +169,41 @@ func (tc *toolchain) stdPackage(p *pkg, prog *program) *pkg {
 // parse reads the package's Go files (cgo files included) and its
 // assembly.
 func (prog *program) parse(p *pkg) error {
-	for _, name := range append(append([]string{}, p.GoFiles...), p.CgoFiles...) {
+	cacheFile := prog.skeletonFile(p)
+	if cacheFile != "" && prog.readSkeleton(p, cacheFile) {
+		return nil
+	}
+	p.files, p.directives = nil, nil // from a skeleton that failed halfway
+	sources := map[string][]byte{}
+	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
 		path := filepath.Join(p.Dir, name)
-		var src any
+		file := path
 		if stand, ok := prog.overlay[path]; ok {
-			data, err := os.ReadFile(stand)
-			if err != nil {
-				return err
-			}
-			src = data
+			file = stand
 		}
-		f, err := parser.ParseFile(prog.tc.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil && f == nil {
+		src, err := os.ReadFile(file)
+		if err != nil {
 			return err
 		}
-		p.files = append(p.files, f)
-		p.directives = append(p.directives, directives(f)...)
+		sources[name] = src
+		if err := prog.parseFile(p, path, src); err != nil {
+			return err
+		}
 	}
 	p.readAssembly()
+	if cacheFile != "" {
+		prog.writeSkeleton(p, cacheFile, sources)
+	}
+	return nil
+}
+
+func (prog *program) parseFile(p *pkg, path string, src any) error {
+	f, err := parser.ParseFile(prog.tc.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil && f == nil {
+		return err
+	}
+	p.files = append(p.files, f)
+	p.directives = append(p.directives, directives(f)...)
 	return nil
 }
 
@@ -218,23 +236,36 @@ func (prog *program) check(p *pkg) {
 // function bodies are not checked.
 func dropTableContents(f *ast.File) {
 	for _, decl := range f.Decls {
-		if gd, ok := decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
-			for _, spec := range gd.Specs {
-				for _, v := range spec.(*ast.ValueSpec).Values {
-					if lit, ok := v.(*ast.CompositeLit); ok && lit.Type != nil {
-						if at, ok := lit.Type.(*ast.ArrayType); !ok || at.Len == nil || !isEllipsis(at.Len) {
-							lit.Elts = nil
-						}
-					}
-				}
+		if gd, ok := decl.(*ast.GenDecl); ok {
+			for _, lit := range tables(gd) {
+				lit.Elts = nil
 			}
 		}
 	}
 }
 
-func isEllipsis(e ast.Expr) bool {
-	_, ok := e.(*ast.Ellipsis)
-	return ok
+// tables returns the composite literals that initialize the variables of
+// a declaration, when their type does not depend on their elements.
+func tables(gd *ast.GenDecl) []*ast.CompositeLit {
+	var lits []*ast.CompositeLit
+	if gd.Tok != token.VAR {
+		return nil
+	}
+	for _, spec := range gd.Specs {
+		for _, v := range spec.(*ast.ValueSpec).Values {
+			lit, ok := v.(*ast.CompositeLit)
+			if !ok || lit.Type == nil {
+				continue
+			}
+			if at, ok := lit.Type.(*ast.ArrayType); ok && at.Len != nil {
+				if _, ellipsis := at.Len.(*ast.Ellipsis); ellipsis {
+					continue
+				}
+			}
+			lits = append(lits, lit)
+		}
+	}
+	return lits
 }
 
 // followed reports whether reach follows the package's references from

@@ -26,8 +26,11 @@ type toolchain struct {
 	goarch  string
 	cgo     bool
 	// env is the environment of every go command run for this toolchain.
-	env   []string
-	rules *linkerRules
+	env []string
+	// modCache is GOMODCACHE; cacheDir holds linkcheck's skeletons (""
+	// when there is no user cache directory).
+	modCache, cacheDir string
+	rules              *linkerRules
 	// The standard library's packages are the same in every load with
 	// one toolchain, so each is type-checked once and shared; their
 	// positions are in fset.
@@ -47,7 +50,7 @@ func newToolchain(version string) (*toolchain, error) {
 			fmt.Fprintf(os.Stderr, "linkcheck: %s is not in the module cache; the go command fetches it through the module proxy\n", version)
 		}
 	}
-	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH", "CGO_ENABLED")
+	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH", "CGO_ENABLED", "GOMODCACHE")
 	cmd.Env = env
 	out, err := cmd.Output()
 	if err != nil {
@@ -56,12 +59,15 @@ func newToolchain(version string) (*toolchain, error) {
 		}
 		return nil, fmt.Errorf("go env: %v", err)
 	}
-	var goEnv struct{ GOVERSION, GOROOT, GOOS, GOARCH, CGO_ENABLED string }
+	var goEnv struct{ GOVERSION, GOROOT, GOOS, GOARCH, CGO_ENABLED, GOMODCACHE string }
 	if err := json.Unmarshal(out, &goEnv); err != nil {
 		return nil, fmt.Errorf("go env: %v", err)
 	}
 	tc := &toolchain{version: goEnv.GOVERSION, goroot: goEnv.GOROOT, goos: goEnv.GOOS, goarch: goEnv.GOARCH,
-		cgo: goEnv.CGO_ENABLED == "1", env: env, fset: token.NewFileSet(), stdPkg: map[string]*pkg{}}
+		cgo: goEnv.CGO_ENABLED == "1", env: env, modCache: goEnv.GOMODCACHE, fset: token.NewFileSet(), stdPkg: map[string]*pkg{}}
+	if dir, err := os.UserCacheDir(); err == nil {
+		tc.cacheDir = filepath.Join(dir, "linkcheck")
+	}
 	tc.rules, err = readLinkerRules(tc.goroot)
 	return tc, err
 }

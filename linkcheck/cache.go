@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// The skeleton cache. Most packages of a program are read only for the
+// types of their declarations and their directives: the standard library's
+// and those in the module cache never change for one Go version, so
+// linkcheck keeps, per package, its Go files with function bodies and
+// table contents blanked out (line numbers kept) and the symbols of its
+// assembly, in os.UserCacheDir()/linkcheck, as the go command keeps its
+// build cache. Reading a skeleton is several times faster than the file.
+
+// skeletonFormat changes whenever what a skeleton holds changes.
+const skeletonFormat = "linkcheck skeleton 1"
+
+type skeleton struct {
+	Files   map[string]string // file name -> blanked source
+	AsmDefs []asmSymbol
+	AsmRefs []asmSymbol
+}
+
+// skeletonFile names the cache file for p, or "" when p is not cached:
+// outside the standard library and the module cache, or overlaid.
+func (prog *program) skeletonFile(p *pkg) string {
+	tc := prog.tc
+	if tc.cacheDir == "" || !p.Standard && (tc.modCache == "" || !strings.HasPrefix(p.Dir, tc.modCache+string(filepath.Separator))) {
+		return ""
+	}
+	files := append(append(slices.Clone(p.GoFiles), p.CgoFiles...), p.SFiles...)
+	for _, name := range files {
+		if _, ok := prog.overlay[filepath.Join(p.Dir, name)]; ok {
+			return ""
+		}
+	}
+	key := strings.Join(append([]string{skeletonFormat, tc.version, tc.goos, tc.goarch, p.ImportPath, p.Dir}, files...), "\n")
+	return filepath.Join(tc.cacheDir, fmt.Sprintf("%x.json", sha256.Sum256([]byte(key))))
+}
+
+// readSkeleton fills in p from its cached skeleton, if there is one.
+func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
+	data, err := os.ReadFile(cacheFile)
+	if err != nil {
+		return false
+	}
+	var s skeleton
+	if json.Unmarshal(data, &s) != nil {
+		return false
+	}
+	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
+		src, ok := s.Files[name]
+		if !ok {
+			return false
+		}
+		if err := prog.parseFile(p, filepath.Join(p.Dir, name), src); err != nil {
+			return false
+		}
+	}
+	p.asmDefs, p.asmRefs = s.AsmDefs, s.AsmRefs
+	return true
+}
+
+// writeSkeleton stores p's skeleton, made from the sources just parsed.
+// A package whose function bodies analyze reads is not stored.
+func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string][]byte) {
+	if p.followed() {
+		return
+	}
+	s := skeleton{Files: map[string]string{}, AsmDefs: p.asmDefs, AsmRefs: p.asmRefs}
+	for _, f := range p.files {
+		name := filepath.Base(prog.tc.fset.File(f.Pos()).Name())
+		s.Files[name] = blankBodies(prog.tc.fset, f, sources[name])
+	}
+	data, err := json.Marshal(s)
+	if err != nil || os.MkdirAll(filepath.Dir(cacheFile), 0o777) != nil {
+		return
+	}
+	// Written aside, then renamed: another linkcheck may be reading.
+	tmp := fmt.Sprintf("%s.%d.tmp", cacheFile, os.Getpid())
+	if os.WriteFile(tmp, data, 0o666) == nil {
+		os.Rename(tmp, cacheFile)
+	}
+}
+
+// blankBodies returns src with the insides of function bodies and of
+// the composite literals that dropTableContents empties cut down to their
+// newlines, so that every declaration keeps its line.
+func blankBodies(fset *token.FileSet, f *ast.File, src []byte) string {
+	base := fset.File(f.Pos()).Base()
+	var spans [][2]int // [start, end) offsets to blank
+	for _, decl := range f.Decls {
+		switch d := decl.(type) {
+		case *ast.FuncDecl:
+			if d.Body != nil {
+				spans = append(spans, [2]int{int(d.Body.Lbrace) - base + 1, int(d.Body.Rbrace) - base})
+			}
+		case *ast.GenDecl:
+			for _, lit := range tables(d) {
+				spans = append(spans, [2]int{int(lit.Lbrace) - base + 1, int(lit.Rbrace) - base})
+			}
+		}
+	}
+	var out strings.Builder
+	at := 0
+	for _, span := range spans {
+		out.Write(src[at:span[0]])
+		out.WriteString(strings.Repeat("\n", bytes.Count(src[span[0]:span[1]], []byte("\n"))))
+		at = span[1]
+	}
+	out.Write(src[at:])
+	return out.String()
+}
