@@ -11,6 +11,8 @@ PACKAGES := $(patsubst %,./%/...,$(MODULES))
 STDLIB_FLAG := -ldflags=./stdlib=-checklinkname=0
 WORKSHOP := bin/workshop
 LINKCHECK := bin/linkcheck
+# make test keeps linkcheck's cache in bin/, not in the user's cache folder.
+LINKCHECK_IN_BIN := XDG_CACHE_HOME=$(CURDIR)/bin/cache $(LINKCHECK)
 
 .DEFAULT_GOAL := help
 .PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real check-go
@@ -47,8 +49,8 @@ test: $(WORKSHOP) $(LINKCHECK) ## gofmt, go vet, go test in every module, run-al
 	@$(WORKSHOP) run
 	@$(WORKSHOP) lab
 	@$(WORKSHOP) docs -check
-	XDG_CACHE_HOME=$(CURDIR)/bin/cache $(LINKCHECK) ./bar/... ./foo/... ./pull/... ./push/... ./handshake/...
-	XDG_CACHE_HOME=$(CURDIR)/bin/cache $(LINKCHECK) -checklinkname=false ./stdlib/...
+	$(LINKCHECK_IN_BIN) ./bar/... ./foo/... ./pull/... ./push/... ./handshake/...
+	$(LINKCHECK_IN_BIN) -checklinkname=false ./stdlib/...
 
 linkcheck-real: $(WORKSHOP) $(LINKCHECK) ## linkcheck programs that import published modules, then link them: do they agree? (network)
 	@$(WORKSHOP) linkcheck-real
