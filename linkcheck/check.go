@@ -496,8 +496,20 @@ func (a *analysis) samePrograms(p, q *pkg) bool {
 // linkerVerdict predicts what the linker says of a reference from p to the
 // symbol fd.Target, which a directive (or, with fromAsm, assembly) makes:
 // the linker checks references to standard-library symbols as it loads
-// the object files, before it drops code that nothing reaches.
+// the object files, before it drops code that nothing reaches. A pull
+// that p never uses leaves no reference in p's object file: the linker
+// has nothing to refuse.
 func (a *analysis) linkerVerdict(p *pkg, fd *finding, tp *pkg, local types.Object, fromAsm bool) {
+	a.checkReference(p, fd, tp, local, fromAsm)
+	if fd.Link == linkFails && !fromAsm && !p.Standard && !a.used[p][fd.Local] {
+		fd.Warnings = append(fd.Warnings, "links only because "+p.ImportPath+" never uses "+fd.Local+
+			" itself: the linker checks references made by the package that declares the pull, and a future Go may close this gap ("+fd.Why+")")
+		fd.Fails = ""
+		fd.allow(reasonUnused, "", p.ImportPath+" never uses "+fd.Local+", so its object file holds no reference for the linker to check")
+	}
+}
+
+func (a *analysis) checkReference(p *pkg, fd *finding, tp *pkg, local types.Object, fromAsm bool) {
 	sym, rules := fd.Target, a.tc.rules
 	if a.opts.checkOff {
 		fd.allow(reasonCheckOff, "", "the check is off: -ldflags=-checklinkname=0")
@@ -505,12 +517,6 @@ func (a *analysis) linkerVerdict(p *pkg, fd *finding, tp *pkg, local types.Objec
 	}
 	referrer := p.symPath()
 	fails := "link: " + referrer + ": invalid reference to " + sym
-	if !fromAsm && !a.used[p][fd.Local] && !p.Standard {
-		fd.allow(reasonUnused, "", p.ImportPath+" never uses "+fd.Local+", so its object file holds no reference for the linker to check")
-		fd.Warnings = append(fd.Warnings, "links only because "+p.ImportPath+" never uses "+fd.Local+
-			" itself: the linker checks references made by the package that declares the pull, and a future Go may close this gap")
-		return
-	}
 	if pkgs, ok := rules.blocked[sym]; ok {
 		if slices.Contains(pkgs, p.ImportPath) {
 			fd.allow(reasonBlockAllowed, p.ImportPath, "the linker's block-list allows "+p.ImportPath)

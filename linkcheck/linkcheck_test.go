@@ -20,7 +20,7 @@ import (
 // testToolchain is the Go that runs the tests, asked once. Its skeleton
 // cache lives in a temporary folder, which TestMain removes.
 var testToolchain = sync.OnceValues(func() (*toolchain, error) {
-	tc, err := newToolchain("")
+	tc, err := newToolchain("", os.Environ())
 	if err == nil {
 		tc.cacheDir = testCache
 	}

@@ -386,6 +386,59 @@ func main() {
 	links: map[string]bool{"go1.26": false, "go1.27": false},
 }}
 
+// writeModule writes files into a new module example.test and returns its
+// folder.
+func writeModule(t *testing.T, files map[string]string) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.test\n\ngo 1.23\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(path), 0o777)
+		if err := os.WriteFile(path, []byte(content), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestGoFlag checks that -go go1.27.3 predicts, for each of realBuilds,
+// what linkcheck predicts when GOTOOLCHAIN=go1.27.3 runs it. It needs
+// that toolchain in the module cache already: make test does not fetch.
+func TestGoFlag(t *testing.T) {
+	const version = "go1.27.3"
+	if fetching(version) {
+		t.Skip(version + " is not in the module cache")
+	}
+	withFlag, err := newToolchain(version, os.Environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	withEnv, err := newToolchain("", append(os.Environ(), "GOTOOLCHAIN="+version))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withFlag.version != version || withEnv.version != version {
+		t.Fatalf("-go %s runs %s, GOTOOLCHAIN=%s runs %s", version, withFlag.version, version, withEnv.version)
+	}
+	withFlag.cacheDir, withEnv.cacheDir = testCache, testCache
+	for _, c := range realBuilds {
+		dir := writeModule(t, c.files)
+		var got [2]string
+		for i, tc := range []*toolchain{withFlag, withEnv} {
+			prog, err := load(tc, dir, []string{"."}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[i] = report(tc, analyze(prog, options{}), true)
+		}
+		if got[0] != got[1] {
+			t.Errorf("%s: with -go %s:\n%s\nwith GOTOOLCHAIN=%s:\n%s", c.name, version, got[0], version, got[1])
+		}
+	}
+}
+
 // TestRealBuilds builds each of realBuilds for real and requires
 // linkcheck's prediction to match, and the result to be the one recorded
 // for this Go.
@@ -398,18 +451,7 @@ func TestRealBuilds(t *testing.T) {
 			if strings.Contains(c.files["main.go"], `import "C"`) && !tc.cgo {
 				t.Skip("cgo is off")
 			}
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.test\n\ngo 1.23\n"), 0o666); err != nil {
-				t.Fatal(err)
-			}
-			for name, content := range c.files {
-				path := filepath.Join(dir, name)
-				os.MkdirAll(filepath.Dir(path), 0o777)
-				if err := os.WriteFile(path, []byte(content), 0o666); err != nil {
-					t.Fatal(err)
-				}
-			}
-			findings, links := buildAndPredict(t, dir, ".")
+			findings, links := buildAndPredict(t, writeModule(t, c.files), ".")
 			if want, ok := c.links[minor]; ok && links != want {
 				t.Errorf("go build links: %v, recorded for %s: %v", links, minor, want)
 			}

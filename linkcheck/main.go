@@ -41,7 +41,7 @@ func main() {
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
-	tc, err := newToolchain(*goVersion)
+	tc, err := newToolchain(*goVersion, os.Environ())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
 		os.Exit(2)

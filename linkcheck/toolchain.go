@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,11 +40,12 @@ type toolchain struct {
 	stdPkg map[string]*pkg
 }
 
-// newToolchain asks the go command about the Go that runs it, or about
-// the Go named by version (such as go1.27.3), which the go command fetches
-// through the module proxy when it is not in the module cache yet.
-func newToolchain(version string) (*toolchain, error) {
-	env := os.Environ()
+// newToolchain asks the go command, run with the environment env, about
+// its Go, or about the Go named by version (such as go1.27.3), which the
+// go command fetches through the module proxy when it is not in the
+// module cache yet.
+func newToolchain(version string, env []string) (*toolchain, error) {
+	env = slices.Clone(env)
 	if version != "" {
 		env = append(env, "GOTOOLCHAIN="+version)
 		if fetching(version) {

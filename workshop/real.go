@@ -24,11 +24,12 @@ const (
 // A realModule is a published module that uses linkname heavily, pinned
 // to a version. The program that make linkcheck-real links imports every
 // package of it (or of the module named by via, which imports it) that a
-// program may import.
+// program may import, or only the packages named by imports.
 type realModule struct {
 	path, version string
 	via           string   // module@version whose packages the program imports instead
 	also          []string // modules@versions it brings along, counted with it
+	imports       []string // when set, the packages to import
 }
 
 func (m realModule) String() string { return m.path + "@" + m.version }
@@ -40,7 +41,8 @@ var realCorpus = []realModule{
 	{path: "github.com/ebitengine/purego", version: "v0.11.3"},
 	{path: "github.com/modern-go/reflect2", version: "v1.0.2", via: "github.com/json-iterator/go@v1.1.12"},
 	{path: "github.com/bytedance/gopkg", version: "v0.1.4"},
-	{path: "github.com/chenzhuoyu/iasm", version: "v0.9.1"},
+	// Its other packages need a C library (libedit) to build.
+	{path: "github.com/chenzhuoyu/iasm", version: "v0.9.1", imports: []string{"github.com/chenzhuoyu/iasm/x86_64"}},
 }
 
 // transcriptModule is the corpus program whose whole linkcheck run the
@@ -56,6 +58,7 @@ var signatureJudgments = map[string]string{
 	"github.com/chenzhuoyu/iasm@v0.9.1 growslice -> runtime.growslice":                "real bug, memory: the same pre-Go-1.20 growslice as sonic's copy of this assembler",
 	"github.com/ebitengine/purego@v0.11.3 runtime_cgocall -> runtime.cgocall":         "harmless: fn is a C function's address, outside the Go heap, which the garbage collector ignores either way",
 	"github.com/ebitengine/purego@v0.11.3 runtime_goarmsoftfp -> runtime.goarmsoftfp": "harmless: a zero-size stand-in that only gives purego's assembly the symbol, never read from Go",
+	"github.com/bytedance/sonic@v1.15.5 RuntimeWriteBarrier -> runtime.writeBarrier":  "harmless: only its address is used, by generated code that tests the enabled byte at its start, as compiled Go does",
 }
 
 // A realFinding is what workshop reads of linkcheck -json: the fields
@@ -208,7 +211,11 @@ func writeRealProgram(env []string, m realModule) (string, error) {
 		return "", err
 	}
 	modulePath, _, _ := strings.Cut(imported, "@")
-	out, err := command(env, dir, "go", "list", "-e", "-f", "{{if and .GoFiles (not .Error)}}{{.ImportPath}} {{.Name}}{{end}}", modulePath+"/...")
+	patterns := m.imports
+	if patterns == nil {
+		patterns = []string{modulePath + "/..."}
+	}
+	out, err := command(env, dir, "go", append([]string{"list", "-e", "-f", "{{if and .GoFiles (not .Error)}}{{.ImportPath}} {{.Name}}{{end}}"}, patterns...)...)
 	if err != nil {
 		return "", fmt.Errorf("go list %s/...: %v\n%s", modulePath, err, out)
 	}
