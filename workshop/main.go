@@ -20,6 +20,8 @@ const usage = `usage: workshop <command> [args]
   linkcheck-real [-check]
                       hold bin/linkcheck's predictions against the linker on
                       published modules, record them (-check: compare)
+  linkcheck-speed [-n N]
+                      time whole-program linkcheck against go list (network)
 `
 
 func main() {
@@ -47,6 +49,8 @@ func main() {
 		ok = timings(args)
 	case "linkcheck-real":
 		ok = linkcheckReal(args)
+	case "linkcheck-speed":
+		ok = linkcheckSpeed(args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
