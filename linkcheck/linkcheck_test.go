@@ -29,6 +29,21 @@ var testToolchain = sync.OnceValues(func() (*toolchain, error) {
 
 var testCache string
 
+// workspaceToolchain is testToolchain for the workspace's own packages:
+// its go commands use ../go.work even when GOWORK=off is set, as in
+// cd linkcheck && GOWORK=off go test ./...
+var workspaceToolchain = sync.OnceValues(func() (*toolchain, error) {
+	work, err := filepath.Abs(filepath.Join("..", "go.work"))
+	if err != nil {
+		return nil, err
+	}
+	tc, err := newToolchain("", append(os.Environ(), "GOWORK="+work))
+	if err == nil {
+		tc.cacheDir = testCache
+	}
+	return tc, err
+})
+
 func TestMain(m *testing.M) {
 	var err error
 	if testCache, err = os.MkdirTemp("", "linkcheck-cache"); err != nil {
@@ -52,7 +67,10 @@ func toolchainOrFail(t *testing.T) *toolchain {
 // overlay says (paths from the workspace root).
 func analyzeOrFail(t *testing.T, overlay map[string]string, patterns ...string) []finding {
 	t.Helper()
-	tc := toolchainOrFail(t)
+	tc, err := workspaceToolchain()
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir, _ := os.Getwd()
 	prog, err := load(tc, dir, patterns, writeOverlay(t, overlay))
 	if err != nil {
@@ -104,7 +122,10 @@ func TestWorkspace(t *testing.T) {
 // predicts a failed build exactly where the toolchain fails, with a text
 // that is part of the toolchain's, and with -checklinkname=0 as well.
 func TestLabVerdicts(t *testing.T) {
-	tc := toolchainOrFail(t)
+	tc, err := workspaceToolchain()
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir, _ := os.Getwd()
 	files, _ := filepath.Glob("../*/testdata/lab/*.go")
 	checked := 0
