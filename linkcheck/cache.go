@@ -22,12 +22,15 @@ import (
 // build cache. Reading a skeleton is several times faster than the file.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 1"
+const skeletonFormat = "linkcheck skeleton 2"
 
 type skeleton struct {
-	Files   map[string]string // file name -> blanked source
-	AsmDefs []asmSymbol
-	AsmRefs []asmSymbol
+	Files      map[string]string // file name -> blanked source
+	Directives []directive
+	Defs       []string
+	Bodyless   bool
+	AsmDefs    []asmSymbol
+	AsmRefs    []asmSymbol
 }
 
 // skeletonFile names the cache file for p, or "" when p is not cached:
@@ -47,7 +50,8 @@ func (prog *program) skeletonFile(p *pkg) string {
 	return filepath.Join(tc.cacheDir, fmt.Sprintf("%x.json", sha256.Sum256([]byte(key))))
 }
 
-// readSkeleton fills in p from its cached skeleton, if there is one.
+// readSkeleton fills in p from its cached skeleton, if there is one. Its
+// sources wait until the package must be type-checked.
 func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 	data, err := os.ReadFile(cacheFile)
 	if err != nil {
@@ -58,25 +62,34 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 		return false
 	}
 	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
-		src, ok := s.Files[name]
-		if !ok {
-			return false
-		}
-		if err := prog.parseFile(p, filepath.Join(p.Dir, name), src); err != nil {
+		if _, ok := s.Files[name]; !ok {
 			return false
 		}
 	}
-	p.asmDefs, p.asmRefs = s.AsmDefs, s.AsmRefs
+	p.skeleton, p.directives, p.defs, p.bodyless, p.asmDefs, p.asmRefs = s.Files, s.Directives, s.Defs, s.Bodyless, s.AsmDefs, s.AsmRefs
 	return true
 }
 
-// writeSkeleton stores p's skeleton, made from the sources just parsed.
-// A package whose function bodies analyze reads is not stored.
-func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string][]byte) {
-	if p.followed() {
+// parseSkeleton parses the cached sources of p. The directives it finds
+// replace the cached ones: they have positions.
+func (prog *program) parseSkeleton(p *pkg) {
+	cached := p.directives
+	p.directives = nil
+	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
+		prog.parseFile(p, filepath.Join(p.Dir, name), p.skeleton[name])
+	}
+	if len(p.directives) != len(cached) { // a directive in a body, which blanking removed
+		p.directives = cached
 		return
 	}
-	s := skeleton{Files: map[string]string{}, AsmDefs: p.asmDefs, AsmRefs: p.asmRefs}
+	for i := range p.directives {
+		p.directives[i].HasBody = cached[i].HasBody
+	}
+}
+
+// writeSkeleton stores p's skeleton, made from the sources just parsed.
+func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string][]byte) {
+	s := skeleton{Files: map[string]string{}, Directives: p.directives, Defs: p.defs, Bodyless: p.bodyless, AsmDefs: p.asmDefs, AsmRefs: p.asmRefs}
 	for _, f := range p.files {
 		name := filepath.Base(prog.tc.fset.File(f.Pos()).Name())
 		s.Files[name] = blankBodies(prog.tc.fset, f, sources[name])

@@ -92,14 +92,17 @@ const (
 
 type directive struct {
 	pos    token.Pos
-	local  string
-	target string // empty for the one-argument form
-	// stdOnly: //go:linknamestd (Go 1.27), which opens the symbol to the
+	Local  string
+	Target string // empty for the one-argument form
+	// StdOnly: //go:linknamestd (Go 1.27), which opens the symbol to the
 	// standard library only.
-	stdOnly bool
-	args    int // the words after the verb
-	// importsUnsafe: the file imports "unsafe", as the compiler requires.
-	importsUnsafe bool
+	StdOnly bool
+	Args    int // the words after the verb
+	// ImportsUnsafe: the file imports "unsafe", as the compiler requires.
+	ImportsUnsafe bool
+	// HasBody: Local is a function with a body (a push when Target is
+	// set).
+	HasBody bool
 }
 
 // directives returns the //go:linkname lines of a file.
@@ -117,12 +120,12 @@ func directives(f *ast.File) []directive {
 				continue
 			}
 			fields := strings.Fields(rest)
-			d := directive{pos: c.Pos(), stdOnly: verb == "//go:linknamestd", args: len(fields), importsUnsafe: importsUnsafe}
+			d := directive{pos: c.Pos(), StdOnly: verb == "//go:linknamestd", Args: len(fields), ImportsUnsafe: importsUnsafe}
 			if len(fields) > 0 {
-				d.local = fields[0]
+				d.Local = fields[0]
 			}
 			if len(fields) > 1 {
-				d.target = fields[1]
+				d.Target = fields[1]
 			}
 			ds = append(ds, d)
 		}
@@ -183,9 +186,6 @@ func analyze(prog *program, opts options) []finding {
 	}
 	var findings []finding
 	for _, p := range report {
-		if p.types == nil {
-			continue
-		}
 		findings = append(findings, a.checkPackage(p)...)
 	}
 	return findings
@@ -198,29 +198,12 @@ func (a *analysis) index(p *pkg) {
 			a.defs[sym] = append(a.defs[sym], definition{p, kind})
 		}
 	}
-	for _, f := range p.files {
-		for _, decl := range f.Decls {
-			switch d := decl.(type) {
-			case *ast.FuncDecl:
-				if d.Body != nil && d.Recv == nil {
-					file(p.symPath()+"."+d.Name.Name, "go")
-				}
-			case *ast.GenDecl:
-				for _, spec := range d.Specs {
-					if vs, ok := spec.(*ast.ValueSpec); ok && d.Tok == token.VAR {
-						for _, n := range vs.Names {
-							file(p.symPath()+"."+n.Name, "go")
-						}
-					}
-				}
-			}
-		}
+	for _, name := range p.defs {
+		file(p.symPath()+"."+name, "go")
 	}
 	for _, d := range p.directives {
-		if d.target != "" && d.args == 2 && a.active(d) {
-			if _, hasBody := findDecl(p, d.local); hasBody {
-				file(d.target, "push")
-			}
+		if d.Target != "" && d.Args == 2 && d.HasBody && a.active(d) {
+			file(d.Target, "push")
 		}
 	}
 	for _, s := range p.asmDefs {
@@ -276,7 +259,7 @@ func usedNames(p *pkg) map[string]bool {
 // active reports whether the toolchain reads the directive at all: Go
 // before 1.27 ignores //go:linknamestd.
 func (a *analysis) active(d directive) bool {
-	return !d.stdOnly || a.tc.rules.linknameStd
+	return !d.StdOnly || a.tc.rules.linknameStd
 }
 
 // checkPackage returns the findings for one package: its directives, its
@@ -284,13 +267,16 @@ func (a *analysis) active(d directive) bool {
 // the files its build leaves out.
 func (a *analysis) checkPackage(p *pkg) []finding {
 	var findings []finding
+	if len(p.directives) > 0 || p.bodyless {
+		a.typesOf(p) // and its syntax, when it comes from the cache
+	}
 	named := map[string]bool{} // locals that carry a directive
 	for _, d := range p.directives {
 		if !a.active(d) {
 			continue
 		}
-		fd := a.checkDirective(p, d, named[d.local])
-		named[d.local] = true
+		fd := a.checkDirective(p, d, named[d.Local])
+		named[d.Local] = true
 		findings = append(findings, fd)
 	}
 	findings = append(findings, a.checkBodies(p, named)...)
@@ -316,15 +302,15 @@ func (fd *finding) allow(reason, by, why string) {
 }
 
 func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
-	fd := a.newFinding(p, d.pos, d.local, d.target)
+	fd := a.newFinding(p, d.pos, d.Local, d.Target)
 	verb := "//go:linkname"
-	if d.stdOnly {
+	if d.StdOnly {
 		verb = "//go:linknamestd"
 	}
-	decl, hasBody := findDecl(p, d.local)
+	decl, hasBody := findDecl(p, d.Local)
 	fd.Mode = modeMarking
 	switch {
-	case d.target == "":
+	case d.Target == "":
 	case hasBody:
 		fd.Mode = modePush
 	default:
@@ -332,30 +318,30 @@ func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
 	}
 	// The compiler stops at these, before the linker has a say.
 	switch {
-	case d.args < 1 || d.args > 2:
+	case d.Args < 1 || d.Args > 2:
 		fd.fail(reasonUsage, "usage: "+verb+" localname [linkname]", "one or two names after the directive")
 		return fd
-	case !d.importsUnsafe:
+	case !d.ImportsUnsafe:
 		fd.fail(reasonNoUnsafe, verb+` only allowed in Go files that import "unsafe"`, "this file does not import it")
 		return fd
 	case duplicate:
-		fd.fail(reasonDuplicate, "duplicate //go:linkname for "+d.local, "one directive per name")
+		fd.fail(reasonDuplicate, "duplicate //go:linkname for "+d.Local, "one directive per name")
 		return fd
 	case decl == nil:
-		fd.fail(reasonNotDeclared, "//go:linkname must refer to declared function or variable", "no func or var named "+d.local+" in "+p.ImportPath)
+		fd.fail(reasonNotDeclared, "//go:linkname must refer to declared function or variable", "no func or var named "+d.Local+" in "+p.ImportPath)
 		return fd
-	case strings.Contains(d.target, "[") && strings.Contains(d.target, "]"):
+	case strings.Contains(d.Target, "[") && strings.Contains(d.Target, "]"):
 		fd.fail(reasonInstantiation, "//go:linkname reference of an instantiation is not allowed",
 			"the symbols of a generic function's instances are the compiler's business")
 		return fd
 	}
-	local := p.types.Scope().Lookup(d.local)
+	local := a.typesOf(p).Scope().Lookup(d.Local)
 	switch fd.Mode {
 	case modeMarking:
 		_, isVar := local.(*types.Var)
-		a.checkDefined(p, &fd, p.symPath()+"."+d.local, local, hasBody || isVar)
+		a.checkDefined(p, &fd, p.symPath()+"."+d.Local, local, hasBody || isVar)
 		if fd.Link == linkOK {
-			fd.allow(reasonMarking, "", "marks "+d.local+" for pulls from other packages")
+			fd.allow(reasonMarking, "", "marks "+d.Local+" for pulls from other packages")
 		}
 		return fd
 	case modePush:
@@ -375,7 +361,7 @@ func (a *analysis) checkPull(p *pkg, fd *finding, local types.Object) {
 		// Nothing in tpath declares it: compare with a pushed body.
 		for _, def := range a.defs[fd.Target] {
 			if def.kind == "push" {
-				target = pushedObject(def.pkg, fd.Target)
+				target = a.pushedObject(def.pkg, fd.Target)
 				break
 			}
 		}
@@ -397,10 +383,10 @@ func (a *analysis) checkPull(p *pkg, fd *finding, local types.Object) {
 }
 
 // pushedObject returns the declaration in p that pushes a body into sym.
-func pushedObject(p *pkg, sym string) types.Object {
+func (a *analysis) pushedObject(p *pkg, sym string) types.Object {
 	for _, d := range p.directives {
-		if d.target == sym {
-			return p.types.Scope().Lookup(d.local)
+		if d.Target == sym {
+			return a.typesOf(p).Scope().Lookup(d.Local)
 		}
 	}
 	return nil
@@ -603,11 +589,11 @@ func (a *analysis) checkReference(p *pkg, fd *finding, tp *pkg, local types.Obje
 // that flag.
 func (a *analysis) marksIn(sym string, p *pkg) (open, stdOnly bool) {
 	for _, d := range p.directives {
-		if d.args > 2 || !a.active(d) {
+		if d.Args > 2 || !a.active(d) {
 			continue
 		}
-		if d.target == sym || d.target == "" && p.symPath()+"."+d.local == sym {
-			open, stdOnly = open || !d.stdOnly, stdOnly || d.stdOnly
+		if d.Target == sym || d.Target == "" && p.symPath()+"."+d.Local == sym {
+			open, stdOnly = open || !d.StdOnly, stdOnly || d.StdOnly
 		}
 	}
 	return open, stdOnly && !open
@@ -632,7 +618,7 @@ func (a *analysis) checkBodies(p *pkg, named map[string]bool) []finding {
 				continue
 			}
 			fd.allow(reasonDefined, "", "defined by assembly or a push")
-			a.checkDefined(p, &fd, p.symPath()+"."+fn.Name.Name, p.types.Scope().Lookup(fn.Name.Name), false)
+			a.checkDefined(p, &fd, p.symPath()+"."+fn.Name.Name, a.typesOf(p).Scope().Lookup(fn.Name.Name), false)
 			if fd.Link != linkOK || len(fd.Warnings) > 0 {
 				findings = append(findings, fd)
 			}
@@ -649,11 +635,11 @@ func (a *analysis) checkAssemblyRefs(p *pkg) []finding {
 		return nil // the standard library's own assembly is Go's business
 	}
 	for _, ref := range p.asmRefs {
-		tpath, tname := splitSymbol(ref.Sym)
+		tpath, _ := splitSymbol(ref.Sym)
 		if tpath == p.symPath() {
 			continue
 		}
-		_, tp := a.lookup(tpath, tname)
+		tp := a.byPath[tpath]
 		fd := finding{Pos: a.position(p, token.Position{Filename: ref.File, Line: ref.Line}), Local: "assembly reference",
 			Target: ref.Sym, Mode: modeNone, Module: p.module(), Package: p.ImportPath, Link: linkOK, pkg: p}
 		a.linkerVerdict(p, &fd, tp, nil, true)
@@ -675,11 +661,11 @@ func (a *analysis) excluded(p *pkg) []finding {
 			continue
 		}
 		for _, d := range directives(f) {
-			fd := a.newFinding(p, d.pos, d.local, d.target)
+			fd := a.newFinding(p, d.pos, d.Local, d.Target)
 			fd.Mode = modePull
-			if d.target == "" {
+			if d.Target == "" {
 				fd.Mode = modeMarking
-			} else if _, hasBody := findDeclIn(f, d.local); hasBody {
+			} else if _, hasBody := findDeclIn(f, d.Local); hasBody {
 				fd.Mode = modePush
 			}
 			fd.Link, fd.Reason, fd.Why = linkExcluded, reasonBuildExcluded, "a build constraint leaves "+name+" out of this build"
@@ -769,11 +755,12 @@ func (a *analysis) lookup(path, name string) (types.Object, *pkg) {
 			p = m
 		}
 	}
-	if p == nil || p.types == nil {
+	if p == nil || a.typesOf(p) == nil {
 		return nil, nil
 	}
+	pt := a.typesOf(p)
 	if !strings.Contains(name, ".") {
-		obj := p.types.Scope().Lookup(name)
+		obj := pt.Scope().Lookup(name)
 		switch obj.(type) {
 		case *types.Func, *types.Var:
 			return obj, p
@@ -783,7 +770,7 @@ func (a *analysis) lookup(path, name string) (types.Object, *pkg) {
 	recv, method, _ := strings.Cut(name, ".")
 	ptr := strings.HasPrefix(recv, "(*")
 	recv = strings.Trim(recv, "(*)")
-	tn, ok := p.types.Scope().Lookup(recv).(*types.TypeName)
+	tn, ok := pt.Scope().Lookup(recv).(*types.TypeName)
 	if !ok {
 		return nil, p
 	}
@@ -791,17 +778,17 @@ func (a *analysis) lookup(path, name string) (types.Object, *pkg) {
 	if ptr {
 		t = types.NewPointer(t)
 	}
-	obj, _, _ := types.LookupFieldOrMethod(t, true, p.types, method)
+	obj, _, _ := types.LookupFieldOrMethod(t, true, pt, method)
 	fn, ok := obj.(*types.Func)
 	if !ok {
 		return nil, p
 	}
 	sig := fn.Type().(*types.Signature)
-	recvVar := types.NewParam(token.NoPos, p.types, "recv", t)
+	recvVar := types.NewParam(token.NoPos, pt, "recv", t)
 	params := []*types.Var{recvVar}
 	for i := 0; i < sig.Params().Len(); i++ {
 		params = append(params, sig.Params().At(i))
 	}
 	flat := types.NewSignatureType(nil, nil, nil, types.NewTuple(params...), sig.Results(), sig.Variadic())
-	return types.NewFunc(fn.Pos(), p.types, name, flat), p
+	return types.NewFunc(fn.Pos(), pt, name, flat), p
 }

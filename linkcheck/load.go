@@ -34,10 +34,17 @@ type pkg struct {
 
 	files      []*ast.File
 	directives []directive
-	types      *types.Package
 	deps       map[string]bool
 	asmDefs    []asmSymbol // the functions its assembly defines
 	asmRefs    []asmSymbol // the other packages' symbols its assembly uses
+	defs       []string    // the funcs (with bodies) and vars its Go code defines
+	bodyless   bool        // it declares a function without a body
+	// skeleton holds, for a package read from the cache, its blanked
+	// sources, parsed only if it must be type-checked.
+	skeleton map[string]string
+
+	checkOnce sync.Once
+	types     *types.Package // through typesOf
 }
 
 // symPath is the package's name in symbols: the linker calls a command's
@@ -73,9 +80,9 @@ type program struct {
 	dir     string // where the go command ran; positions are relative to it
 }
 
-// load lists the packages with go list, run in dir, then parses and
-// type-checks each one once, dependencies first. The standard library's
-// packages are checked without function bodies.
+// load lists the packages with go list, run in dir, then reads each one:
+// its directives, definitions and assembly, from the cache when they are
+// there. Type-checking waits until analyze needs a package's types.
 func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*program, error) {
 	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
 	prog := &program{tc: tc, byPath: map[string]*pkg{}, overlay: map[string]string{},
@@ -118,13 +125,17 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 		prog.pkgs = append(prog.pkgs, p)
 		prog.byPath[p.ImportPath] = p
 	}
-	// Parsing and reading assembly do not depend on other packages: do
-	// them side by side, then type-check in dependency order.
+	// Reading each package does not depend on the others: do it side
+	// by side. A standard-library package read by an earlier load with
+	// this toolchain is shared.
 	var wg sync.WaitGroup
 	errs := make([]error, len(prog.pkgs))
 	for i, p := range prog.pkgs {
-		if p.Standard && tc.cachedStd(p.ImportPath) != nil {
-			continue
+		if p.Standard {
+			if shared := tc.sharedStd(p); shared != p {
+				prog.pkgs[i], prog.byPath[p.ImportPath] = shared, shared
+				continue
+			}
 		}
 		wg.Add(1)
 		go func() {
@@ -133,35 +144,22 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 		}()
 	}
 	wg.Wait()
-	for i, p := range prog.pkgs {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		if p.Standard {
-			p = tc.stdPackage(p, prog)
-			prog.pkgs[i], prog.byPath[p.ImportPath] = p, p
-		} else {
-			prog.check(p)
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	return prog, nil
 }
 
-func (tc *toolchain) cachedStd(path string) *pkg {
+// sharedStd returns the standard-library package that an earlier load
+// with this toolchain read, or else files p as the one to share.
+func (tc *toolchain) sharedStd(p *pkg) *pkg {
 	tc.stdMu.Lock()
 	defer tc.stdMu.Unlock()
-	return tc.stdPkg[path]
-}
-
-// stdPackage returns the checked standard-library package that p lists.
-// Its dependencies come first in the list, so they are cached already.
-func (tc *toolchain) stdPackage(p *pkg, prog *program) *pkg {
-	tc.stdMu.Lock()
-	defer tc.stdMu.Unlock()
-	if cached := tc.stdPkg[p.ImportPath]; cached != nil {
-		return cached
+	if shared := tc.stdPkg[p.ImportPath]; shared != nil {
+		return shared
 	}
-	prog.check(p) // its errors are go build's to report
 	tc.stdPkg[p.ImportPath] = p
 	return p
 }
@@ -191,10 +189,44 @@ func (prog *program) parse(p *pkg) error {
 		}
 	}
 	p.readAssembly()
-	if cacheFile != "" {
+	p.learnFacts()
+	if cacheFile != "" && !p.followed() {
 		prog.writeSkeleton(p, cacheFile, sources)
 	}
 	return nil
+}
+
+// learnFacts notes what analyze needs of a package that it may not
+// type-check: the names its Go code defines, whether it declares
+// bodyless functions, and which directives name a function with a body.
+func (p *pkg) learnFacts() {
+	bodies := map[string]bool{}
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				switch {
+				case d.Recv != nil:
+				case d.Body == nil:
+					p.bodyless = true
+				default:
+					bodies[d.Name.Name] = true
+					p.defs = append(p.defs, d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					if vs, ok := spec.(*ast.ValueSpec); ok && d.Tok == token.VAR {
+						for _, n := range vs.Names {
+							p.defs = append(p.defs, n.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	for i, d := range p.directives {
+		p.directives[i].HasBody = bodies[d.Local]
+	}
 }
 
 func (prog *program) parseFile(p *pkg, path string, src any) error {
@@ -207,26 +239,35 @@ func (prog *program) parseFile(p *pkg, path string, src any) error {
 	return nil
 }
 
-func (prog *program) check(p *pkg) {
-	if p.ImportPath == "unsafe" {
-		p.types = types.Unsafe
-		return
-	}
-	// analyze reads function bodies by name, from the syntax: the
-	// types of declarations are all it needs from the type checker.
-	if !p.followed() {
-		for _, f := range p.files {
-			dropTableContents(f)
+// typesOf returns the package's types, type-checking it (and, through
+// its imports, its dependencies) the first time it is asked: many
+// packages of a program are never needed.
+func (prog *program) typesOf(p *pkg) *types.Package {
+	p.checkOnce.Do(func() {
+		if p.ImportPath == "unsafe" {
+			p.types = types.Unsafe
+			return
 		}
-	}
-	conf := types.Config{
-		Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
-		IgnoreFuncBodies: true,
-		FakeImportC:      true,
-		Error:            func(error) {}, // go build reports those; keep going
-		Sizes:            prog.sizes,
-	}
-	p.types, _ = conf.Check(p.ImportPath, prog.tc.fset, p.files, nil)
+		if p.files == nil {
+			prog.parseSkeleton(p)
+		}
+		// analyze reads function bodies by name, from the syntax: the
+		// types of declarations are all it needs from the type checker.
+		if !p.followed() {
+			for _, f := range p.files {
+				dropTableContents(f)
+			}
+		}
+		conf := types.Config{
+			Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
+			IgnoreFuncBodies: true,
+			FakeImportC:      true,
+			Error:            func(error) {}, // go build reports those; keep going
+			Sizes:            prog.sizes,
+		}
+		p.types, _ = conf.Check(p.ImportPath, prog.tc.fset, p.files, nil)
+	})
+	return p.types
 }
 
 // dropTableContents empties the composite literals that initialize
@@ -276,25 +317,17 @@ func (p *pkg) followed() bool {
 	if p.Standard {
 		return false
 	}
-	if p.Name == "main" || len(p.directives) > 0 {
-		return true
-	}
-	for _, f := range p.files {
-		for _, decl := range f.Decls {
-			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Body == nil {
-				return true
-			}
-		}
-	}
-	return false
+	return p.Name == "main" || len(p.directives) > 0 || p.bodyless
 }
 
 func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
 	if mapped, ok := from.ImportMap[path]; ok {
 		path = mapped
 	}
-	if p := prog.byPath[path]; p != nil && p.types != nil {
-		return p.types, nil
+	if p := prog.byPath[path]; p != nil {
+		if t := prog.typesOf(p); t != nil {
+			return t, nil
+		}
 	}
 	return nil, fmt.Errorf("package %s not loaded", path)
 }

@@ -22,11 +22,14 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 )
 
 func main() {
+	// A short-lived process that allocates much: collect less often.
+	debug.SetGCPercent(400)
 	asJSON := flag.Bool("json", false, "print the findings as a JSON array")
 	withStd := flag.Bool("std", false, "report the standard library's own directives too")
 	goVersion := flag.String("go", "", "use the rules, marks and sources of this Go (such as go1.27.3), fetched like GOTOOLCHAIN does")

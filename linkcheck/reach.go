@@ -18,11 +18,12 @@ func (a *analysis) reach() {
 	refs := map[string][]string{} // "path.name" -> what its body names
 	var roots []string
 	for _, p := range a.pkgs {
-		if p.Standard || p.types == nil {
-			continue
+		if !p.followed() {
+			continue // nothing there refers to a bodyless function
 		}
+		declared := packageNames(p)
 		for _, f := range p.files {
-			named := a.namesIn(p, f)
+			named := a.namesIn(p, f, declared)
 			for _, decl := range f.Decls {
 				switch d := decl.(type) {
 				case *ast.FuncDecl:
@@ -58,9 +59,9 @@ func (a *analysis) reach() {
 }
 
 // namesIn returns a function that lists the package-level names that a
-// node of file f in package p refers to, as "path.name": a name declared
-// in p, or a selector on an imported package's name.
-func (a *analysis) namesIn(p *pkg, f *ast.File) func(ast.Node) []string {
+// node of file f in package p refers to, as "path.name": a name that p
+// declares, or a selector on an imported package's name.
+func (a *analysis) namesIn(p *pkg, f *ast.File, declared map[string]bool) func(ast.Node) []string {
 	imported := map[string]string{} // the name in this file -> import path
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
@@ -88,7 +89,7 @@ func (a *analysis) namesIn(p *pkg, f *ast.File) func(ast.Node) []string {
 				}
 				return false
 			case *ast.Ident:
-				if p.types.Scope().Lookup(n.Name) != nil {
+				if declared[n.Name] {
 					keys = append(keys, p.ImportPath+"."+n.Name)
 				}
 			}
@@ -97,4 +98,31 @@ func (a *analysis) namesIn(p *pkg, f *ast.File) func(ast.Node) []string {
 		ast.Inspect(n, visit)
 		return keys
 	}
+}
+
+// packageNames lists the names that p declares at package level.
+func packageNames(p *pkg) map[string]bool {
+	names := map[string]bool{}
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					names[d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							names[n.Name] = true
+						}
+					case *ast.TypeSpec:
+						names[s.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return names
 }
