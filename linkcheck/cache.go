@@ -13,16 +13,16 @@ import (
 	"strings"
 )
 
-// The skeleton cache. Most packages of a program are read only for the
-// types of their declarations and their directives: the standard library's
-// and those in the module cache never change for one Go version, so
-// linkcheck keeps, per package, its Go files with function bodies and
-// table contents blanked out (line numbers kept) and the symbols of its
-// assembly, in os.UserCacheDir()/linkcheck, as the go command keeps its
-// build cache. Reading a skeleton is several times faster than the file.
+// The skeleton cache. The packages of the standard library and of the
+// module cache never change for one Go version, so linkcheck keeps what it
+// reads of each, in os.UserCacheDir()/linkcheck, as the go command keeps
+// its build cache: its Go files with function bodies and table contents
+// blanked out (line numbers kept), for the type checker; its directives,
+// definitions and assembly symbols; and what its function bodies name,
+// for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 2"
+const skeletonFormat = "linkcheck skeleton 3"
 
 type skeleton struct {
 	Files      map[string]string // file name -> blanked source
@@ -31,6 +31,9 @@ type skeleton struct {
 	Bodyless   bool
 	AsmDefs    []asmSymbol
 	AsmRefs    []asmSymbol
+	Used       map[string]bool
+	Refs       map[string][]string
+	Roots      []string
 }
 
 // skeletonFile names the cache file for p, or "" when p is not cached:
@@ -67,6 +70,7 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 		}
 	}
 	p.skeleton, p.directives, p.defs, p.bodyless, p.asmDefs, p.asmRefs = s.Files, s.Directives, s.Defs, s.Bodyless, s.AsmDefs, s.AsmRefs
+	p.used, p.refs, p.roots = s.Used, s.Refs, s.Roots
 	return true
 }
 
@@ -89,7 +93,8 @@ func (prog *program) parseSkeleton(p *pkg) {
 
 // writeSkeleton stores p's skeleton, made from the sources just parsed.
 func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string][]byte) {
-	s := skeleton{Files: map[string]string{}, Directives: p.directives, Defs: p.defs, Bodyless: p.bodyless, AsmDefs: p.asmDefs, AsmRefs: p.asmRefs}
+	s := skeleton{Files: map[string]string{}, Directives: p.directives, Defs: p.defs, Bodyless: p.bodyless,
+		AsmDefs: p.asmDefs, AsmRefs: p.asmRefs, Used: p.used, Refs: p.refs, Roots: p.roots}
 	for _, f := range p.files {
 		name := filepath.Base(prog.tc.fset.File(f.Pos()).Name())
 		s.Files[name] = blankBodies(prog.tc.fset, f, sources[name])

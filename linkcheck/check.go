@@ -147,8 +147,6 @@ type analysis struct {
 	opts options
 	// defs maps a symbol to what defines it in the loaded packages.
 	defs map[string][]definition
-	// used holds, per package with directives, the names its code uses.
-	used map[*pkg]map[string]bool
 	// reached holds the functions and variables ("path.name") that code
 	// the linker keeps refers to; nil when no main package is loaded.
 	reached map[string]bool
@@ -165,7 +163,7 @@ type definition struct {
 // analyze returns the findings: for a program (a main package among the
 // named ones), every package it links; otherwise the named packages.
 func analyze(prog *program, opts options) []finding {
-	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, used: map[*pkg]map[string]bool{}}
+	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}}
 	var named []*pkg
 	for _, p := range prog.pkgs {
 		a.index(p)
@@ -210,9 +208,6 @@ func (a *analysis) index(p *pkg) {
 	}
 	for _, s := range p.asmDefs {
 		file(s.Sym, "assembly")
-	}
-	if !p.Standard && len(p.directives) > 0 {
-		a.used[p] = usedNames(p)
 	}
 }
 
@@ -489,7 +484,7 @@ func (a *analysis) samePrograms(p, q *pkg) bool {
 // has nothing to refuse.
 func (a *analysis) linkerVerdict(p *pkg, fd *finding, tp *pkg, local types.Object, fromAsm bool) {
 	a.checkReference(p, fd, tp, local, fromAsm)
-	if fd.Link == linkFails && !fromAsm && !p.Standard && !a.used[p][fd.Local] {
+	if fd.Link == linkFails && !fromAsm && !p.Standard && !p.used[fd.Local] {
 		fd.Warnings = append(fd.Warnings, "links only because "+p.ImportPath+" never uses "+fd.Local+
 			" itself: the linker checks references made by the package that declares the pull, and a future Go may close this gap ("+fd.Why+")")
 		fd.Fails = ""

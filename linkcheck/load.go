@@ -39,6 +39,11 @@ type pkg struct {
 	asmRefs    []asmSymbol // the other packages' symbols its assembly uses
 	defs       []string    // the funcs (with bodies) and vars its Go code defines
 	bodyless   bool        // it declares a function without a body
+	// For a package with directives: the names its code uses. For one
+	// that reach follows: what each function names, and the roots.
+	used  map[string]bool
+	refs  map[string][]string
+	roots []string
 	// skeleton holds, for a package read from the cache, its blanked
 	// sources, parsed only if it must be type-checked.
 	skeleton map[string]string
@@ -130,12 +135,18 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 	// this toolchain is shared.
 	var wg sync.WaitGroup
 	errs := make([]error, len(prog.pkgs))
+	var read []bool
 	for i, p := range prog.pkgs {
+		shared := p
 		if p.Standard {
-			if shared := tc.sharedStd(p); shared != p {
-				prog.pkgs[i], prog.byPath[p.ImportPath] = shared, shared
-				continue
-			}
+			shared = tc.sharedStd(p)
+		}
+		prog.pkgs[i], prog.byPath[p.ImportPath] = shared, shared
+		read = append(read, shared != p)
+	}
+	for i, p := range prog.pkgs {
+		if read[i] {
+			continue
 		}
 		wg.Add(1)
 		go func() {
@@ -190,7 +201,11 @@ func (prog *program) parse(p *pkg) error {
 	}
 	p.readAssembly()
 	p.learnFacts()
-	if cacheFile != "" && !p.followed() {
+	if !p.Standard && len(p.directives) > 0 {
+		p.used = usedNames(p)
+	}
+	prog.references(p)
+	if cacheFile != "" {
 		prog.writeSkeleton(p, cacheFile, sources)
 	}
 	return nil
