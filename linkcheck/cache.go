@@ -80,7 +80,7 @@ func (prog *program) parseSkeleton(p *pkg) {
 	cached := p.directives
 	p.directives = nil
 	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
-		prog.parseFile(p, filepath.Join(p.Dir, name), p.skeleton[name])
+		prog.parseFile(p, filepath.Join(p.Dir, name), []byte(p.skeleton[name]))
 	}
 	if len(p.directives) != len(cached) { // a directive in a body, which blanking removed
 		p.directives = cached
@@ -100,14 +100,19 @@ func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string]
 		s.Files[name] = blankBodies(prog.tc.fset, f, sources[name])
 	}
 	data, err := json.Marshal(s)
-	if err != nil || os.MkdirAll(filepath.Dir(cacheFile), 0o777) != nil {
+	if err != nil {
 		return
 	}
-	// Written aside, then renamed: another linkcheck may be reading.
-	tmp := fmt.Sprintf("%s.%d.tmp", cacheFile, os.Getpid())
-	if os.WriteFile(tmp, data, 0o666) == nil {
-		os.Rename(tmp, cacheFile)
-	}
+	// Written aside, then renamed: another linkcheck may be reading. The
+	// writing goes on while the analysis runs; main waits for it.
+	prog.tc.writing.Add(1)
+	go func() {
+		defer prog.tc.writing.Done()
+		tmp := fmt.Sprintf("%s.%d.tmp", cacheFile, os.Getpid())
+		if os.MkdirAll(filepath.Dir(cacheFile), 0o777) == nil && os.WriteFile(tmp, data, 0o666) == nil {
+			os.Rename(tmp, cacheFile)
+		}
+	}()
 }
 
 // blankBodies returns src with the insides of function bodies and of

@@ -50,6 +50,11 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	code := m.Run()
+	for _, tc := range []func() (*toolchain, error){testToolchain, workspaceToolchain} {
+		if tc, err := tc(); err == nil {
+			tc.writing.Wait()
+		}
+	}
 	os.RemoveAll(testCache)
 	os.Exit(code)
 }

@@ -423,6 +423,8 @@ func TestGoFlag(t *testing.T) {
 		t.Fatalf("-go %s runs %s, GOTOOLCHAIN=%s runs %s", version, withFlag.version, version, withEnv.version)
 	}
 	withFlag.cacheDir, withEnv.cacheDir = testCache, testCache
+	defer withFlag.writing.Wait()
+	defer withEnv.writing.Wait()
 	for _, c := range realBuilds {
 		dir := writeModule(t, c.files)
 		var got [2]string

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -144,14 +145,18 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 		prog.pkgs[i], prog.byPath[p.ImportPath] = shared, shared
 		read = append(read, shared != p)
 	}
+	// One package per core at a time: more only holds more in memory.
+	busy := make(chan bool, runtime.GOMAXPROCS(0))
 	for i, p := range prog.pkgs {
 		if read[i] {
 			continue
 		}
 		wg.Add(1)
+		busy <- true
 		go func() {
 			defer wg.Done()
 			errs[i] = prog.parse(p)
+			<-busy
 		}()
 	}
 	wg.Wait()
@@ -244,8 +249,13 @@ func (p *pkg) learnFacts() {
 	}
 }
 
-func (prog *program) parseFile(p *pkg, path string, src any) error {
-	f, err := parser.ParseFile(prog.tc.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+func (prog *program) parseFile(p *pkg, path string, src []byte) error {
+	// Comments matter only for the directives among them.
+	mode := parser.SkipObjectResolution
+	if bytes.Contains(src, []byte("//go:linkname")) {
+		mode |= parser.ParseComments
+	}
+	f, err := parser.ParseFile(prog.tc.fset, path, src, mode)
 	if err != nil && f == nil {
 		return err
 	}

@@ -56,6 +56,7 @@ func main() {
 		os.Exit(2)
 	}
 	findings := analyze(prog, options{checkOff: !*checkLinkname, std: *withStd})
+	tc.writing.Wait()
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")

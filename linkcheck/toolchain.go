@@ -29,8 +29,10 @@ type toolchain struct {
 	// env is the environment of every go command run for this toolchain.
 	env []string
 	// modCache is GOMODCACHE; cacheDir holds linkcheck's skeletons (""
-	// when there is no user cache directory).
+	// when there is no user cache directory); writing counts the
+	// skeletons being written.
 	modCache, cacheDir string
+	writing            sync.WaitGroup
 	rules              *linkerRules
 	// The standard library's packages are the same in every load with
 	// one toolchain, so each is type-checked once and shared; their
