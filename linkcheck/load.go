@@ -49,6 +49,8 @@ type pkg struct {
 	// sources, parsed only if it must be type-checked.
 	skeleton map[string]string
 
+	readOnce  sync.Once
+	readErr   error
 	checkOnce sync.Once
 	types     *types.Package // through typesOf
 }
@@ -132,30 +134,25 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 		prog.byPath[p.ImportPath] = p
 	}
 	// Reading each package does not depend on the others: do it side
-	// by side. A standard-library package read by an earlier load with
-	// this toolchain is shared.
+	// by side. A standard-library package that another load with this
+	// toolchain reads, or has read, is shared, and read once.
 	var wg sync.WaitGroup
 	errs := make([]error, len(prog.pkgs))
-	var read []bool
-	for i, p := range prog.pkgs {
-		shared := p
-		if p.Standard {
-			shared = tc.sharedStd(p)
-		}
-		prog.pkgs[i], prog.byPath[p.ImportPath] = shared, shared
-		read = append(read, shared != p)
-	}
 	// One package per core at a time: more only holds more in memory.
 	busy := make(chan bool, runtime.GOMAXPROCS(0))
 	for i, p := range prog.pkgs {
-		if read[i] {
-			continue
+		if p.Standard {
+			p = tc.sharedStd(p)
+			prog.pkgs[i], prog.byPath[p.ImportPath] = p, p
 		}
+	}
+	for i, p := range prog.pkgs {
 		wg.Add(1)
 		busy <- true
 		go func() {
 			defer wg.Done()
-			errs[i] = prog.parse(p)
+			p.readOnce.Do(func() { p.readErr = prog.parse(p) })
+			errs[i] = p.readErr
 			<-busy
 		}()
 	}
