@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -22,7 +23,7 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 3"
+const skeletonFormat = "linkcheck skeleton 5"
 
 type skeleton struct {
 	Files      map[string]string // file name -> blanked source
@@ -74,20 +75,15 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 	return true
 }
 
-// parseSkeleton parses the cached sources of p. The directives it finds
-// replace the cached ones: they have positions.
+// parseSkeleton parses the cached sources of p, for the type checker.
+// The directives stay those of the cache: another load may be reading
+// them.
 func (prog *program) parseSkeleton(p *pkg) {
-	cached := p.directives
-	p.directives = nil
 	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
-		prog.parseFile(p, filepath.Join(p.Dir, name), []byte(p.skeleton[name]))
-	}
-	if len(p.directives) != len(cached) { // a directive in a body, which blanking removed
-		p.directives = cached
-		return
-	}
-	for i := range p.directives {
-		p.directives[i].HasBody = cached[i].HasBody
+		path := filepath.Join(p.Dir, name)
+		if f, err := parser.ParseFile(prog.tc.fset, path, p.skeleton[name], parser.SkipObjectResolution); err == nil {
+			p.files = append(p.files, f)
+		}
 	}
 }
 

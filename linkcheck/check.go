@@ -94,6 +94,8 @@ const (
 
 type directive struct {
 	pos    token.Pos
+	File   string // its file's name, in the package's folder
+	Line   int
 	Local  string
 	Target string // empty for the one-argument form
 	// StdOnly: //go:linknamestd (Go 1.27), which opens the symbol to the
@@ -102,8 +104,8 @@ type directive struct {
 	Args    int // the words after the verb
 	// ImportsUnsafe: the file imports "unsafe", as the compiler requires.
 	ImportsUnsafe bool
-	// HasBody: Local is a function with a body (a push when Target is
-	// set).
+	// HasBody: Local is a function with a body, or a variable with an
+	// initial value: a push when Target is set.
 	HasBody bool
 }
 
@@ -276,15 +278,24 @@ func (a *analysis) checkPackage(p *pkg) []finding {
 		named[d.Local] = true
 		findings = append(findings, fd)
 	}
-	findings = append(findings, a.checkBodies(p, named)...)
+	// The go command lets some standard-library packages declare
+	// functions that the runtime pushes bodies into.
+	if !p.Standard {
+		findings = append(findings, a.checkBodies(p, named)...)
+	}
 	findings = append(findings, a.checkAssemblyRefs(p)...)
 	return append(findings, a.excluded(p)...)
 }
 
 // newFinding starts a finding at pos in p.
-func (a *analysis) newFinding(p *pkg, pos token.Pos, local, target string) finding {
-	return finding{Pos: a.position(p, a.tc.fset.Position(pos)), Local: local, Target: target,
+func (a *analysis) newFinding(p *pkg, pos token.Position, local, target string) finding {
+	return finding{Pos: a.position(p, pos), Local: local, Target: target,
 		Module: p.module(), Package: p.ImportPath, Link: linkOK, pkg: p}
+}
+
+// at returns where the directive is.
+func (p *pkg) at(d directive) token.Position {
+	return token.Position{Filename: filepath.Join(p.Dir, d.File), Line: d.Line}
 }
 
 // fail records that the line stops the build: text is what the
@@ -299,7 +310,7 @@ func (fd *finding) allow(reason, by, why string) {
 }
 
 func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
-	fd := a.newFinding(p, d.pos, d.Local, d.Target)
+	fd := a.newFinding(p, p.at(d), d.Local, d.Target)
 	verb := "//go:linkname"
 	if d.StdOnly {
 		verb = "//go:linknamestd"
@@ -439,9 +450,11 @@ func (a *analysis) checkPush(p *pkg, fd *finding, local types.Object) {
 	fd.allow(reasonPush, "", "the linker never checks definitions")
 	tpath, tname := splitSymbol(fd.Target)
 	target, tp := a.lookup(tpath, tname)
+	// Two bodies for one function clash; of two variables, the linker
+	// keeps the one with data.
 	var others []string
 	for _, def := range a.defs[fd.Target] {
-		if def.pkg != p && a.samePrograms(p, def.pkg) {
+		if _, isFunc := local.(*types.Func); isFunc && def.pkg != p && a.samePrograms(p, def.pkg) {
 			others = append(others, def.pkg.ImportPath)
 		}
 	}
@@ -512,6 +525,12 @@ func (a *analysis) checkReference(p *pkg, fd *finding, tp *pkg, local types.Obje
 		fd.fail(reasonBlocked, fails, "the linker's block-list reserves it for "+who)
 		return
 	}
+	// The standard library links as released: its own pulls need no
+	// mark (only -std reports them).
+	if p.Standard {
+		fd.allow(reasonStdReferrer, "", p.ImportPath+" is in the standard library")
+		return
+	}
 	_, isVar := local.(*types.Var)
 	if (fromAsm && !rules.assemblyChecked) || (isVar && !rules.varsChecked) {
 		fd.allow(reasonUnchecked, "", "this linker checks such references against its block-list only")
@@ -556,9 +575,6 @@ func (a *analysis) checkReference(p *pkg, fd *finding, tp *pkg, local types.Obje
 		return
 	case open:
 		fd.allow(reasonStdMarked, def.pkg.ImportPath, def.pkg.ImportPath+" marks it for outside use")
-		return
-	case stdOnly && p.Standard:
-		fd.allow(reasonStdReferrer, def.pkg.ImportPath, "marked with //go:linknamestd, and "+p.ImportPath+" is in the standard library")
 		return
 	case stdOnly:
 		fd.fail(reasonLinknameStd, fails, def.pkg.ImportPath+" marks it with //go:linknamestd, for the standard library's own use")
@@ -607,7 +623,7 @@ func (a *analysis) checkBodies(p *pkg, named map[string]bool) []finding {
 			if !ok || fn.Body != nil || fn.Recv != nil || named[fn.Name.Name] {
 				continue
 			}
-			fd := a.newFinding(p, fn.Pos(), fn.Name.Name, "")
+			fd := a.newFinding(p, a.tc.fset.Position(fn.Pos()), fn.Name.Name, "")
 			fd.Mode = modeNone
 			if len(p.SFiles) == 0 {
 				fd.fail(reasonMissingBody, "missing function body", "no .s file in the package, no //go:linkname on it")
@@ -663,7 +679,7 @@ func (a *analysis) excluded(p *pkg) []finding {
 			continue
 		}
 		for _, d := range directives(f) {
-			fd := a.newFinding(p, d.pos, d.Local, d.Target)
+			fd := a.newFinding(p, a.tc.fset.Position(d.pos), d.Local, d.Target)
 			fd.Mode = modePull
 			if d.Target == "" {
 				fd.Mode = modeMarking
@@ -724,7 +740,7 @@ func findDeclIn(f *ast.File, name string) (ast.Node, bool) {
 				if vs, ok := spec.(*ast.ValueSpec); ok && d.Tok == token.VAR {
 					for _, n := range vs.Names {
 						if n.Name == name {
-							return vs, false
+							return vs, len(vs.Values) > 0 // an initial value is a body
 						}
 					}
 				}

@@ -235,6 +235,7 @@ func (p *pkg) learnFacts() {
 					if vs, ok := spec.(*ast.ValueSpec); ok && d.Tok == token.VAR {
 						for _, n := range vs.Names {
 							p.defs = append(p.defs, n.Name)
+							bodies[n.Name] = len(vs.Values) > 0
 						}
 					}
 				}
@@ -257,7 +258,10 @@ func (prog *program) parseFile(p *pkg, path string, src []byte) error {
 		return err
 	}
 	p.files = append(p.files, f)
-	p.directives = append(p.directives, directives(f)...)
+	for _, d := range directives(f) {
+		d.File, d.Line = filepath.Base(path), prog.tc.fset.Position(d.pos).Line
+		p.directives = append(p.directives, d)
+	}
 	return nil
 }
 
