@@ -89,8 +89,9 @@ func linkcheckReal(args []string) bool {
 		fatalf("usage: workshop linkcheck-real [-check]")
 	}
 	linkcheck := absPath(filepath.Join("bin", "linkcheck"+exeSuffix()))
-	// The modules and the programs are outside this workspace.
-	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	// The modules and the programs are outside this workspace;
+	// linkcheck's cache goes to bin/, as in make test.
+	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "XDG_CACHE_HOME="+absPath(filepath.Join("bin", "cache")))
 
 	var table, transcript strings.Builder
 	table.WriteString("| Module | Go | Directives compiled (in its files) | Modes | Why the linker allows them | linkcheck predicts | `go build` |\n|---|---|---:|---|---|---|---|\n")
