@@ -30,6 +30,7 @@ type realModule struct {
 	via           string   // module@version whose packages the program imports instead
 	also          []string // modules@versions it brings along, counted with it
 	imports       []string // when set, the packages to import
+	cgoOff        bool     // check it with CGO_ENABLED=0 too: other files build
 }
 
 func (m realModule) String() string { return m.path + "@" + m.version }
@@ -38,7 +39,7 @@ func (m realModule) String() string { return m.path + "@" + m.version }
 var realCorpus = []realModule{
 	{path: "github.com/goccy/go-json", version: "v0.10.6"},
 	{path: "github.com/bytedance/sonic", version: "v1.15.5", also: []string{"github.com/bytedance/sonic/loader@v0.5.3"}},
-	{path: "github.com/ebitengine/purego", version: "v0.11.3"},
+	{path: "github.com/ebitengine/purego", version: "v0.11.3", cgoOff: true},
 	{path: "github.com/modern-go/reflect2", version: "v1.0.2", via: "github.com/json-iterator/go@v1.1.12"},
 	{path: "github.com/bytedance/gopkg", version: "v0.1.4"},
 	// Its other packages need a C library (libedit) to build.
@@ -95,7 +96,7 @@ func linkcheckReal(args []string) bool {
 
 	var table, transcript strings.Builder
 	table.WriteString("| Module | Go | Directives compiled (in its files) | Modes | Why the linker allows them | linkcheck predicts | `go build` |\n|---|---|---:|---|---|---|---|\n")
-	signatures := map[string][]string{} // "module local -> target" -> "risk" per Go
+	signatures := map[string][]seenVerdict{} // "module local -> target" -> what linkcheck said, on which Go
 	var sigOrder []string
 	agreed := true
 	for _, m := range realCorpus {
@@ -108,33 +109,43 @@ func linkcheckReal(args []string) bool {
 		for _, mod := range append([]string{m.String()}, m.also...) {
 			inFiles += directivesInModule(env, mod)
 		}
+		settings := []string{""} // the environment's cgo setting
+		if m.cgoOff {
+			settings = append(settings, "0")
+		}
 		for _, v := range goVersions() {
-			venv := append(slices.Clone(env), "GOTOOLCHAIN="+v)
-			goVersion, err := command(venv, "", "go", "env", "GOVERSION")
-			if err != nil {
-				fmt.Printf("GOTOOLCHAIN=%s: %v %s\n", v, err, goVersion)
-				return false
-			}
-			version := strings.TrimSpace(string(goVersion))
-			r, err := predictAndLink(venv, linkcheck, program, m)
-			if err != nil {
-				fmt.Printf("%s, %s: %v\n", m, version, err)
-				return false
-			}
-			agreed = agreed && r.agree
-			fmt.Fprintf(&table, "| %s | %s | %d (%d) | %s | %s | %s | %s |\n",
-				m, version, r.directives, inFiles, r.modes, r.reasons, r.predicted, r.result)
-			for _, f := range r.signatures {
-				key := f.Module + " " + f.Local + " -> " + f.Target
-				if signatures[key] == nil {
-					sigOrder = append(sigOrder, key)
+			for _, cgo := range settings {
+				venv := append(slices.Clone(env), "GOTOOLCHAIN="+v)
+				goVersion, err := command(venv, "", "go", "env", "GOVERSION")
+				if err != nil {
+					fmt.Printf("GOTOOLCHAIN=%s: %v %s\n", v, err, goVersion)
+					return false
 				}
-				signatures[key] = append(signatures[key], version+": "+describeSignature(f))
-			}
-			if m.path == transcriptModule && transcript.Len() == 0 {
-				text, _ := command(venv, program, linkcheck, "./...")
-				transcript.WriteString(fmt.Sprintf("A program that imports %s, checked whole with %s:\n\n", m, version))
-				transcript.WriteString(fence("console", "$ linkcheck ./...\n"+string(text)))
+				version := strings.TrimSpace(string(goVersion))
+				if cgo != "" {
+					venv = append(venv, "CGO_ENABLED="+cgo)
+					version += ", CGO_ENABLED=" + cgo
+				}
+				r, err := predictAndLink(venv, linkcheck, program, m)
+				if err != nil {
+					fmt.Printf("%s, %s: %v\n", m, version, err)
+					return false
+				}
+				agreed = agreed && r.agree
+				fmt.Fprintf(&table, "| %s | %s | %d (%d) | %s | %s | %s | %s |\n",
+					m, version, r.directives, inFiles, r.modes, r.reasons, r.predicted, r.result)
+				for _, f := range r.signatures {
+					key := f.Module + " " + f.Local + " -> " + f.Target
+					if signatures[key] == nil {
+						sigOrder = append(sigOrder, key)
+					}
+					signatures[key] = addVerdict(signatures[key], describeSignature(f), version)
+				}
+				if m.path == transcriptModule && transcript.Len() == 0 {
+					text, _ := command(venv, program, linkcheck, "./...")
+					transcript.WriteString(fmt.Sprintf("A program that imports %s, checked whole with %s:\n\n", m, version))
+					transcript.WriteString(fence("console", "$ linkcheck ./...\n"+string(text)))
+				}
 			}
 		}
 	}
@@ -148,7 +159,7 @@ func linkcheckReal(args []string) bool {
 			fmt.Printf("no judgment for the signature finding %s: add one to signatureJudgments\n", key)
 			judged = false
 		}
-		fmt.Fprintf(&table, "| %s | `%s` | %s | %s |\n", module, decl, strings.Join(slices.Compact(signatures[key]), "<br>"), judgment)
+		fmt.Fprintf(&table, "| %s | `%s` | %s | %s |\n", module, decl, byVerdict(signatures[key]), judgment)
 	}
 	for _, key := range slices.Sorted(maps.Keys(signatureJudgments)) {
 		if signatures[key] == nil {
@@ -178,6 +189,33 @@ func linkcheckReal(args []string) bool {
 		fmt.Printf("\nrecorded in %s; make docs puts it in the README\n", name)
 	}
 	return true
+}
+
+// A seenVerdict is what linkcheck said of a signature, and with which
+// Go versions and settings.
+type seenVerdict struct {
+	verdict  string
+	versions []string
+}
+
+func addVerdict(seen []seenVerdict, verdict, version string) []seenVerdict {
+	for i := range seen {
+		if seen[i].verdict == verdict {
+			seen[i].versions = append(seen[i].versions, version)
+			return seen
+		}
+	}
+	return append(seen, seenVerdict{verdict, []string{version}})
+}
+
+// byVerdict lays out what was seen: "incompatible, risk: gc (go1.26.8;
+// go1.27.3)".
+func byVerdict(seen []seenVerdict) string {
+	var parts []string
+	for _, s := range seen {
+		parts = append(parts, s.verdict+" ("+strings.Join(s.versions, "; ")+")")
+	}
+	return strings.Join(parts, "<br>")
 }
 
 // describeSignature says what linkcheck found of a signature, from its
