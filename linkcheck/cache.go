@@ -23,9 +23,10 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 5"
+const skeletonFormat = "linkcheck skeleton 6"
 
 type skeleton struct {
+	Later      bool              // nothing read: see parse
 	Files      map[string]string // file name -> blanked source
 	Directives []directive
 	Defs       []string
@@ -65,6 +66,10 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 	if json.Unmarshal(data, &s) != nil {
 		return false
 	}
+	if s.Later {
+		p.later = true
+		return true
+	}
 	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
 		if _, ok := s.Files[name]; !ok {
 			return false
@@ -87,9 +92,10 @@ func (prog *program) parseSkeleton(p *pkg) {
 	}
 }
 
-// writeSkeleton stores p's skeleton, made from the sources just parsed.
+// writeSkeleton stores p's skeleton, made from the sources just parsed,
+// or (sources nil) a note that parse left p for later.
 func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string][]byte) {
-	s := skeleton{Files: map[string]string{}, Directives: p.directives, Defs: p.defs, Bodyless: p.bodyless,
+	s := skeleton{Later: sources == nil, Files: map[string]string{}, Directives: p.directives, Defs: p.defs, Bodyless: p.bodyless,
 		AsmDefs: p.asmDefs, AsmRefs: p.asmRefs, Used: p.used, Refs: p.refs, Roots: p.roots}
 	for _, f := range p.files {
 		name := filepath.Base(prog.tc.fset.File(f.Pos()).Name())

@@ -153,6 +153,9 @@ type analysis struct {
 	// the linker keeps refers to; nil when no main package is loaded.
 	reached map[string]bool
 	mains   []*pkg
+	// indexed: the packages left for later that were read and indexed
+	// since.
+	indexed map[*pkg]bool
 }
 
 // A definition gives a symbol its body: a Go declaration in the symbol's
@@ -165,7 +168,7 @@ type definition struct {
 // analyze returns the findings: for a program (a main package among the
 // named ones), every package it links; otherwise the named packages.
 func analyze(prog *program, opts options) []finding {
-	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}}
+	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, indexed: map[*pkg]bool{}}
 	var named []*pkg
 	for _, p := range prog.pkgs {
 		a.index(p)
@@ -253,6 +256,18 @@ func usedNames(p *pkg) map[string]bool {
 		})
 	}
 	return used
+}
+
+// definitions returns what defines sym, reading the symbol's package
+// first if parse left it for later.
+func (a *analysis) definitions(sym string) []definition {
+	path, _ := splitSymbol(sym)
+	if p := a.byPath[path]; p != nil && p.later && !a.indexed[p] {
+		a.readLater(p)
+		a.index(p)
+		a.indexed[p] = true
+	}
+	return a.defs[sym]
 }
 
 // active reports whether the toolchain reads the directive at all: Go
@@ -367,7 +382,7 @@ func (a *analysis) checkPull(p *pkg, fd *finding, local types.Object) {
 	target, tp := a.lookup(tpath, tname)
 	if target == nil {
 		// Nothing in tpath declares it: compare with a pushed body.
-		for _, def := range a.defs[fd.Target] {
+		for _, def := range a.definitions(fd.Target) {
 			if def.kind == "push" {
 				target = a.pushedObject(def.pkg, fd.Target)
 				break
@@ -432,7 +447,7 @@ func (a *analysis) definedFor(p *pkg, sym string) bool {
 		}
 		return slices.ContainsFunc(a.mains, func(m *pkg) bool { return m == q || m.deps[q.ImportPath] })
 	}
-	if slices.ContainsFunc(a.defs[sym], func(d definition) bool { return inProgram(d.pkg) }) {
+	if slices.ContainsFunc(a.definitions(sym), func(d definition) bool { return inProgram(d.pkg) }) {
 		return true
 	}
 	// A method is defined where its type is.
@@ -453,7 +468,7 @@ func (a *analysis) checkPush(p *pkg, fd *finding, local types.Object) {
 	// Two bodies for one function clash; of two variables, the linker
 	// keeps the one with data.
 	var others []string
-	for _, def := range a.defs[fd.Target] {
+	for _, def := range a.definitions(fd.Target) {
 		if _, isFunc := local.(*types.Func); isFunc && def.pkg != p && a.samePrograms(p, def.pkg) {
 			others = append(others, def.pkg.ImportPath)
 		}
@@ -536,7 +551,7 @@ func (a *analysis) checkReference(p *pkg, fd *finding, tp *pkg, local types.Obje
 		fd.allow(reasonUnchecked, "", "this linker checks such references against its block-list only")
 		return
 	}
-	defs := a.defs[sym]
+	defs := a.definitions(sym)
 	if len(defs) == 0 {
 		if tp != nil && tp.Standard {
 			// a method, or a symbol no package defines: left to the

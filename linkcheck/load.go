@@ -51,6 +51,9 @@ type pkg struct {
 
 	readOnce  sync.Once
 	readErr   error
+	// later: parse left it unread, for readLater.
+	later     bool
+	laterOnce sync.Once
 	checkOnce sync.Once
 	types     *types.Package // through typesOf
 }
@@ -184,12 +187,11 @@ func (prog *program) parse(p *pkg) error {
 	if cacheFile != "" && prog.readSkeleton(p, cacheFile) {
 		return nil
 	}
-	p.files, p.directives = nil, nil // from a skeleton that failed halfway
 	sources := map[string][]byte{}
+	linknames := false
 	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
-		path := filepath.Join(p.Dir, name)
-		file := path
-		if stand, ok := prog.overlay[path]; ok {
+		file := filepath.Join(p.Dir, name)
+		if stand, ok := prog.overlay[file]; ok {
 			file = stand
 		}
 		src, err := os.ReadFile(file)
@@ -197,7 +199,24 @@ func (prog *program) parse(p *pkg) error {
 			return err
 		}
 		sources[name] = src
-		if err := prog.parseFile(p, path, src); err != nil {
+		linknames = linknames || bytes.Contains(src, []byte("//go:linkname"))
+	}
+	// A package of the standard library or the module cache without
+	// directives or assembly matters only if another refers to it: it is
+	// parsed then (see readLater).
+	if cacheFile != "" && !linknames && len(p.SFiles) == 0 {
+		p.later = true
+		prog.writeSkeleton(p, cacheFile, nil)
+		return nil
+	}
+	return prog.readSources(p, cacheFile, sources)
+}
+
+// readSources parses the package's sources and reads its assembly.
+func (prog *program) readSources(p *pkg, cacheFile string, sources map[string][]byte) error {
+	p.files, p.directives = nil, nil // from a skeleton that failed halfway
+	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
+		if err := prog.parseFile(p, filepath.Join(p.Dir, name), sources[name]); err != nil {
 			return err
 		}
 	}
@@ -211,6 +230,25 @@ func (prog *program) parse(p *pkg) error {
 		prog.writeSkeleton(p, cacheFile, sources)
 	}
 	return nil
+}
+
+// readLater reads a package that parse left for later, once: another
+// package refers to one of its symbols, or needs its types.
+func (prog *program) readLater(p *pkg) {
+	p.laterOnce.Do(func() {
+		if !p.later {
+			return
+		}
+		sources := map[string][]byte{}
+		for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
+			src, err := os.ReadFile(filepath.Join(p.Dir, name))
+			if err != nil {
+				return
+			}
+			sources[name] = src
+		}
+		prog.readSources(p, prog.skeletonFile(p), sources)
+	})
 }
 
 // learnFacts notes what analyze needs of a package that it may not
@@ -274,7 +312,10 @@ func (prog *program) typesOf(p *pkg) *types.Package {
 			p.types = types.Unsafe
 			return
 		}
-		if p.files == nil {
+		switch {
+		case p.later:
+			prog.readLater(p)
+		case p.files == nil:
 			prog.parseSkeleton(p)
 		}
 		// analyze reads function bodies by name, from the syntax: the
