@@ -49,8 +49,8 @@ type pkg struct {
 	// sources, parsed only if it must be type-checked.
 	skeleton map[string]string
 
-	readOnce  sync.Once
-	readErr   error
+	readOnce sync.Once
+	readErr  error
 	// later: parse left it unread, for readLater.
 	later     bool
 	laterOnce sync.Once
