@@ -45,6 +45,19 @@ func buildAndPredict(t *testing.T, dir, pattern string) ([]finding, bool) {
 	case buildErr != nil && !internalError && !containsAny(string(out), predicted):
 		t.Errorf("go build fails:\n%s\nlinkcheck predicts %q", out, predicted)
 	}
+	// Each directive counted once, no empty names in the prose.
+	text := report(tc, findings, true)
+	if strings.Contains(text, "  is ") || strings.Contains(text, "package  ") || strings.Count("\n"+text, "\ntotal: ") != 1 {
+		t.Errorf("report:\n%s", text)
+	}
+	seen := map[string]bool{}
+	for _, f := range findings {
+		if key := f.Pos + " " + f.Local; f.isDirective() && seen[key] {
+			t.Errorf("%s: reported twice", key)
+		} else {
+			seen[key] = true
+		}
+	}
 	return findings, buildErr == nil
 }
 
@@ -55,6 +68,14 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// An empty result is an empty JSON array, not null.
+func TestEmptyJSON(t *testing.T) {
+	var b strings.Builder
+	if err := writeJSON(&b, nil); err != nil || b.String() != "[]\n" {
+		t.Errorf("writeJSON(nil) = %q, %v; want \"[]\\n\"", b.String(), err)
+	}
 }
 
 // TestGoLinkerCases takes every case of the running Go's own linker test

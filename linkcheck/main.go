@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"runtime/debug"
@@ -58,12 +59,7 @@ func main() {
 	findings := analyze(prog, options{checkOff: !*checkLinkname, std: *withStd})
 	tc.writing.Wait()
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		if findings == nil {
-			findings = []finding{} // [] rather than null
-		}
-		enc.Encode(findings)
+		writeJSON(os.Stdout, findings)
 	} else {
 		fmt.Print(report(tc, findings, prog.isProgram()))
 	}
@@ -77,6 +73,16 @@ func exitStatus(findings []finding) int {
 		return 1
 	}
 	return 0
+}
+
+// writeJSON writes the findings as a JSON array: [] when there are none.
+func writeJSON(w io.Writer, findings []finding) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if findings == nil {
+		findings = []finding{} // [] rather than null
+	}
+	return enc.Encode(findings)
 }
 
 // isProgram reports whether the patterns name a main package.
