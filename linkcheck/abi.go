@@ -3,153 +3,328 @@ package main
 import (
 	"fmt"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 )
 
-// A word is one machine-level piece of a value: its size and alignment in
-// bytes, and whether the garbage collector sees a pointer in it.
-type word struct {
-	size, align int64
-	pointer     bool
+// The register ABI (Go's internal ABI: $(go env GOROOT)/src/cmd/compile/
+// abi-internal.md) decides where each argument and result travels: integer
+// registers, floating-point registers, or the stack. Two declarations that
+// the linker joins agree when every value travels the same way, with
+// pointers in the same places.
+
+// abiRegisters gives, per GOARCH, how many integer and floating-point
+// registers carry arguments and results. An architecture without the
+// register ABI passes everything on the stack.
+var abiRegisters = map[string][2]int{
+	"amd64": {9, 15}, "arm64": {16, 16}, "loong64": {16, 16},
+	"ppc64": {12, 12}, "ppc64le": {12, 12}, "riscv64": {16, 16},
 }
 
-// words flattens a type into the pieces that decide memory safety when a
-// value crosses a linkname: a string is a pointer and a length, a slice a
-// pointer and two ints, an interface two pointers, a struct its fields.
-func words(t types.Type, sizes types.Sizes) []word {
+// A piece is one part of a value as the ABI places it: in the next
+// integer register, the next floating-point register, or on the stack.
+type piece struct {
+	class   string // "int", "float", "stack"
+	size    int64
+	pointer bool
+	uintptr bool // an integer that may hold an address
+	// On the stack: where it starts in the argument area, and where
+	// its pointers are.
+	offset int64
+	ptrs   []int64
+}
+
+// A placed value is one argument or result and where the ABI puts it: in
+// registers from first on (of each class), or in one piece on the stack.
+type placed struct {
+	typ    types.Type
+	pieces []piece
+	first  [2]int // the first integer and floating-point registers
+}
+
+func (v placed) onStack() bool { return len(v.pieces) == 1 && v.pieces[0].class == "stack" }
+
+// abi assigns the values of one signature.
+type abi struct {
+	sizes     types.Sizes
+	regs      [2]int // registers available
+	next      [2]int // next free register of each class
+	stackSize int64
+}
+
+// placeValues assigns a sequence of values, as the ABI does for the
+// receiver and arguments, or for the results: each goes in registers
+// when it all fits, else on the stack.
+func (ab *abi) placeValues(ts []types.Type) []placed {
+	ab.next = [2]int{}
+	var vs []placed
+	for _, t := range ts {
+		start := ab.next
+		var pieces []piece
+		if ab.sizes.Sizeof(t) > 0 && ab.registerPieces(t, &pieces) &&
+			ab.next[0] <= ab.regs[0] && ab.next[1] <= ab.regs[1] {
+			vs = append(vs, placed{typ: t, pieces: pieces, first: start})
+			continue
+		}
+		ab.next = start
+		align := ab.sizes.Alignof(t)
+		ab.stackSize = (ab.stackSize + align - 1) / align * align
+		size := ab.sizes.Sizeof(t)
+		vs = append(vs, placed{typ: t,
+			pieces: []piece{{class: "stack", offset: ab.stackSize, size: size, ptrs: pointerOffsets(t, 0, ab.sizes)}}})
+		ab.stackSize += size
+	}
+	ptr := ab.sizes.Sizeof(types.Typ[types.Uintptr])
+	ab.stackSize = (ab.stackSize + ptr - 1) / ptr * ptr
+	return vs
+}
+
+// registerPieces breaks t into the base values that go in registers; it
+// fails for an array of more than one element.
+func (ab *abi) registerPieces(t types.Type, out *[]piece) bool {
+	ptr := ab.sizes.Sizeof(types.Typ[types.Uintptr])
+	add := func(class string, size int64, pointer bool) {
+		*out = append(*out, piece{class: class, size: size, pointer: pointer})
+		if class == "int" {
+			ab.next[0]++
+		} else {
+			ab.next[1]++
+		}
+	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		switch {
 		case u.Kind() == types.String:
-			return []word{ptrWord(sizes), intWord(sizes)}
+			add("int", ptr, true)
+			add("int", ptr, false)
 		case u.Kind() == types.UnsafePointer:
-			return []word{ptrWord(sizes)}
+			add("int", ptr, true)
 		case u.Info()&types.IsComplex != 0:
-			half := sizes.Sizeof(u) / 2
-			return []word{{half, half, false}, {half, half, false}}
+			half := ab.sizes.Sizeof(u) / 2
+			add("float", half, false)
+			add("float", half, false)
+		case u.Info()&types.IsFloat != 0:
+			add("float", ab.sizes.Sizeof(u), false)
+		case ab.sizes.Sizeof(u) > ptr: // int64 on a 32-bit machine
+			add("int", ptr, false)
+			add("int", ptr, false)
+		default:
+			add("int", ab.sizes.Sizeof(u), false)
+			(*out)[len(*out)-1].uintptr = u.Kind() == types.Uintptr
 		}
-		return []word{{sizes.Sizeof(u), sizes.Alignof(u), false}}
 	case *types.Pointer, *types.Map, *types.Chan, *types.Signature:
-		return []word{ptrWord(sizes)}
+		add("int", ptr, true)
 	case *types.Slice:
-		return []word{ptrWord(sizes), intWord(sizes), intWord(sizes)}
+		add("int", ptr, true)
+		add("int", ptr, false)
+		add("int", ptr, false)
 	case *types.Interface:
-		return []word{ptrWord(sizes), ptrWord(sizes)}
+		add("int", ptr, true)
+		add("int", ptr, true)
 	case *types.Struct:
-		var ws []word
 		for i := 0; i < u.NumFields(); i++ {
-			ws = append(ws, words(u.Field(i).Type(), sizes)...)
+			if !ab.registerPieces(u.Field(i).Type(), out) {
+				return false
+			}
 		}
-		return ws
 	case *types.Array:
-		elem := words(u.Elem(), sizes)
-		var ws []word
-		for i := int64(0); i < u.Len() && len(ws) < 64; i++ {
-			ws = append(ws, elem...)
+		switch u.Len() {
+		case 0:
+		case 1:
+			return ab.registerPieces(u.Elem(), out)
+		default:
+			return false
 		}
-		return ws
+	default:
+		return false
 	}
-	return []word{{sizes.Sizeof(t), sizes.Alignof(t), false}}
-}
-
-func ptrWord(sizes types.Sizes) word {
-	s := sizes.Sizeof(types.Typ[types.UnsafePointer])
-	return word{s, s, true}
-}
-
-func intWord(sizes types.Sizes) word {
-	s := sizes.Sizeof(types.Typ[types.Int])
-	return word{s, s, false}
+	return true
 }
 
 // The answers of compareTypes.
 const (
 	sigIdentical    = "identical"
-	sigSameShape    = "same ABI shape under different type names"
-	sigPrefix       = "a smaller variable over the start of the target, pointers in the same places"
+	sigSameShape    = "same_abi"
+	sigPrefix       = "prefix"
 	sigIncompatible = "incompatible"
 )
 
+// What an incompatible declaration risks, worst first.
+const (
+	riskMemory = "memory" // values land where the other side reads memory or pointers: corruption, crashes
+	riskGC     = "gc"     // an address travels as an integer on one side: the garbage collector misses or misreads it
+	riskValues = "values" // the other side reads wrong values, but no memory it should not
+)
+
+var riskOrder = []string{"", riskValues, riskGC, riskMemory}
+
 // compareTypes compares the declaration's type with the target's. For
-// functions it compares parameters and results one by one, word by word; a
-// method's receiver counts as its first parameter. Variables share memory,
+// functions it places receiver, parameters and results as the register
+// ABI does and compares where each piece travels; variables share memory,
 // so for them it compares the layout in memory. It returns one of the
-// answers and, when incompatible, what differs.
-func compareTypes(local, target types.Type, sizes types.Sizes) (string, []string) {
+// answers and, when incompatible, the worst risk and what differs.
+func compareTypes(local, target types.Type, sizes types.Sizes, goarch string) (verdict, risk string, diffs []string) {
 	if types.Identical(local, target) {
-		return sigIdentical, nil
+		return sigIdentical, "", nil
 	}
 	ls, lok := local.(*types.Signature)
 	ts, tok := target.(*types.Signature)
 	if lok != tok {
-		return sigIncompatible, []string{fmt.Sprintf("%s vs %s", kindOf(local), kindOf(target))}
+		return sigIncompatible, riskMemory, []string{fmt.Sprintf("%s vs %s", kindOf(local), kindOf(target))}
 	}
 	if !lok {
 		return compareLayouts(local, target, sizes)
 	}
-	var diffs []string
-	for _, side := range []struct {
-		name   string
-		l, t   []types.Type
-		plural string
+	lab, tab := &abi{sizes: sizes, regs: abiRegisters[goarch]}, &abi{sizes: sizes, regs: abiRegisters[goarch]}
+	sides := []struct {
+		name     string
+		lv, tv   []placed
+		plural   string
+		lcnt, tc int
 	}{
-		{"param", params(ls), params(ts), "params"},
-		{"result", tupleTypes(ls.Results()), tupleTypes(ts.Results()), "results"},
-	} {
-		for i := range min(len(side.l), len(side.t)) {
-			if diff := compareWords(fmt.Sprintf("%s %d", side.name, i+1), side.l[i], side.t[i], sizes); diff != "" {
-				diffs = append(diffs, diff)
+		{name: "param", lv: lab.placeValues(params(ls)), tv: tab.placeValues(params(ts)), plural: "params"},
+		{name: "result", lv: lab.placeValues(tupleTypes(ls.Results())), tv: tab.placeValues(tupleTypes(ts.Results())), plural: "results"},
+	}
+	for _, side := range sides {
+		// What counts is where each piece travels, whatever the values'
+		// boundaries: a struct travels as its fields would one by one.
+		if r := placementRisk(side.lv, side.tv); r != "" {
+			risk = worse(risk, r)
+			for i := range min(len(side.lv), len(side.tv)) {
+				if l, t := side.lv[i], side.tv[i]; !samePlace(l, t) {
+					diffs = append(diffs, fmt.Sprintf("%s %d: %s (%s) vs %s (%s)", side.name, i+1, l.typ, describePlace(l), t.typ, describePlace(t)))
+				}
+			}
+			if len(side.lv) != len(side.tv) {
+				diffs = append(diffs, fmt.Sprintf("%d %s vs %d", len(side.lv), side.plural, len(side.tv)))
 			}
 		}
-		if len(side.l) != len(side.t) {
-			diffs = append(diffs, fmt.Sprintf("%d %s vs %d", len(side.l), side.plural, len(side.t)))
-		}
+	}
+	if lab.stackSize != tab.stackSize {
+		risk = worse(risk, riskMemory)
+		diffs = append(diffs, fmt.Sprintf("stack frame: %d bytes vs %d", lab.stackSize, tab.stackSize))
 	}
 	if len(diffs) > 0 {
-		return sigIncompatible, diffs
+		return sigIncompatible, risk, diffs
 	}
-	return sigSameShape, nil
+	return sigSameShape, "", nil
 }
 
-func compareWords(what string, l, t types.Type, sizes types.Sizes) string {
-	lw, tw := words(l, sizes), words(t, sizes)
-	if equalWords(lw, tw) {
-		return ""
+func worse(a, b string) string {
+	if slices.Index(riskOrder, b) > slices.Index(riskOrder, a) {
+		return b
 	}
-	detailed := len(lw) == len(tw)
-	return fmt.Sprintf("%s: %s (%s) vs %s (%s)", what, l, describeWords(lw, detailed), t, describeWords(tw, detailed))
+	return a
 }
 
-func equalWords(a, b []word) bool {
-	if len(a) != len(b) {
-		return false
+// samePlace reports whether two values travel the same way.
+func samePlace(a, b placed) bool {
+	return a.first == b.first && slices.EqualFunc(a.pieces, b.pieces, samePiece)
+}
+
+func samePiece(x, y piece) bool {
+	return x.class == y.class && x.offset == y.offset && x.size == y.size && x.pointer == y.pointer && slices.Equal(x.ptrs, y.ptrs)
+}
+
+// A register is one of the sequence of a class: integer or float.
+type register struct {
+	class string
+	n     int
+}
+
+// placementRisk says what goes wrong when values placed as ls are read as
+// ts: "" when every register and stack byte carries the same kind of
+// piece.
+func placementRisk(ls, ts []placed) string {
+	lregs, lstack := flatten(ls)
+	tregs, tstack := flatten(ts)
+	risk := ""
+	if !slices.EqualFunc(lstack, tstack, samePiece) {
+		risk = riskMemory
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+	all := maps.Clone(lregs)
+	maps.Copy(all, tregs)
+	for r := range all {
+		p, inL := lregs[r]
+		q, inT := tregs[r]
+		switch {
+		case !inL || !inT:
+			// One side leaves a register unset that the other reads.
+			if p.pointer || q.pointer {
+				risk = worse(risk, riskMemory)
+			} else {
+				risk = worse(risk, riskValues)
+			}
+		case p.pointer != q.pointer && (p.uintptr || q.uintptr):
+			risk = worse(risk, riskGC)
+		case p.pointer != q.pointer:
+			risk = worse(risk, riskMemory)
+		case p.size != q.size:
+			risk = worse(risk, riskValues)
 		}
 	}
-	return true
+	return risk
 }
 
-func describeWords(ws []word, detailed bool) string {
-	n := fmt.Sprintf("%d words", len(ws))
-	if len(ws) == 1 {
-		n = "1 word"
+// flatten lists the pieces of a sequence of values by register, and those
+// on the stack in order.
+func flatten(vs []placed) (map[register]piece, []piece) {
+	regs := map[register]piece{}
+	var stack []piece
+	for _, v := range vs {
+		if v.onStack() {
+			stack = append(stack, v.pieces[0])
+			continue
+		}
+		next := v.first
+		for _, p := range v.pieces {
+			c := 0
+			if p.class == "float" {
+				c = 1
+			}
+			regs[register{p.class, next[c]}] = p
+			next[c]++
+		}
+	}
+	return regs, stack
+}
+
+// describePlace says where a value travels: "int registers 0-1: pointer,
+// 8 bytes", "float register 0: 8 bytes", "stack at 0: 24 bytes, pointers
+// at 0".
+func describePlace(v placed) string {
+	if v.onStack() {
+		return fmt.Sprintf("stack at %d: %s", v.pieces[0].offset, describeLayout(v.pieces[0].size, v.pieces[0].ptrs))
+	}
+	if len(v.pieces) == 0 {
+		return "nothing"
 	}
 	var parts []string
-	for _, w := range ws {
-		p := fmt.Sprintf("%d bytes", w.size)
-		if w.pointer {
-			p = "pointer"
+	count := [2]int{}
+	for _, p := range v.pieces {
+		c := 0
+		if p.class == "float" {
+			c = 1
 		}
-		parts = append(parts, p)
+		count[c]++
+		s := fmt.Sprintf("%d bytes", p.size)
+		if p.pointer {
+			s = "pointer"
+		}
+		parts = append(parts, p.class+" "+s)
 	}
-	if !detailed {
-		return n
+	var regs []string
+	for c, name := range []string{"int", "float"} {
+		switch count[c] {
+		case 0:
+		case 1:
+			regs = append(regs, fmt.Sprintf("%s register %d", name, v.first[c]))
+		default:
+			regs = append(regs, fmt.Sprintf("%s registers %d-%d", name, v.first[c], v.first[c]+count[c]-1))
+		}
 	}
-	return n + ": " + strings.Join(parts, ", ")
+	return strings.Join(regs, ", ") + ": " + strings.Join(parts, ", ")
 }
 
 // params returns the parameter types, with the receiver first for a method.
@@ -180,7 +355,7 @@ func kindOf(t types.Type) string {
 // name the same memory. The local one may be smaller and read the start
 // of the target, as long as the garbage collector finds pointers in the
 // same places on both sides.
-func compareLayouts(local, target types.Type, sizes types.Sizes) (string, []string) {
+func compareLayouts(local, target types.Type, sizes types.Sizes) (verdict, risk string, diffs []string) {
 	ls, ts := sizes.Sizeof(local), sizes.Sizeof(target)
 	lp, tp := pointerOffsets(local, 0, sizes), pointerOffsets(target, 0, sizes)
 	var tpInLocal []int64
@@ -191,17 +366,18 @@ func compareLayouts(local, target types.Type, sizes types.Sizes) (string, []stri
 	}
 	switch {
 	case ls > ts || !slices.Equal(lp, tpInLocal):
-		return sigIncompatible, []string{fmt.Sprintf("value: %s (%s) vs %s (%s)",
+		return sigIncompatible, riskMemory, []string{fmt.Sprintf("value: %s (%s) vs %s (%s)",
 			local, describeLayout(ls, lp), target, describeLayout(ts, tp))}
 	case ls < ts:
-		return sigPrefix, []string{fmt.Sprintf("%d of %d bytes", ls, ts)}
+		return sigPrefix, "", []string{fmt.Sprintf("%d of %d bytes", ls, ts)}
 	}
-	return sigSameShape, nil
+	return sigSameShape, "", nil
 }
 
 // pointerOffsets returns the offsets, from base, at which t holds a
 // pointer.
 func pointerOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
+	ptr := sizes.Sizeof(types.Typ[types.Uintptr])
 	var offs []int64
 	switch u := t.Underlying().(type) {
 	case *types.Struct:
@@ -220,13 +396,14 @@ func pointerOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
 				offs = append(offs, base+i*stride+off)
 			}
 		}
-	default: // the words of other types lie one after the other
-		for _, w := range words(t, sizes) {
-			if w.pointer {
-				offs = append(offs, base)
-			}
-			base += w.size
+	case *types.Basic:
+		if u.Kind() == types.String || u.Kind() == types.UnsafePointer {
+			offs = append(offs, base)
 		}
+	case *types.Pointer, *types.Map, *types.Chan, *types.Signature, *types.Slice:
+		offs = append(offs, base)
+	case *types.Interface:
+		offs = append(offs, base, base+ptr)
 	}
 	return offs
 }

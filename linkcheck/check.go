@@ -1,32 +1,47 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
-// A finding is what linkcheck says about one directive, or about one
-// bodyless function without a directive.
+// A finding is what linkcheck says about one directive, one bodyless
+// function without a directive, or one reference that assembly makes to
+// another package's symbol.
 type finding struct {
-	Pos       string   `json:"pos"`
-	Local     string   `json:"local"`
-	Target    string   `json:"target,omitempty"`
-	Mode      string   `json:"mode"`
-	TargetOK  string   `json:"target_status,omitempty"`
+	Pos    string `json:"pos"`
+	Local  string `json:"local"`
+	Target string `json:"target,omitempty"`
+	Mode   string `json:"mode"`
+	// Module is module@version, or "std"; Package the import path.
+	Module  string `json:"module"`
+	Package string `json:"package"`
+	// Link is the predicted result for this line: "links", "fails", or
+	// "excluded" when a build constraint leaves its file out.
+	Link   string `json:"link"`
+	Reason string `json:"reason"`
+	// By is the package whose mark or push lets the pull through.
+	By        string   `json:"by,omitempty"`
+	Status    string   `json:"target_status,omitempty"`
 	Signature string   `json:"signature,omitempty"`
+	Risk      string   `json:"signature_risk,omitempty"`
 	Diffs     []string `json:"signature_diffs,omitempty"`
-	Linker    string   `json:"linker,omitempty"`
-	Errors    []string `json:"errors,omitempty"`
-	// Fails is what go build would print (part of a line, verbatim)
-	// when an error stops the build.
+	// Fails is what go build prints (part of a line, verbatim) when this
+	// line stops the build.
 	Fails    string   `json:"build_fails,omitempty"`
+	Why      string   `json:"why,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+
+	pkg *pkg
 }
 
 // The modes.
@@ -38,133 +53,69 @@ const (
 	modeNone      = "no directive"
 )
 
+// The results of a finding.
+const (
+	linkOK       = "links"
+	linkFails    = "fails"
+	linkExcluded = "excluded"
+)
+
+// The reasons: why the compiler or the linker lets a line through or
+// stops it. README.md lists them, and TestReadme checks that list.
+const (
+	reasonStdMarked     = "std_marked"        // the standard library marks the symbol for outside use
+	reasonPushed        = "pushed"            // a package pushes a body into the symbol
+	reasonBlockAllowed  = "blocklist_allowed" // the block-list names the referring package
+	reasonBlocked       = "blocklisted"       // the block-list reserves it for other packages, or none
+	reasonLinknameStd   = "linknamestd"       // //go:linknamestd reserves it for the standard library
+	reasonStdReferrer   = "std_referrer"      // marked with //go:linknamestd, and the referrer is std
+	reasonUnmarked      = "unmarked"          // a standard-library symbol that nothing marks
+	reasonAsmUnmarked   = "assembly_unmarked" // an assembly function that nothing marks (Go 1.27)
+	reasonAsmUnchecked  = "assembly"          // an assembly function: this linker does not check it
+	reasonUnchecked     = "not_checked"       // this linker checks only the block-list for this kind
+	reasonCheckOff      = "check_off"         // -checklinkname=0
+	reasonNotStd        = "not_std"           // not a standard-library symbol: never checked
+	reasonSamePackage   = "same_package"      // the target is in the referring package
+	reasonUnused        = "unused"            // the declaring package never uses it: no reference to check
+	reasonPush          = "push"              // a push: the linker never checks definitions
+	reasonMarking       = "marking"           // a one-argument directive
+	reasonUndefined     = "undefined"         // relocation target not defined
+	reasonUnreachable   = "unreachable"       // undefined, but nothing the linker keeps refers to it
+	reasonDuplicateDef  = "duplicate_definition"
+	reasonNoUnsafe      = "no_unsafe_import"
+	reasonUsage         = "usage"
+	reasonNotDeclared   = "not_declared"
+	reasonInstantiation = "instantiation"
+	reasonDuplicate     = "duplicate_directive"
+	reasonMissingBody   = "missing_body"
+	reasonDefined       = "defined" // a bodyless function that assembly or a push defines
+	reasonBuildExcluded = "build_constraint"
+)
+
 type directive struct {
 	pos    token.Pos
-	local  string
-	target string // empty for the one-argument form
-	// stdOnly: //go:linknamestd (Go 1.27), which opens the symbol to the
+	File   string // its file's name, in the package's folder
+	Line   int
+	Local  string
+	Target string // empty for the one-argument form
+	// StdOnly: //go:linknamestd (Go 1.27), which opens the symbol to the
 	// standard library only.
-	stdOnly bool
-}
-
-// analyze returns the findings for the packages the patterns named.
-func analyze(prog *program, rules *linkerRules) []finding {
-	var findings []finding
-	reported := map[string]bool{} // positions of program-wide findings
-	for _, p := range prog.pkgs {
-		if p.DepOnly || p.types == nil {
-			continue
-		}
-		named := map[string]bool{} // locals that carry a directive
-		for _, f := range p.files {
-			importsUnsafe := false
-			for _, imp := range f.Imports {
-				importsUnsafe = importsUnsafe || imp.Path.Value == `"unsafe"`
-			}
-			for _, d := range directives(f) {
-				fd := prog.checkDirective(p, d, rules)
-				// The compiler stops at these, before the linker has a say.
-				switch {
-				case !importsUnsafe:
-					fd.Fails = ""
-					fd.buildFails(`//go:linkname only allowed in Go files that import "unsafe"`, "this file does not import it")
-				case named[d.local]:
-					fd.Fails = ""
-					fd.buildFails("duplicate //go:linkname for "+d.local, "one directive per name")
-				}
-				named[d.local] = true
-				findings = append(findings, fd)
-			}
-		}
-		findings = append(findings, prog.checkBodies(p, named)...)
-		if p.Name == "main" {
-			for _, fd := range prog.checkDefined(p) {
-				if !reported[fd.Pos] {
-					reported[fd.Pos] = true
-					findings = append(findings, fd)
-				}
-			}
-		}
-	}
-	return findings
-}
-
-// checkBodies finds bodyless functions that nothing lets through the
-// compiler: no directive names them and the package has no assembly.
-func (prog *program) checkBodies(p *pkg, named map[string]bool) []finding {
-	var findings []finding
-	if len(p.SFiles) > 0 {
-		return nil // the compiler trusts assembly to define any of them
-	}
-	for _, fn := range bodyless(p) {
-		if !named[fn.Name.Name] {
-			fd := finding{Pos: prog.position(fn.Pos()), Local: fn.Name.Name, Mode: modeNone}
-			fd.buildFails("missing function body", "no .s file in the package, no //go:linkname on it")
-			findings = append(findings, fd)
-		}
-	}
-	return findings
-}
-
-// checkDefined looks, across the program of main package p, for bodyless
-// functions that p calls and that nothing defines: no TEXT in their
-// package's assembly, no push from a package of the program. The compiler
-// lets them through, and the linker fails.
-func (prog *program) checkDefined(p *pkg) []finding {
-	inProgram := func(path string) bool { return path == p.ImportPath || p.deps[path] }
-	var findings []finding
-	for _, q := range prog.pkgs {
-		if q.Standard || q.types == nil || !inProgram(q.ImportPath) {
-			continue
-		}
-		pulls := map[string]bool{} // two-argument directives: pulls, checked elsewhere
-		for _, f := range q.files {
-			for _, d := range directives(f) {
-				pulls[d.local] = d.target != ""
-			}
-		}
-		for _, fn := range bodyless(q) {
-			name, sym := fn.Name.Name, q.ImportPath+"."+fn.Name.Name
-			if pulls[name] || asmDefines(q, name) || !usedIn(p, q.types.Scope().Lookup(name)) ||
-				slices.ContainsFunc(prog.pushed[sym], func(ps push) bool { return inProgram(ps.from) }) {
-				continue
-			}
-			fd := finding{Pos: prog.position(fn.Pos()), Local: name, Mode: modeNone}
-			if _, isDirective := pulls[name]; isDirective {
-				fd.Mode = modeMarking
-			}
-			fd.buildFails("relocation target "+sym+" not defined",
-				"called from "+p.ImportPath+", but no assembly defines it and no package of the program pushes a body into it")
-			findings = append(findings, fd)
-		}
-	}
-	return findings
-}
-
-// bodyless returns the package's functions declared without a body.
-func bodyless(p *pkg) []*ast.FuncDecl {
-	var fns []*ast.FuncDecl
-	for _, f := range p.files {
-		for _, decl := range f.Decls {
-			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Body == nil && fn.Recv == nil {
-				fns = append(fns, fn)
-			}
-		}
-	}
-	return fns
-}
-
-// buildFails records an error that stops the build: text is what the
-// toolchain prints, why is the reason.
-func (fd *finding) buildFails(text, why string) {
-	if fd.Fails == "" {
-		fd.Fails = text
-	}
-	fd.Errors = append(fd.Errors, "would fail: "+text+" ("+why+")")
+	StdOnly bool
+	Args    int // the words after the verb
+	// ImportsUnsafe: the file imports "unsafe", as the compiler requires.
+	ImportsUnsafe bool
+	// HasBody: Local is a function with a body, or a variable with an
+	// initial value: a push when Target is set.
+	HasBody bool
 }
 
 // directives returns the //go:linkname lines of a file.
 func directives(f *ast.File) []directive {
+	importsUnsafe := false
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value) // `unsafe` counts as well
+		importsUnsafe = importsUnsafe || path == "unsafe"
+	}
 	var ds []directive
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
@@ -173,14 +124,12 @@ func directives(f *ast.File) []directive {
 				continue
 			}
 			fields := strings.Fields(rest)
-			d := directive{pos: c.Pos(), stdOnly: verb == "//go:linknamestd"}
-			switch len(fields) {
-			case 1:
-				d.local = fields[0]
-			case 2:
-				d.local, d.target = fields[0], fields[1]
-			default:
-				continue
+			d := directive{pos: c.Pos(), StdOnly: verb == "//go:linknamestd", Args: len(fields), ImportsUnsafe: importsUnsafe}
+			if len(fields) > 0 {
+				d.Local = fields[0]
+			}
+			if len(fields) > 1 {
+				d.Target = fields[1]
 			}
 			ds = append(ds, d)
 		}
@@ -188,122 +137,597 @@ func directives(f *ast.File) []directive {
 	return ds
 }
 
-func (prog *program) position(pos token.Pos) string {
-	p := prog.fset.Position(pos)
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p.Filename); err == nil && !strings.HasPrefix(rel, "..") {
-			p.Filename = rel
-		}
-	}
-	return fmt.Sprintf("%s:%d", p.Filename, p.Line)
+// options are the command line's choices.
+type options struct {
+	checkOff bool // the program is linked with -ldflags=-checklinkname=0
+	std      bool // report the standard library's own lines too
 }
 
-func (prog *program) checkDirective(p *pkg, d directive, rules *linkerRules) finding {
-	fd := finding{Pos: prog.position(d.pos), Local: d.local, Target: d.target}
-	decl, hasBody := findDecl(p, d.local)
-	if decl == nil {
-		fd.Mode = modeMarking
-		if d.target != "" {
-			fd.Mode = modePull
+// analysis holds what analyze derives from a program.
+type analysis struct {
+	*program
+	opts options
+	// defs maps a symbol to what defines it in the loaded packages.
+	defs map[string][]definition
+	// reached holds the functions and variables ("path.name") that code
+	// the linker keeps refers to; nil when no main package is loaded.
+	reached map[string]bool
+	mains   []*pkg
+	// indexed: the packages left for later that were read and indexed
+	// since.
+	indexed map[*pkg]bool
+}
+
+// A definition gives a symbol its body: a Go declaration in the symbol's
+// own package, a push from another package, or assembly.
+type definition struct {
+	pkg  *pkg
+	kind string // "go", "push", "assembly"
+}
+
+// analyze returns the findings: for a program (a main package among the
+// named ones), every package it links; otherwise the named packages.
+func analyze(prog *program, opts options) []finding {
+	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, indexed: map[*pkg]bool{}}
+	var named []*pkg
+	for _, p := range prog.pkgs {
+		a.index(p)
+		if !p.DepOnly {
+			named = append(named, p)
+			if p.Name == "main" {
+				a.mains = append(a.mains, p)
+			}
 		}
-		fd.buildFails("//go:linkname must refer to declared function or variable", "no func or var named "+d.local+" in "+p.ImportPath)
-		return fd
 	}
-	if strings.Contains(d.target, "[") && strings.Contains(d.target, "]") {
+	report := named
+	if len(a.mains) > 0 {
+		a.reach()
+		report = nil
+		for _, p := range prog.pkgs {
+			if !p.Standard || opts.std || !p.DepOnly {
+				report = append(report, p)
+			}
+		}
+	}
+	var findings []finding
+	for _, p := range report {
+		findings = append(findings, a.checkPackage(p)...)
+	}
+	return findings
+}
+
+// index files what p defines and uses.
+func (a *analysis) index(p *pkg) {
+	file := func(sym, kind string) {
+		if !slices.Contains(a.defs[sym], definition{p, kind}) {
+			a.defs[sym] = append(a.defs[sym], definition{p, kind})
+		}
+	}
+	for _, name := range p.defs {
+		file(p.symPath()+"."+name, "go")
+	}
+	for _, d := range p.directives {
+		if d.Target != "" && d.Args == 2 && d.HasBody && a.active(d) {
+			file(d.Target, "push")
+		}
+	}
+	for _, s := range p.asmDefs {
+		file(s.Sym, "assembly")
+	}
+}
+
+// usedNames lists the names that p's code uses, leaving out the names
+// its declarations give and the names after a dot: the compiler emits a
+// reference to a declaration only where the code names it.
+func usedNames(p *pkg) map[string]bool {
+	declared := map[*ast.Ident]bool{}
+	used := map[string]bool{}
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				declared[d.Name] = true
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					if vs, ok := spec.(*ast.ValueSpec); ok {
+						for _, n := range vs.Names {
+							declared[n] = true
+						}
+					}
+				}
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				ast.Inspect(n.X, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok && !declared[id] {
+						used[id.Name] = true
+					}
+					return true
+				})
+				return false
+			case *ast.Ident:
+				if !declared[n] {
+					used[n.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	return used
+}
+
+// definitions returns what defines sym, reading the symbol's package
+// first if parse left it for later.
+func (a *analysis) definitions(sym string) []definition {
+	path, _ := splitSymbol(sym)
+	if p := a.byPath[path]; p != nil && p.later && !a.indexed[p] {
+		a.readLater(p)
+		a.index(p)
+		a.indexed[p] = true
+	}
+	return a.defs[sym]
+}
+
+// active reports whether the toolchain reads the directive at all: Go
+// before 1.27 ignores //go:linknamestd.
+func (a *analysis) active(d directive) bool {
+	return !d.StdOnly || a.tc.rules.linknameStd
+}
+
+// checkPackage returns the findings for one package: its directives, its
+// bodyless functions, its assembly's references and the directives of
+// the files its build leaves out.
+func (a *analysis) checkPackage(p *pkg) []finding {
+	var findings []finding
+	if len(p.directives) > 0 || p.bodyless {
+		a.typesOf(p) // and its syntax, when it comes from the cache
+	}
+	named := map[string]bool{} // locals that carry a directive
+	for _, d := range p.directives {
+		if !a.active(d) {
+			continue
+		}
+		fd := a.checkDirective(p, d, named[d.Local])
+		named[d.Local] = true
+		findings = append(findings, fd)
+	}
+	// The go command lets some standard-library packages declare
+	// functions that the runtime pushes bodies into.
+	if !p.Standard {
+		findings = append(findings, a.checkBodies(p, named)...)
+	}
+	findings = append(findings, a.checkAssemblyRefs(p)...)
+	return append(findings, a.excluded(p)...)
+}
+
+// newFinding starts a finding at pos in p.
+func (a *analysis) newFinding(p *pkg, pos token.Position, local, target string) finding {
+	return finding{Pos: a.position(p, pos), Local: local, Target: target,
+		Module: p.module(), Package: p.ImportPath, Link: linkOK, pkg: p}
+}
+
+// at returns where the directive is.
+func (p *pkg) at(d directive) token.Position {
+	return token.Position{Filename: filepath.Join(p.Dir, d.File), Line: d.Line}
+}
+
+// fail records that the line stops the build: text is what the
+// toolchain prints, why says why.
+func (fd *finding) fail(reason, text, why string) {
+	fd.Link, fd.Reason, fd.Fails, fd.Why = linkFails, reason, text, why
+}
+
+// allow records why the line links.
+func (fd *finding) allow(reason, by, why string) {
+	fd.Link, fd.Reason, fd.By, fd.Why = linkOK, reason, by, why
+}
+
+func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
+	fd := a.newFinding(p, p.at(d), d.Local, d.Target)
+	verb := "//go:linkname"
+	if d.StdOnly {
+		verb = "//go:linknamestd"
+	}
+	decl, hasBody := findDecl(p, d.Local)
+	fd.Mode = modeMarking
+	switch {
+	case d.Target == "":
+	case hasBody:
+		fd.Mode = modePush
+	default:
 		fd.Mode = modePull
-		fd.buildFails("//go:linkname reference of an instantiation is not allowed",
+	}
+	// The compiler stops at these, before the linker has a say.
+	switch {
+	case d.Args < 1 || d.Args > 2:
+		fd.fail(reasonUsage, "usage: "+verb+" localname [linkname]", "one or two names after the directive")
+		return fd
+	case !d.ImportsUnsafe:
+		fd.fail(reasonNoUnsafe, verb+` only allowed in Go files that import "unsafe"`, "this file does not import it")
+		return fd
+	case duplicate:
+		fd.fail(reasonDuplicate, "duplicate //go:linkname for "+d.Local, "one directive per name")
+		return fd
+	case decl == nil:
+		fd.fail(reasonNotDeclared, "//go:linkname must refer to declared function or variable", "no func or var named "+d.Local+" in "+p.ImportPath)
+		return fd
+	case strings.Contains(d.Target, "[") && strings.Contains(d.Target, "]"):
+		fd.fail(reasonInstantiation, "//go:linkname reference of an instantiation is not allowed",
 			"the symbols of a generic function's instances are the compiler's business")
 		return fd
 	}
-	if d.target == "" {
-		fd.Mode = modeMarking
-		return fd
-	}
-	tpath, tname := splitSymbol(d.target)
-	local := p.types.Scope().Lookup(d.local)
-	if hasBody {
-		fd.Mode = modePush
-		prog.checkPush(p, &fd, tpath, tname, local)
-		return fd
-	}
-	fd.Mode = modePull
-	target, tp := prog.lookup(tpath, tname)
-	switch {
-	case tpath == p.ImportPath:
-		fd.TargetOK = "same package"
-	case tp == nil || !(p.deps[tpath] || tpath == "runtime"):
-		msg := "package " + tpath + " is not among this package's imports, so nothing links it in"
-		if p.Name == "main" {
-			fd.buildFails("relocation target "+d.target+" not defined", msg)
-		} else {
-			fd.Warnings = append(fd.Warnings, msg+": every program that uses this package must link it")
+	local := a.typesOf(p).Scope().Lookup(d.Local)
+	switch fd.Mode {
+	case modeMarking:
+		_, isVar := local.(*types.Var)
+		a.checkDefined(p, &fd, p.symPath()+"."+d.Local, local, hasBody || isVar)
+		if fd.Link == linkOK {
+			fd.allow(reasonMarking, "", "marks "+d.Local+" for pulls from other packages")
 		}
-		fd.TargetOK = "not linked"
-	case target == nil && len(prog.pushed[d.target]) > 0:
-		// Nothing in tpath declares it: compare with the pushed body.
-		pushed := prog.pushed[d.target][0]
-		target = pushed.local
-		fd.TargetOK = "linked, defined by " + pushed.from + "." + pushed.local.Name() + ", which pushes its body into it"
-	case target == nil:
-		fd.buildFails("relocation target "+d.target+" not defined", "no such func or var in "+tpath)
-		fd.TargetOK = "missing"
-	default:
-		fd.TargetOK = "linked, defined"
+		return fd
+	case modePush:
+		a.checkPush(p, &fd, local)
+		return fd
 	}
-	if open, _ := marks(tp, tname); open {
-		fd.Mode = modeHandshake
+	a.checkPull(p, &fd, local)
+	return fd
+}
+
+// checkPull checks a pull: whether the target exists in the program, what
+// the linker says of it, and whether the two declarations agree.
+func (a *analysis) checkPull(p *pkg, fd *finding, local types.Object) {
+	tpath, tname := splitSymbol(fd.Target)
+	target, tp := a.lookup(tpath, tname)
+	if target == nil {
+		// Nothing in tpath declares it: compare with a pushed body.
+		for _, def := range a.definitions(fd.Target) {
+			if def.kind == "push" {
+				target = a.pushedObject(def.pkg, fd.Target)
+				break
+			}
+		}
+	}
+	// The target's own package marks it: both sides agree.
+	if tp != nil && tp != p {
+		if open, _ := a.marksIn(fd.Target, tp); open {
+			fd.Mode = modeHandshake
+		}
+	}
+	a.linkerVerdict(p, fd, tp, local, false)
+	if fd.Link == linkOK {
+		_, isVar := local.(*types.Var)
+		a.checkDefined(p, fd, fd.Target, local, isVar)
 	}
 	if target != nil && local != nil {
-		fd.compare(local, target, prog.sizes)
+		fd.compare(local, target, a.sizes, a.tc.goarch)
 	}
-	if tp != nil && tp.Standard {
-		prog.linkerVerdict(p, &fd, tp, tname, local, rules)
-	} else {
-		fd.Linker = "allowed (not a standard-library symbol: the linker checks only those)"
+}
+
+// pushedObject returns the declaration in p that pushes a body into sym.
+func (a *analysis) pushedObject(p *pkg, sym string) types.Object {
+	for _, d := range p.directives {
+		if d.Target == sym {
+			return a.typesOf(p).Scope().Lookup(d.Local)
+		}
 	}
-	return fd
+	return nil
+}
+
+// checkDefined predicts the linker's "relocation target ... not
+// defined": code that the linker keeps refers to a symbol that no package
+// of the program defines. Variables are always defined: the local
+// declaration gives them storage.
+func (a *analysis) checkDefined(p *pkg, fd *finding, sym string, local types.Object, defined bool) {
+	if defined || a.definedFor(p, sym) {
+		return
+	}
+	if a.reached == nil {
+		fd.Warnings = append(fd.Warnings, "nothing among the loaded packages defines "+sym+
+			": every program that uses "+p.ImportPath+" must link a package that does")
+		fd.Status = "undefined"
+		return
+	}
+	if !a.reached[p.ImportPath+"."+fd.Local] {
+		fd.allow(reasonUnreachable, "", "nothing defines "+sym+", but no code the linker keeps refers to "+fd.Local)
+		fd.Status = "undefined"
+		return
+	}
+	fd.Status = "undefined"
+	fd.fail(reasonUndefined, "relocation target "+sym+" not defined",
+		"no package of the program defines it (no Go body, no push, no assembly)")
+}
+
+// definedFor reports whether a program that links p defines sym.
+func (a *analysis) definedFor(p *pkg, sym string) bool {
+	inProgram := func(q *pkg) bool {
+		if a.mains == nil {
+			return true
+		}
+		return slices.ContainsFunc(a.mains, func(m *pkg) bool { return m == q || m.deps[q.ImportPath] })
+	}
+	if slices.ContainsFunc(a.definitions(sym), func(d definition) bool { return inProgram(d.pkg) }) {
+		return true
+	}
+	// A method is defined where its type is.
+	tpath, tname := splitSymbol(sym)
+	if obj, tp := a.lookup(tpath, tname); obj != nil && strings.Contains(tname, ".") && inProgram(tp) {
+		return true
+	}
+	// A symbol with no package (crosscall2) is the C side's business.
+	return tpath == ""
 }
 
 // checkPush checks a push: the body here is filed under the target's
 // symbol, which the target package should declare without a body.
-func (prog *program) checkPush(p *pkg, fd *finding, tpath, tname string, local types.Object) {
-	fd.Linker = "allowed (pushes are not checked)"
-	target, tp := prog.lookup(tpath, tname)
+func (a *analysis) checkPush(p *pkg, fd *finding, local types.Object) {
+	fd.allow(reasonPush, "", "the linker never checks definitions")
+	tpath, tname := splitSymbol(fd.Target)
+	target, tp := a.lookup(tpath, tname)
+	// Two bodies for one function clash; of two variables, the linker
+	// keeps the one with data.
+	var others []string
+	for _, def := range a.definitions(fd.Target) {
+		if _, isFunc := local.(*types.Func); isFunc && def.pkg != p && a.samePrograms(p, def.pkg) {
+			others = append(others, def.pkg.ImportPath)
+		}
+	}
 	switch {
+	case len(others) > 0:
+		fd.fail(reasonDuplicateDef, "duplicated definition of symbol "+fd.Target, strings.Join(others, ", ")+" defines it too")
 	case tp == nil:
-		fd.TargetOK = "not loaded"
-		fd.Warnings = append(fd.Warnings, "package "+tpath+" is not part of this build: the receiving declaration was not checked")
-		return
+		fd.Status = "no package"
 	case target == nil:
-		fd.TargetOK = "missing"
+		fd.Status = "not declared"
 		fd.Warnings = append(fd.Warnings, tpath+" declares no "+tname+" to receive this body")
-		return
+	default:
+		fd.Status = "declared"
+		// A program cannot import a main package: nothing to warn about.
+		if !tp.deps[p.ImportPath] && tp != p && p.Name != "main" {
+			fd.Warnings = append(fd.Warnings, tpath+" does not import "+p.ImportPath+
+				": a program that uses "+tname+" without linking "+p.ImportPath+" fails with relocation target "+fd.Target+" not defined")
+		}
 	}
-	fd.TargetOK = "declared"
-	sameProgram := func(q string) bool { return q != p.ImportPath && (p.deps[q] || prog.byPath[q].deps[p.ImportPath]) }
-	if _, hasBody := findDecl(tp, tname); hasBody {
-		fd.buildFails("duplicated definition of symbol "+fd.Target, tpath+" gives it a body too")
-	} else if i := slices.IndexFunc(prog.pushed[fd.Target], func(ps push) bool { return sameProgram(ps.from) }); i >= 0 {
-		fd.buildFails("duplicated definition of symbol "+fd.Target, prog.pushed[fd.Target][i].from+" pushes a body into it too")
-	}
-	if !tp.deps[p.ImportPath] {
-		fd.Warnings = append(fd.Warnings, tpath+" does not import "+p.ImportPath+
-			": a program that uses "+tname+" without linking "+p.ImportPath+" fails with relocation target "+fd.Target+" not defined")
-	}
-	if local != nil {
-		fd.compare(local, target, prog.sizes)
+	if target != nil && local != nil {
+		fd.compare(local, target, a.sizes, a.tc.goarch)
 	}
 }
 
-// compare compares the local declaration with the target's: an
-// incompatible one is an error, a variable that covers only the start of
-// its target a warning.
-func (fd *finding) compare(local, target types.Object, sizes types.Sizes) {
-	fd.Signature, fd.Diffs = compareTypes(local.Type(), target.Type(), sizes)
-	switch fd.Signature {
-	case sigIncompatible:
-		fd.Errors = append(fd.Errors, "signature: incompatible with "+fd.Target+": "+strings.Join(fd.Diffs, "; "))
-	case sigPrefix:
+// samePrograms reports whether some loaded program links both packages.
+func (a *analysis) samePrograms(p, q *pkg) bool {
+	if a.mains == nil {
+		return p.deps[q.ImportPath] || q.deps[p.ImportPath]
+	}
+	return slices.ContainsFunc(a.mains, func(m *pkg) bool {
+		return (m == p || m.deps[p.ImportPath]) && (m == q || m.deps[q.ImportPath])
+	})
+}
+
+// linkerVerdict predicts what the linker says of a reference from p to the
+// symbol fd.Target, which a directive (or, with fromAsm, assembly) makes:
+// the linker checks references to standard-library symbols as it loads
+// the object files, before it drops code that nothing reaches. A pull
+// that p never uses leaves no reference in p's object file: the linker
+// has nothing to refuse.
+func (a *analysis) linkerVerdict(p *pkg, fd *finding, tp *pkg, local types.Object, fromAsm bool) {
+	a.checkReference(p, fd, tp, local, fromAsm)
+	if fd.Link == linkFails && !fromAsm && !p.Standard && !p.used[fd.Local] {
+		fd.Warnings = append(fd.Warnings, "links only because "+p.ImportPath+" never uses "+fd.Local+
+			" itself: the linker checks references made by the package that declares the pull, and a future Go may close this gap ("+fd.Why+")")
+		fd.Fails = ""
+		fd.allow(reasonUnused, "", p.ImportPath+" never uses "+fd.Local+", so its object file holds no reference for the linker to check")
+	}
+}
+
+func (a *analysis) checkReference(p *pkg, fd *finding, tp *pkg, local types.Object, fromAsm bool) {
+	sym, rules := fd.Target, a.tc.rules
+	if a.opts.checkOff {
+		fd.allow(reasonCheckOff, "", "the check is off: -ldflags=-checklinkname=0")
+		return
+	}
+	referrer := p.symPath()
+	fails := "link: " + referrer + ": invalid reference to " + sym
+	if pkgs, ok := rules.blocked[sym]; ok {
+		if slices.Contains(pkgs, p.ImportPath) {
+			fd.allow(reasonBlockAllowed, p.ImportPath, "the linker's block-list allows "+p.ImportPath)
+			return
+		}
+		who := "no package"
+		if len(pkgs) > 0 {
+			who = strings.Join(pkgs, ", ")
+		}
+		fd.fail(reasonBlocked, fails, "the linker's block-list reserves it for "+who)
+		return
+	}
+	// The standard library links as released: its own pulls need no
+	// mark (only -std reports them).
+	if p.Standard {
+		fd.allow(reasonStdReferrer, "", p.ImportPath+" is in the standard library")
+		return
+	}
+	_, isVar := local.(*types.Var)
+	if (fromAsm && !rules.assemblyChecked) || (isVar && !rules.varsChecked) {
+		fd.allow(reasonUnchecked, "", "this linker checks such references against its block-list only")
+		return
+	}
+	defs := a.definitions(sym)
+	if len(defs) == 0 {
+		if tp != nil && tp.Standard {
+			// a method, or a symbol no package defines: left to the
+			// relocation check
+			if !strings.Contains(strings.TrimPrefix(sym, tp.ImportPath+"."), ".") {
+				fd.allow(reasonNotStd, "", "no package of the build defines it")
+				return
+			}
+			defs = []definition{{tp, "go"}}
+		} else {
+			fd.allow(reasonNotStd, "", "no standard-library package defines it")
+			return
+		}
+	}
+	// Of several definitions (assembly and a Go declaration that marks
+	// it), the one that carries a mark decides.
+	def := defs[0]
+	for _, d := range defs {
+		if open, stdOnly := a.marksIn(sym, d.pkg); open || stdOnly {
+			def = d
+			break
+		}
+	}
+	switch {
+	case !def.pkg.Standard:
+		fd.allow(reasonNotStd, def.pkg.ImportPath, "defined outside the standard library ("+def.kind+" in "+def.pkg.ImportPath+"), and the linker checks only standard-library symbols")
+		return
+	case def.pkg == p:
+		fd.allow(reasonSamePackage, p.ImportPath, "a reference from the package that defines it")
+		return
+	}
+	open, stdOnly := a.marksIn(sym, def.pkg)
+	switch {
+	case open && def.kind == "push":
+		fd.allow(reasonPushed, def.pkg.ImportPath, def.pkg.ImportPath+" pushes its body into "+sym)
+		return
+	case open:
+		fd.allow(reasonStdMarked, def.pkg.ImportPath, def.pkg.ImportPath+" marks it for outside use")
+		return
+	case stdOnly:
+		fd.fail(reasonLinknameStd, fails, def.pkg.ImportPath+" marks it with //go:linknamestd, for the standard library's own use")
+		return
+	case def.kind == "assembly" && !rules.assemblyChecked:
+		fd.allow(reasonAsmUnchecked, def.pkg.ImportPath, "an assembly function: this linker lets it through")
+		fd.Warnings = append(fd.Warnings, "Go 1.27's linker refuses this reference to an unmarked assembly function")
+		return
+	case def.kind == "assembly" && (!strings.Contains(sym, ".") || strings.HasPrefix(sym, referrer)):
+		fd.allow(reasonAsmUnchecked, def.pkg.ImportPath, "an assembly function named for the referring package")
+		return
+	case def.kind == "assembly":
+		fd.fail(reasonAsmUnmarked, fails, "an assembly function in "+def.pkg.ImportPath+" that nothing marks for outside use")
+		return
+	}
+	fd.fail(reasonUnmarked, fails, def.pkg.ImportPath+" does not mark it for outside use")
+}
+
+// marksIn reports whether p, which defines sym, marks it. The compiler
+// flags a symbol as linknamed in the object file of a package that names
+// it in a directive: with one argument, or with two whatever the local
+// name (reflect marks methods such as (*rtype).String from bodyless
+// stand-ins; internal/bytealg marks runtime.cmpstring, whose assembly it
+// holds). The linker lets a pull through when the definition carries
+// that flag.
+func (a *analysis) marksIn(sym string, p *pkg) (open, stdOnly bool) {
+	for _, d := range p.directives {
+		if d.Args > 2 || !a.active(d) {
+			continue
+		}
+		if d.Target == sym || d.Target == "" && p.symPath()+"."+d.Local == sym {
+			open, stdOnly = open || !d.StdOnly, stdOnly || d.StdOnly
+		}
+	}
+	return open, stdOnly && !open
+}
+
+// checkBodies finds bodyless functions without a directive: the compiler
+// refuses them unless the package has assembly, and the linker refuses
+// them when code it keeps calls one that nothing defines.
+func (a *analysis) checkBodies(p *pkg, named map[string]bool) []finding {
+	var findings []finding
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Body != nil || fn.Recv != nil || named[fn.Name.Name] {
+				continue
+			}
+			fd := a.newFinding(p, a.tc.fset.Position(fn.Pos()), fn.Name.Name, "")
+			fd.Mode = modeNone
+			if len(p.SFiles) == 0 {
+				fd.fail(reasonMissingBody, "missing function body", "no .s file in the package, no //go:linkname on it")
+				findings = append(findings, fd)
+				continue
+			}
+			fd.allow(reasonDefined, "", "defined by assembly or a push")
+			a.checkDefined(p, &fd, p.symPath()+"."+fn.Name.Name, a.typesOf(p).Scope().Lookup(fn.Name.Name), false)
+			if fd.Link != linkOK || len(fd.Warnings) > 0 {
+				findings = append(findings, fd)
+			}
+		}
+	}
+	return findings
+}
+
+// checkAssemblyRefs checks the references that p's assembly makes to
+// other packages' symbols: the linker checks them too.
+func (a *analysis) checkAssemblyRefs(p *pkg) []finding {
+	var findings []finding
+	if p.Standard {
+		return nil // the standard library's own assembly is Go's business
+	}
+	for _, ref := range p.asmRefs {
+		tpath, _ := splitSymbol(ref.Sym)
+		if tpath == p.symPath() {
+			continue
+		}
+		tp := a.byPath[tpath]
+		fd := finding{Pos: a.position(p, token.Position{Filename: ref.File, Line: ref.Line}), Local: "assembly reference",
+			Target: ref.Sym, Mode: modeNone, Module: p.module(), Package: p.ImportPath, Link: linkOK, pkg: p}
+		a.linkerVerdict(p, &fd, tp, nil, true)
+		if fd.Link != linkOK {
+			findings = append(findings, fd)
+		}
+	}
+	return findings
+}
+
+// excluded lists the directives of the files that the build leaves out,
+// so that a report can say how many there are.
+func (a *analysis) excluded(p *pkg) []finding {
+	var findings []finding
+	for _, name := range p.IgnoredGoFiles {
+		path := filepath.Join(p.Dir, name)
+		src, err := os.ReadFile(path)
+		// Most such files, other systems' system calls, have none.
+		if err != nil || !bytes.Contains(src, []byte("//go:linkname")) {
+			continue
+		}
+		f, err := parser.ParseFile(a.tc.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range directives(f) {
+			fd := a.newFinding(p, a.tc.fset.Position(d.pos), d.Local, d.Target)
+			fd.Mode = modePull
+			if d.Target == "" {
+				fd.Mode = modeMarking
+			} else if _, hasBody := findDeclIn(f, d.Local); hasBody {
+				fd.Mode = modePush
+			}
+			fd.Link, fd.Reason, fd.Why = linkExcluded, reasonBuildExcluded, "a build constraint leaves "+name+" out of this build"
+			findings = append(findings, fd)
+		}
+	}
+	return findings
+}
+
+// position makes pos relative to its module's folder, or the standard
+// library's.
+func (a *analysis) position(p *pkg, pos token.Position) string {
+	root := a.dir
+	switch {
+	case p.Standard:
+		root = filepath.Join(a.tc.goroot, "src")
+	case p.Module != nil && p.Module.Dir != "":
+		root = p.Module.Dir
+	}
+	if rel, err := filepath.Rel(root, pos.Filename); err == nil && !strings.HasPrefix(rel, "..") {
+		pos.Filename = filepath.ToSlash(rel)
+	}
+	return fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
+}
+
+// compare compares the local declaration with the target's.
+func (fd *finding) compare(local, target types.Object, sizes types.Sizes, goarch string) {
+	fd.Signature, fd.Risk, fd.Diffs = compareTypes(local.Type(), target.Type(), sizes, goarch)
+	if fd.Signature == sigPrefix {
 		fd.Warnings = append(fd.Warnings, "covers only "+fd.Diffs[0]+" of "+fd.Target+": a change of layout there goes unnoticed")
 	}
 }
@@ -328,10 +752,10 @@ func findDeclIn(f *ast.File, name string) (ast.Node, bool) {
 			}
 		case *ast.GenDecl:
 			for _, spec := range d.Specs {
-				if vs, ok := spec.(*ast.ValueSpec); ok {
+				if vs, ok := spec.(*ast.ValueSpec); ok && d.Tok == token.VAR {
 					for _, n := range vs.Names {
 						if n.Name == name {
-							return vs, false
+							return vs, len(vs.Values) > 0 // an initial value is a body
 						}
 					}
 				}
@@ -342,7 +766,8 @@ func findDeclIn(f *ast.File, name string) (ast.Node, bool) {
 }
 
 // splitSymbol splits "example.com/x/bar.(*T).m" into its package path and
-// the name within the package.
+// the name within the package; a symbol without a package ("crosscall2")
+// has an empty path.
 func splitSymbol(sym string) (path, name string) {
 	slash := strings.LastIndex(sym, "/")
 	dot := strings.Index(sym[slash+1:], ".")
@@ -354,14 +779,21 @@ func splitSymbol(sym string) (path, name string) {
 
 // lookup finds a func, var or method by its name within a package: "add",
 // "(*T).m" or "T.m". A method comes back as a func whose first parameter
-// is the receiver.
-func (prog *program) lookup(path, name string) (types.Object, *pkg) {
-	p := prog.byPath[path]
-	if p == nil || p.types == nil {
+// is the receiver. The package main is found by that name.
+func (a *analysis) lookup(path, name string) (types.Object, *pkg) {
+	p := a.byPath[path]
+	if path == "main" {
+		p = nil
+		for _, m := range a.mains {
+			p = m
+		}
+	}
+	if p == nil || a.typesOf(p) == nil {
 		return nil, nil
 	}
+	pt := a.typesOf(p)
 	if !strings.Contains(name, ".") {
-		obj := p.types.Scope().Lookup(name)
+		obj := pt.Scope().Lookup(name)
 		switch obj.(type) {
 		case *types.Func, *types.Var:
 			return obj, p
@@ -371,7 +803,7 @@ func (prog *program) lookup(path, name string) (types.Object, *pkg) {
 	recv, method, _ := strings.Cut(name, ".")
 	ptr := strings.HasPrefix(recv, "(*")
 	recv = strings.Trim(recv, "(*)")
-	tn, ok := p.types.Scope().Lookup(recv).(*types.TypeName)
+	tn, ok := pt.Scope().Lookup(recv).(*types.TypeName)
 	if !ok {
 		return nil, p
 	}
@@ -379,40 +811,17 @@ func (prog *program) lookup(path, name string) (types.Object, *pkg) {
 	if ptr {
 		t = types.NewPointer(t)
 	}
-	obj, _, _ := types.LookupFieldOrMethod(t, true, p.types, method)
+	obj, _, _ := types.LookupFieldOrMethod(t, true, pt, method)
 	fn, ok := obj.(*types.Func)
 	if !ok {
 		return nil, p
 	}
 	sig := fn.Type().(*types.Signature)
-	recvVar := types.NewParam(token.NoPos, p.types, "recv", t)
+	recvVar := types.NewParam(token.NoPos, pt, "recv", t)
 	params := []*types.Var{recvVar}
 	for i := 0; i < sig.Params().Len(); i++ {
 		params = append(params, sig.Params().At(i))
 	}
 	flat := types.NewSignatureType(nil, nil, nil, types.NewTuple(params...), sig.Results(), sig.Variadic())
-	return types.NewFunc(fn.Pos(), p.types, name, flat), p
-}
-
-// marks reports whether the target's own package marks name for outside
-// use (open), or, with //go:linknamestd, for the standard library's
-// (stdOnly). The compiler flags a symbol as linknamed in the object file
-// of the package that names it in a directive: with one argument, or with
-// two whose target is in that same package, whatever the local name (the
-// standard library marks methods such as reflect.(*rtype).Kind so, from a
-// bodyless stand-in). The linker lets a pull through when the definition
-// carries that flag.
-func marks(p *pkg, name string) (open, stdOnly bool) {
-	if p == nil {
-		return false, false
-	}
-	sym := p.ImportPath + "." + name
-	for _, f := range p.files {
-		for _, d := range directives(f) {
-			if d.target == sym || d.target == "" && d.local == name {
-				open, stdOnly = open || !d.stdOnly, stdOnly || d.stdOnly
-			}
-		}
-	}
-	return open, stdOnly && !open
+	return types.NewFunc(fn.Pos(), pt, name, flat), p
 }

@@ -7,23 +7,80 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
+// testToolchain is the Go that runs the tests, asked once. Its skeleton
+// cache lives in a temporary folder, which TestMain removes.
+var testToolchain = sync.OnceValues(func() (*toolchain, error) {
+	tc, err := newToolchain("", os.Environ())
+	if err == nil {
+		tc.cacheDir = testCache
+	}
+	return tc, err
+})
+
+var testCache string
+
+// workspaceToolchain is testToolchain for the workspace's own packages:
+// its go commands use ../go.work even when GOWORK=off is set, as in
+// cd linkcheck && GOWORK=off go test ./...
+var workspaceToolchain = sync.OnceValues(func() (*toolchain, error) {
+	work, err := filepath.Abs(filepath.Join("..", "go.work"))
+	if err != nil {
+		return nil, err
+	}
+	tc, err := newToolchain("", append(os.Environ(), "GOWORK="+work))
+	if err == nil {
+		tc.cacheDir = testCache
+	}
+	return tc, err
+})
+
+func TestMain(m *testing.M) {
+	var err error
+	if testCache, err = os.MkdirTemp("", "linkcheck-cache"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	for _, tc := range []func() (*toolchain, error){testToolchain, workspaceToolchain} {
+		if tc, err := tc(); err == nil {
+			tc.writing.Wait()
+		}
+	}
+	os.RemoveAll(testCache)
+	os.Exit(code)
+}
+
+func toolchainOrFail(t *testing.T) *toolchain {
+	t.Helper()
+	tc, err := testToolchain()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tc
+}
+
+// analyzeOrFail checks the workspace's packages, with files replaced as
+// overlay says (paths from the workspace root).
 func analyzeOrFail(t *testing.T, overlay map[string]string, patterns ...string) []finding {
 	t.Helper()
-	rules, err := readLinkerRules()
+	tc, err := workspaceToolchain()
 	if err != nil {
 		t.Fatal(err)
 	}
-	prog, err := load(patterns, writeOverlay(t, overlay))
+	dir, _ := os.Getwd()
+	prog, err := load(tc, dir, patterns, writeOverlay(t, overlay))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return analyze(prog, rules)
+	return analyze(prog, options{})
 }
 
 // writeOverlay writes a go build -overlay file for paths given from the
@@ -53,17 +110,15 @@ func writeOverlay(t *testing.T, overlay map[string]string) string {
 func TestWorkspace(t *testing.T) {
 	got := map[string]string{}
 	for _, f := range analyzeOrFail(t, nil, "../bar", "../foo", "../pull", "../push", "../handshake") {
-		if len(f.Errors) > 0 || len(f.Warnings) > 0 {
-			t.Errorf("%s: %v %v", f.Pos, f.Errors, f.Warnings)
+		if f.isError() || len(f.Warnings) > 0 {
+			t.Errorf("%s: %s %s %v", f.Pos, f.Reason, f.Why, f.Warnings)
 		}
 		got[f.Local] = f.Mode
 	}
 	want := map[string]string{"div": modePush, "hello": modeMarking, "x": modeMarking,
 		"Add": modePull, "Hello": modeHandshake, "X": modeHandshake}
-	for local, mode := range want {
-		if got[local] != mode {
-			t.Errorf("%s: mode %q, want %q", local, got[local], mode)
-		}
+	if !maps.Equal(got, want) {
+		t.Errorf("modes %v, want %v", got, want)
 	}
 }
 
@@ -71,9 +126,10 @@ func TestWorkspace(t *testing.T) {
 // still wrong.
 func TestWrongSignature(t *testing.T) {
 	findings := analyzeOrFail(t, map[string]string{"pull/main.go": "lab/wrong-signature/pull/main.go"}, "../pull")
-	want := "param 1: string (2 words) vs int (1 word)"
-	if len(findings) != 1 || !strings.Contains(strings.Join(findings[0].Errors, "\n"), want) {
-		t.Errorf("findings %+v, want an error with %q", findings, want)
+	want := []string{"param 1: string (int registers 0-1: int pointer, int 8 bytes) vs int (int register 0: int 8 bytes)", "1 params vs 2"}
+	i := slices.IndexFunc(findings, func(f finding) bool { return f.Local == "Add" })
+	if i < 0 || findings[i].Risk != riskMemory || !slices.Equal(findings[i].Diffs, want) {
+		t.Errorf("findings %+v, want a memory risk with %q", findings, want)
 	}
 }
 
@@ -86,8 +142,7 @@ func TestMarkedMethod(t *testing.T) {
 		t.Fatalf("got %d findings, want 1", len(findings))
 	}
 	f := findings[0]
-	if f.Mode != modeHandshake || len(f.Errors) > 0 || f.Signature != sigSameShape ||
-		!strings.Contains(f.Linker, "reflect marks (*rtype).String") {
+	if f.Mode != modeHandshake || f.isError() || f.Signature != sigSameShape || f.Reason != reasonStdMarked || f.By != "reflect" {
 		t.Errorf("%+v", f)
 	}
 }
@@ -100,8 +155,8 @@ func TestGapIsAWarning(t *testing.T) {
 	}, "../foo", "../push")
 	for _, f := range findings {
 		if f.Local == "TooLarge" {
-			if len(f.Errors) > 0 || !strings.Contains(strings.Join(f.Warnings, " "), "gap") {
-				t.Errorf("TooLarge: errors %v, warnings %v", f.Errors, f.Warnings)
+			if f.isError() || f.Reason != reasonUnused || len(f.Warnings) != 1 {
+				t.Errorf("TooLarge: %s %v", f.Reason, f.Warnings)
 			}
 			return
 		}
@@ -113,9 +168,11 @@ func TestGapIsAWarning(t *testing.T) {
 // function (or var) of each pair is the local one, the second the target.
 func TestSignatures(t *testing.T) {
 	src := `package p
+import "unsafe"
 type myInt int
 type pair struct{ a, b int }
 type ptrs struct{ a, b *int }
+type mixed struct{ n int; f float64 }
 func intInt(a, b int) int
 func intInt2(x, y int) int
 func myInts(a, b myInt) myInt
@@ -128,6 +185,16 @@ func bytesFn(b []byte) int
 func stringFn(s string) int
 func iface(v any)
 func twoPtrs(a, b *int)
+func intsOnly(a, b int)
+func nanoFloat() float64
+func nanoInt() int64
+func mixedStruct(m mixed)
+func mixedArgs(n int, f float64)
+func array2(a [2]int)
+func addr(p unsafe.Pointer)
+func uaddr(p uintptr)
+func nineInts(a, b, c, d, e, f, g, h, i int, s string)
+func nineIntsPtr(a, b, c, d, e, f, g, h, i int, p *byte, n int)
 var i64 int64
 var u64 uint64
 var i32 int32
@@ -146,26 +213,46 @@ var holder struct{ n int; p *int }
 	sizes := types.SizesFor("gc", "amd64")
 	obj := func(name string) types.Type { return pkg.Scope().Lookup(name).Type() }
 	for _, c := range []struct {
-		local, target, want, diff string
+		local, target, want, risk, diffs string
 	}{
-		{"intInt", "intInt2", sigIdentical, ""},
-		{"myInts", "intInt", sigSameShape, ""},
-		{"str", "oneParam", sigIncompatible, "param 1: string (2 words) vs int (1 word)"},
-		{"str", "twoInts", sigIncompatible, "1 params vs 2"},
-		{"ptrPair", "intPair", sigIncompatible, "2 words: pointer, pointer"},
-		{"bytesFn", "stringFn", sigIncompatible, "param 1: []byte (3 words) vs string (2 words)"},
-		{"iface", "twoPtrs", sigIncompatible, "1 params vs 2"},
-		{"i64", "u64", sigSameShape, ""},
-		{"i64", "i32", sigIncompatible, "value: int64 (8 bytes, no pointers) vs int32 (4 bytes, no pointers)"},
-		{"u64", "flag", sigPrefix, "8 of 16 bytes"},
-		{"ptr", "ptrs2", sigPrefix, "8 of 16 bytes"},
-		{"ptr", "holder", sigIncompatible, "value: *int (8 bytes, pointers at 0) vs struct{n int; p *int} (16 bytes, pointers at 8)"},
-		{"holder", "ptr", sigIncompatible, "(16 bytes, pointers at 8) vs *int (8 bytes, pointers at 0)"},
-		{"i64", "oneParam", sigIncompatible, "variable of type int64 vs func"},
+		{"intInt", "intInt2", sigIdentical, "", ""},
+		{"myInts", "intInt", sigSameShape, "", ""},
+		// A struct travels field by field: the same registers as its
+		// fields passed one by one.
+		{"mixedStruct", "mixedArgs", sigSameShape, "", ""},
+		{"str", "oneParam", sigIncompatible, riskMemory,
+			"param 1: string (int registers 0-1: int pointer, int 8 bytes) vs int (int register 0: int 8 bytes)"},
+		{"str", "twoInts", sigIncompatible, riskMemory,
+			"param 1: string (int registers 0-1: int pointer, int 8 bytes) vs int (int register 0: int 8 bytes); 1 params vs 2"},
+		{"ptrPair", "intPair", sigIncompatible, riskMemory,
+			"param 1: p.ptrs (int registers 0-1: int pointer, int pointer) vs p.pair (int registers 0-1: int 8 bytes, int 8 bytes)"},
+		{"bytesFn", "stringFn", sigIncompatible, riskValues,
+			"param 1: []byte (int registers 0-2: int pointer, int 8 bytes, int 8 bytes) vs string (int registers 0-1: int pointer, int 8 bytes)"},
+		// Integers and floats travel in different registers.
+		{"nanoFloat", "nanoInt", sigIncompatible, riskValues,
+			"result 1: float64 (float register 0: float 8 bytes) vs int64 (int register 0: int 8 bytes)"},
+		// An array of two goes on the stack.
+		{"array2", "intsOnly", sigIncompatible, riskMemory,
+			"param 1: [2]int (stack at 0: 16 bytes, no pointers) vs int (int register 0: int 8 bytes); 1 params vs 2; stack frame: 16 bytes vs 0"},
+		{"uaddr", "addr", sigIncompatible, riskGC,
+			"param 1: uintptr (int register 0: int 8 bytes) vs unsafe.Pointer (int register 0: int pointer)"},
+		// Out of integer registers: the string and all after it go on
+		// the stack.
+		{"nineInts", "nineIntsPtr", sigIncompatible, riskMemory,
+			"param 10: string (stack at 0: 16 bytes, pointers at 0) vs *byte (stack at 0: 8 bytes, pointers at 0); 10 params vs 11"},
+		// An interface travels as two pointers.
+		{"iface", "twoPtrs", sigSameShape, "", ""},
+		{"i64", "u64", sigSameShape, "", ""},
+		{"i64", "i32", sigIncompatible, riskMemory, "value: int64 (8 bytes, no pointers) vs int32 (4 bytes, no pointers)"},
+		{"u64", "flag", sigPrefix, "", "8 of 16 bytes"},
+		{"ptr", "ptrs2", sigPrefix, "", "8 of 16 bytes"},
+		{"ptr", "holder", sigIncompatible, riskMemory, "value: *int (8 bytes, pointers at 0) vs struct{n int; p *int} (16 bytes, pointers at 8)"},
+		{"holder", "ptr", sigIncompatible, riskMemory, "value: struct{n int; p *int} (16 bytes, pointers at 8) vs *int (8 bytes, pointers at 0)"},
+		{"i64", "oneParam", sigIncompatible, riskMemory, "variable of type int64 vs func func(a int) int"},
 	} {
-		got, diffs := compareTypes(obj(c.local), obj(c.target), sizes)
-		if got != c.want || !strings.Contains(strings.Join(diffs, "; "), c.diff) {
-			t.Errorf("%s vs %s: %s %q, want %s with %q", c.local, c.target, got, diffs, c.want, c.diff)
+		got, risk, diffs := compareTypes(obj(c.local), obj(c.target), sizes, "amd64")
+		if got != c.want || risk != c.risk || strings.Join(diffs, "; ") != c.diffs {
+			t.Errorf("%s vs %s: %s %s %q\nwant %s %s %q", c.local, c.target, got, risk, strings.Join(diffs, "; "), c.want, c.risk, c.diffs)
 		}
 	}
 }
@@ -180,4 +267,12 @@ func TestSplitSymbol(t *testing.T) {
 			t.Errorf("splitSymbol(%q) = %q, %q", sym, p, n)
 		}
 	}
+}
+
+// minorVersion turns go1.26.8 into go1.26.
+func minorVersion(v string) string {
+	if parts := strings.SplitN(v, ".", 3); len(parts) == 3 {
+		return parts[0] + "." + parts[1]
+	}
+	return v
 }

@@ -11,56 +11,93 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 )
 
 // A pkg is one package of the build, parsed and type-checked once.
 type pkg struct {
-	ImportPath string
-	Name       string
-	Dir        string
-	GoFiles    []string
-	SFiles     []string
-	Deps       []string
-	ImportMap  map[string]string
-	Standard   bool
-	DepOnly    bool
-	Error      *struct{ Err string }
+	ImportPath     string
+	Name           string
+	Dir            string
+	GoFiles        []string
+	CgoFiles       []string
+	IgnoredGoFiles []string
+	SFiles         []string
+	Deps           []string
+	ImportMap      map[string]string
+	Standard       bool
+	DepOnly        bool
+	Module         *struct{ Path, Version, Dir string }
+	Error          *struct{ Err string }
 
-	files   []*ast.File
-	types   *types.Package
-	asmSyms map[string]bool // functions its assembly defines, read on first use
-	info    *types.Info
-	deps    map[string]bool
+	files      []*ast.File
+	directives []directive
+	deps       map[string]bool
+	asmDefs    []asmSymbol // the functions its assembly defines
+	asmRefs    []asmSymbol // the other packages' symbols its assembly uses
+	defs       []string    // the funcs (with bodies) and vars its Go code defines
+	bodyless   bool        // it declares a function without a body
+	// For a package with directives: the names its code uses. For one
+	// that reach follows: what each function names, and the roots.
+	used  map[string]bool
+	refs  map[string][]string
+	roots []string
+	// skeleton holds, for a package read from the cache, its blanked
+	// sources, parsed only if it must be type-checked.
+	skeleton map[string]string
+
+	readOnce sync.Once
+	readErr  error
+	// later: parse left it unread, for readLater.
+	later     bool
+	laterOnce sync.Once
+	checkOnce sync.Once
+	types     *types.Package // through typesOf
+}
+
+// symPath is the package's name in symbols: the linker calls a command's
+// symbols main.*, whatever its import path.
+func (p *pkg) symPath() string {
+	if p.Name == "main" {
+		return "main"
+	}
+	return p.ImportPath
+}
+
+// module names the package's module as module@version ("std" for the
+// standard library).
+func (p *pkg) module() string {
+	switch {
+	case p.Standard:
+		return "std"
+	case p.Module == nil:
+		return p.ImportPath
+	case p.Module.Version == "":
+		return p.Module.Path
+	}
+	return p.Module.Path + "@" + p.Module.Version
 }
 
 // program is every package that the patterns need, in dependency order.
 type program struct {
-	fset    *token.FileSet
+	tc      *toolchain
 	pkgs    []*pkg
 	byPath  map[string]*pkg
 	overlay map[string]string // file -> the file standing in for it
 	sizes   types.Sizes
-	// pushed maps a symbol to the function or var that pushes a body (or
-	// a value) into it from another package.
-	pushed map[string][]push
+	dir     string // where the go command ran; positions are relative to it
 }
 
-// A push is a definition filed under another package's symbol.
-type push struct {
-	from    string       // the pushing package
-	local   types.Object // its declaration there
-	stdOnly bool         // with //go:linknamestd
-}
-
-// load lists the packages with go list, then parses and type-checks each
-// one once, dependencies first. Only the packages the patterns name get
-// function bodies checked; the rest are needed for their declarations.
-func load(patterns []string, overlayFile string) (*program, error) {
-	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Error"}
-	prog := &program{fset: fset, byPath: map[string]*pkg{}, overlay: map[string]string{},
-		sizes: types.SizesFor("gc", goarch())}
+// load lists the packages with go list, run in dir, then reads each one:
+// its directives, definitions and assembly, from the cache when they are
+// there. Type-checking waits until analyze needs a package's types.
+func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*program, error) {
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
+	prog := &program{tc: tc, byPath: map[string]*pkg{}, overlay: map[string]string{},
+		sizes: types.SizesFor("gc", tc.goarch), dir: dir}
 	if overlayFile != "" {
 		args = append(args, "-overlay", overlayFile)
 		data, err := os.ReadFile(overlayFile)
@@ -72,14 +109,11 @@ func load(patterns []string, overlayFile string) (*program, error) {
 			return nil, fmt.Errorf("%s: %v", overlayFile, err)
 		}
 		for k, v := range o.Replace {
-			abs, _ := filepath.Abs(k)
-			prog.overlay[abs] = v
+			prog.overlay[k] = v
 		}
 	}
 	cmd := exec.Command("go", append(args, patterns...)...)
-	// Without cgo, go list picks the pure-Go files, which go/types can
-	// check without running the cgo tool.
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env, cmd.Dir = tc.env, dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -102,88 +136,265 @@ func load(patterns []string, overlayFile string) (*program, error) {
 		prog.pkgs = append(prog.pkgs, p)
 		prog.byPath[p.ImportPath] = p
 	}
-	prog.pushed = map[string][]push{}
+	// Reading each package does not depend on the others: do it side
+	// by side. A standard-library package that another load with this
+	// toolchain reads, or has read, is shared, and read once.
+	var wg sync.WaitGroup
+	errs := make([]error, len(prog.pkgs))
+	// One package per core at a time: more only holds more in memory.
+	busy := make(chan bool, runtime.GOMAXPROCS(0))
 	for i, p := range prog.pkgs {
-		if p.Standard && p.DepOnly {
-			p = stdPackage(p, prog)
+		if p.Standard {
+			p = tc.sharedStd(p)
 			prog.pkgs[i], prog.byPath[p.ImportPath] = p, p
-		} else if err := prog.check(p); err != nil {
-			return nil, err
 		}
-		for _, f := range p.files {
-			for _, d := range directives(f) {
-				if _, hasBody := findDeclIn(f, d.local); d.target != "" && hasBody {
-					prog.pushed[d.target] = append(prog.pushed[d.target], push{p.ImportPath, p.types.Scope().Lookup(d.local), d.stdOnly})
-				}
-			}
+	}
+	for i, p := range prog.pkgs {
+		wg.Add(1)
+		busy <- true
+		go func() {
+			defer wg.Done()
+			p.readOnce.Do(func() { p.readErr = prog.parse(p) })
+			errs[i] = p.readErr
+			<-busy
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	return prog, nil
 }
 
-// The standard library's packages are the same in every load of one
-// process (one Go, one GOOS and GOARCH), so each is type-checked once and
-// shared: the runtime among them. Its positions are in fset.
-var (
-	fset = token.NewFileSet()
-	std  = struct {
-		sync.Mutex
-		pkgs map[string]*pkg
-	}{pkgs: map[string]*pkg{}}
-)
-
-// stdPackage returns the checked standard-library package that p lists.
-// Its dependencies come first in the list, so they are in the cache.
-func stdPackage(p *pkg, prog *program) *pkg {
-	std.Lock()
-	defer std.Unlock()
-	if cached := std.pkgs[p.ImportPath]; cached != nil {
-		return cached
+// sharedStd returns the standard-library package that an earlier load
+// with this toolchain read, or else files p as the one to share.
+func (tc *toolchain) sharedStd(p *pkg) *pkg {
+	tc.stdMu.Lock()
+	defer tc.stdMu.Unlock()
+	if shared := tc.stdPkg[p.ImportPath]; shared != nil {
+		return shared
 	}
-	prog.check(p) // its errors are go build's to report
-	std.pkgs[p.ImportPath] = p
+	tc.stdPkg[p.ImportPath] = p
 	return p
 }
 
-func (prog *program) check(p *pkg) error {
-	if p.ImportPath == "unsafe" {
-		p.types = types.Unsafe
+// parse reads the package's Go files (cgo files included) and its
+// assembly.
+func (prog *program) parse(p *pkg) error {
+	cacheFile := prog.skeletonFile(p)
+	if cacheFile != "" && prog.readSkeleton(p, cacheFile) {
 		return nil
 	}
-	for _, name := range p.GoFiles {
-		path := filepath.Join(p.Dir, name)
-		var src any
-		if stand, ok := prog.overlay[path]; ok {
-			data, err := os.ReadFile(stand)
-			if err != nil {
-				return err
-			}
-			src = data
+	sources := map[string][]byte{}
+	linknames := false
+	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
+		file := filepath.Join(p.Dir, name)
+		if stand, ok := prog.overlay[file]; ok {
+			file = stand
 		}
-		f, err := parser.ParseFile(prog.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil && f == nil {
+		src, err := os.ReadFile(file)
+		if err != nil {
 			return err
 		}
-		p.files = append(p.files, f)
+		sources[name] = src
+		linknames = linknames || bytes.Contains(src, []byte("//go:linkname"))
 	}
-	p.info = &types.Info{Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
-	conf := types.Config{
-		Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
-		IgnoreFuncBodies: p.DepOnly,
-		FakeImportC:      true,
-		Error:            func(error) {}, // go build reports those; keep going
-		Sizes:            prog.sizes,
+	// A package of the standard library or the module cache without
+	// directives or assembly matters only if another refers to it: it is
+	// parsed then (see readLater).
+	if cacheFile != "" && !linknames && len(p.SFiles) == 0 {
+		p.later = true
+		prog.writeSkeleton(p, cacheFile, nil)
+		return nil
 	}
-	p.types, _ = conf.Check(p.ImportPath, prog.fset, p.files, p.info)
+	return prog.readSources(p, cacheFile, sources)
+}
+
+// readSources parses the package's sources and reads its assembly.
+func (prog *program) readSources(p *pkg, cacheFile string, sources map[string][]byte) error {
+	p.files, p.directives = nil, nil // from a skeleton that failed halfway
+	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
+		if err := prog.parseFile(p, filepath.Join(p.Dir, name), sources[name]); err != nil {
+			return err
+		}
+	}
+	p.readAssembly()
+	p.learnFacts()
+	if !p.Standard && len(p.directives) > 0 {
+		p.used = usedNames(p)
+	}
+	prog.references(p)
+	if cacheFile != "" {
+		prog.writeSkeleton(p, cacheFile, sources)
+	}
 	return nil
+}
+
+// readLater reads a package that parse left for later, once: another
+// package refers to one of its symbols, or needs its types.
+func (prog *program) readLater(p *pkg) {
+	p.laterOnce.Do(func() {
+		if !p.later {
+			return
+		}
+		sources := map[string][]byte{}
+		for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
+			src, err := os.ReadFile(filepath.Join(p.Dir, name))
+			if err != nil {
+				return
+			}
+			sources[name] = src
+		}
+		prog.readSources(p, prog.skeletonFile(p), sources)
+	})
+}
+
+// learnFacts notes what analyze needs of a package that it may not
+// type-check: the names its Go code defines, whether it declares
+// bodyless functions, and which directives name a function with a body.
+func (p *pkg) learnFacts() {
+	bodies := map[string]bool{}
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				switch {
+				case d.Recv != nil:
+				case d.Body == nil:
+					p.bodyless = true
+				default:
+					bodies[d.Name.Name] = true
+					p.defs = append(p.defs, d.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					if vs, ok := spec.(*ast.ValueSpec); ok && d.Tok == token.VAR {
+						for _, n := range vs.Names {
+							p.defs = append(p.defs, n.Name)
+							bodies[n.Name] = len(vs.Values) > 0
+						}
+					}
+				}
+			}
+		}
+	}
+	for i, d := range p.directives {
+		p.directives[i].HasBody = bodies[d.Local]
+	}
+}
+
+func (prog *program) parseFile(p *pkg, path string, src []byte) error {
+	// Comments matter only for the directives among them.
+	mode := parser.SkipObjectResolution
+	if bytes.Contains(src, []byte("//go:linkname")) {
+		mode |= parser.ParseComments
+	}
+	f, err := parser.ParseFile(prog.tc.fset, path, src, mode)
+	if err != nil && f == nil {
+		return err
+	}
+	p.files = append(p.files, f)
+	for _, d := range directives(f) {
+		d.File, d.Line = filepath.Base(path), prog.tc.fset.Position(d.pos).Line
+		p.directives = append(p.directives, d)
+	}
+	return nil
+}
+
+// typesOf returns the package's types, type-checking it (and, through
+// its imports, its dependencies) the first time it is asked: many
+// packages of a program are never needed.
+func (prog *program) typesOf(p *pkg) *types.Package {
+	p.checkOnce.Do(func() {
+		if p.ImportPath == "unsafe" {
+			p.types = types.Unsafe
+			return
+		}
+		switch {
+		case p.later:
+			prog.readLater(p)
+		case p.files == nil:
+			prog.parseSkeleton(p)
+		}
+		// analyze reads function bodies by name, from the syntax: the
+		// types of declarations are all it needs from the type checker.
+		if !p.followed() {
+			for _, f := range p.files {
+				dropTableContents(f)
+			}
+		}
+		conf := types.Config{
+			Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
+			IgnoreFuncBodies: true,
+			FakeImportC:      true,
+			Error:            func(error) {}, // go build reports those; keep going
+			Sizes:            prog.sizes,
+		}
+		p.types, _ = conf.Check(p.ImportPath, prog.tc.fset, p.files, nil)
+	})
+	return p.types
+}
+
+// dropTableContents empties the composite literals that initialize
+// package-level variables, such as the standard library's Unicode tables:
+// their types do not depend on the elements (except for [...]T, which is
+// kept), and checking them is most of the work for packages whose
+// function bodies are not checked.
+func dropTableContents(f *ast.File) {
+	for _, decl := range f.Decls {
+		if gd, ok := decl.(*ast.GenDecl); ok {
+			for _, lit := range tables(gd) {
+				lit.Elts = nil
+			}
+		}
+	}
+}
+
+// tables returns the composite literals that initialize the variables of
+// a declaration, when their type does not depend on their elements.
+func tables(gd *ast.GenDecl) []*ast.CompositeLit {
+	var lits []*ast.CompositeLit
+	if gd.Tok != token.VAR {
+		return nil
+	}
+	for _, spec := range gd.Specs {
+		for _, v := range spec.(*ast.ValueSpec).Values {
+			lit, ok := v.(*ast.CompositeLit)
+			if !ok || lit.Type == nil {
+				continue
+			}
+			if at, ok := lit.Type.(*ast.ArrayType); ok && at.Len != nil {
+				if _, ellipsis := at.Len.(*ast.Ellipsis); ellipsis {
+					continue
+				}
+			}
+			lits = append(lits, lit)
+		}
+	}
+	return lits
+}
+
+// followed reports whether reach follows the package's references from
+// variables' initializers: in a command, or in a package that has
+// directives or bodyless functions. Elsewhere, anything another package
+// may call is kept anyway.
+func (p *pkg) followed() bool {
+	if p.Standard {
+		return false
+	}
+	return p.Name == "main" || len(p.directives) > 0 || p.bodyless
 }
 
 func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
 	if mapped, ok := from.ImportMap[path]; ok {
 		path = mapped
 	}
-	if p := prog.byPath[path]; p != nil && p.types != nil {
-		return p.types, nil
+	if p := prog.byPath[path]; p != nil {
+		if t := prog.typesOf(p); t != nil {
+			return t, nil
+		}
 	}
 	return nil, fmt.Errorf("package %s not loaded", path)
 }
@@ -191,14 +402,3 @@ func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
 type importerFunc func(path string) (*types.Package, error)
 
 func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
-
-func goarch() string {
-	if a := os.Getenv("GOARCH"); a != "" {
-		return a
-	}
-	out, err := exec.Command("go", "env", "GOARCH").Output()
-	if err != nil {
-		return "amd64"
-	}
-	return strings.TrimSpace(string(out))
-}

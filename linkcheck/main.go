@@ -1,34 +1,45 @@
-// Command linkcheck finds every //go:linkname directive in the named
-// packages and says, for each one, what the toolchain will not: which mode
-// it is, whether the target exists and is linked, whether the two
-// signatures agree at the level that decides memory safety, and what the
-// linker of the Go that runs it will say.
+// Command linkcheck finds every //go:linkname directive of a program, or
+// of the packages named, and says for each one what the toolchain will
+// not: which mode it is, whether the target is defined in the program,
+// whether the two declarations travel the same way under the register
+// ABI, and what the linker of a given Go will say.
 //
 // Usage:
 //
-//	linkcheck [-json] [-overlay file] [-checklinkname=false] [packages]
+//	linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]
 //	linkcheck -marks [-json] VERSION [VERSION]
 //
-// Packages are go list patterns (default ./...). The exit status is 0 when
-// there is no error-level finding, 1 when there is, and 2 when the
-// arguments are wrong or the packages cannot be loaded.
+// Packages are go list patterns (default ./...). When they name a main
+// package, linkcheck checks the whole program: every package it links,
+// the standard library's left out unless -std. The exit status is 0 when
+// the build links and no signature is unsafe, 1 when the build would fail
+// or a signature is unsafe, and 2 when the arguments are wrong or the
+// packages cannot be loaded. README.md describes the output.
 package main
 
 import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"maps"
 	"os"
+	"runtime/debug"
+	"slices"
 	"strings"
 )
 
 func main() {
-	asJSON := flag.Bool("json", false, "print the findings as JSON")
+	// A short-lived process that allocates much: collect less often.
+	debug.SetGCPercent(400)
+	asJSON := flag.Bool("json", false, "print the findings as a JSON array")
+	withStd := flag.Bool("std", false, "report the standard library's own directives too")
+	goVersion := flag.String("go", "", "use the rules, marks and sources of this Go (such as go1.27.3), fetched like GOTOOLCHAIN does")
 	overlay := flag.String("overlay", "", "a go build -overlay file to apply")
 	checkLinkname := flag.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
 	listMarks := flag.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-overlay file] [-checklinkname=false] [packages]")
+		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
 		fmt.Fprintln(os.Stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
 		flag.PrintDefaults()
 	}
@@ -40,70 +51,213 @@ func main() {
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
-	rules, err := readLinkerRules()
+	tc, err := newToolchain(*goVersion, os.Environ())
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: reading the linker's rules: %v\n", err)
+		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
 		os.Exit(2)
 	}
-	prog, err := load(patterns, *overlay)
+	dir, _ := os.Getwd()
+	prog, err := load(tc, dir, patterns, *overlay)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
 		os.Exit(2)
 	}
-	rules.checkOff = !*checkLinkname
-	findings := analyze(prog, rules)
+	findings := analyze(prog, options{checkOff: !*checkLinkname, std: *withStd})
+	tc.writing.Wait()
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(findings)
+		writeJSON(os.Stdout, findings)
 	} else {
-		for _, f := range findings {
-			fmt.Print(f.String())
-		}
-		directives := 0
-		for _, f := range findings {
-			if f.Mode != modeNone {
-				directives++
-			}
-		}
-		fmt.Printf("%d directives checked with %s's rules; %d findings with errors\n", directives, rules.goVersion, countErrors(findings))
+		fmt.Print(report(tc, findings, prog.isProgram()))
 	}
+	os.Exit(exitStatus(findings))
+}
+
+// exitStatus is 1 when a finding stops the build or declares a signature
+// that the ABI does not forgive, else 0. Warnings do not count.
+func exitStatus(findings []finding) int {
 	if countErrors(findings) > 0 {
-		os.Exit(1)
+		return 1
 	}
+	return 0
+}
+
+// writeJSON writes the findings as a JSON array: [] when there are none.
+func writeJSON(w io.Writer, findings []finding) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if findings == nil {
+		findings = []finding{} // [] rather than null
+	}
+	return enc.Encode(findings)
+}
+
+// isProgram reports whether the patterns name a main package.
+func (prog *program) isProgram() bool {
+	return slices.ContainsFunc(prog.pkgs, func(p *pkg) bool { return !p.DepOnly && p.Name == "main" })
+}
+
+// isError reports whether the finding stops the build or declares a
+// signature that the ABI does not forgive.
+func (f finding) isError() bool {
+	return f.Link == linkFails || f.Signature == sigIncompatible
 }
 
 func countErrors(fs []finding) int {
 	n := 0
 	for _, f := range fs {
-		if len(f.Errors) > 0 {
+		if f.isError() {
 			n++
 		}
 	}
 	return n
 }
 
+// isDirective reports whether the finding is about a directive that the
+// build compiles.
+func (f finding) isDirective() bool {
+	return f.Mode != modeNone && f.Link != linkExcluded
+}
+
+// report lays out the findings by module, paths relative to the module,
+// then one line per module and the total.
+func report(tc *toolchain, findings []finding, isProgram bool) string {
+	var b strings.Builder
+	var modules []string
+	byModule := map[string][]finding{}
+	for _, f := range findings {
+		if _, seen := byModule[f.Module]; !seen {
+			modules = append(modules, f.Module)
+		}
+		byModule[f.Module] = append(byModule[f.Module], f)
+	}
+	for _, m := range modules {
+		shown := slices.DeleteFunc(slices.Clone(byModule[m]), func(f finding) bool { return f.Link == linkExcluded })
+		if len(shown) == 0 {
+			continue
+		}
+		b.WriteString(m + "\n")
+		for _, f := range shown {
+			b.WriteString(f.String())
+		}
+	}
+	directives, errors := 0, 0
+	for _, m := range modules {
+		fs := byModule[m]
+		modes := map[string]int{}
+		excluded := 0
+		for _, f := range fs {
+			switch {
+			case f.Link == linkExcluded:
+				excluded++
+			case f.isDirective():
+				modes[f.Mode]++
+			}
+		}
+		n := countDirectives(fs)
+		directives += n
+		errors += countErrors(fs)
+		line := fmt.Sprintf("%s: %s", m, plural(n, "directive"))
+		if n > 0 {
+			line += " (" + tally(modes) + ")"
+		}
+		if excluded > 0 {
+			line += fmt.Sprintf(", %d more in files this build leaves out", excluded)
+		}
+		b.WriteString(line + ", " + plural(countErrors(fs), "error") + "\n")
+	}
+	cgo := "cgo off"
+	if tc.cgo {
+		cgo = "cgo on"
+	}
+	fmt.Fprintf(&b, "total: %s in %s, %s, with %s's rules (%s/%s, %s): ",
+		plural(directives, "directive"), plural(len(modules), "module"), plural(errors, "error"), tc.version, tc.goos, tc.goarch, cgo)
+	switch {
+	case countFails(findings) > 0:
+		b.WriteString("the build fails\n")
+	case errors > 0:
+		b.WriteString("it links, but a signature is unsafe\n")
+	case isProgram:
+		b.WriteString("the program links\n")
+	default:
+		b.WriteString("nothing here stops the build\n")
+	}
+	return b.String()
+}
+
+func countDirectives(fs []finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.isDirective() {
+			n++
+		}
+	}
+	return n
+}
+
+func countFails(fs []finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Link == linkFails {
+			n++
+		}
+	}
+	return n
+}
+
+// plural says "1 directive", "2 directives".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// tally lays out counts as "36 handshake, 10 pull", largest first.
+func tally(counts map[string]int) string {
+	keys := slices.Sorted(maps.Keys(counts))
+	slices.SortStableFunc(keys, func(a, b string) int { return counts[b] - counts[a] })
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// riskText says what an incompatible signature risks.
+var riskText = map[string]string{
+	riskMemory: "can corrupt memory",
+	riskGC:     "can mislead the garbage collector",
+	riskValues: "gives wrong values",
+}
+
+// signatureText says how the two declarations compare.
+var signatureText = map[string]string{
+	sigIdentical: "identical",
+	sigSameShape: "the same under the register ABI, with different type names",
+	sigPrefix:    "a smaller variable over the start of the target, pointers in the same places",
+}
+
 func (f finding) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", f.Pos, f.Local)
+	fmt.Fprintf(&b, "  %s: %s", f.Pos, f.Local)
 	if f.Target != "" {
 		fmt.Fprintf(&b, " -> %s", f.Target)
 	}
 	fmt.Fprintf(&b, " [%s]\n", f.Mode)
-	if f.TargetOK != "" {
-		fmt.Fprintf(&b, "    target: %s\n", f.TargetOK)
+	if f.Link == linkFails {
+		fmt.Fprintf(&b, "      FAILS: %s (%s)\n      go build: %s\n", f.Why, f.Reason, f.Fails)
+	} else {
+		fmt.Fprintf(&b, "      links: %s (%s)\n", f.Why, f.Reason)
 	}
-	if f.Signature != "" {
-		fmt.Fprintf(&b, "    signature: %s\n", f.Signature)
-	}
-	if f.Linker != "" {
-		fmt.Fprintf(&b, "    linker: %s\n", f.Linker)
-	}
-	for _, e := range f.Errors {
-		fmt.Fprintf(&b, "    ERROR %s\n", e)
+	switch f.Signature {
+	case "":
+	case sigIncompatible:
+		fmt.Fprintf(&b, "      UNSAFE signature, %s: %s\n", riskText[f.Risk], strings.Join(f.Diffs, "; "))
+	default:
+		fmt.Fprintf(&b, "      signature: %s\n", signatureText[f.Signature])
 	}
 	for _, w := range f.Warnings {
-		fmt.Fprintf(&b, "    warning: %s\n", w)
+		fmt.Fprintf(&b, "      warning: %s\n", w)
 	}
 	return b.String()
 }

@@ -34,13 +34,13 @@ import (
 // Why the linker lets a pull of a standard-library symbol through, or
 // refuses it despite a mark.
 const (
-	reasonMarked      = "marked"      // a //go:linkname in the symbol's own package names it
-	reasonPushed      = "pushed"      // another std package pushes a body into it with //go:linkname
-	reasonAssembly    = "assembly"    // an assembly function: allowed where the linker does not check assembly, refused where it does
-	reasonBlocked     = "blocked"     // in the linker's blockedLinknames
-	reasonLinknamestd = "linknamestd" // marked //go:linknamestd: for the standard library only
+	markMarked      = "marked"      // a //go:linkname in the symbol's own package names it
+	markPushed      = "pushed"      // another std package pushes a body into it with //go:linkname
+	markAssembly    = "assembly"    // an assembly function: allowed where the linker does not check assembly, refused where it does
+	markBlocked     = "blocked"     // in the linker's blockedLinknames
+	markLinknamestd = "linknamestd" // marked //go:linknamestd: for the standard library only
 	// On the side of a difference where the symbol is not listed.
-	reasonUnmarked = "unmarked"
+	markUnmarked = "unmarked"
 )
 
 // marksFormat is part of the cache key: bump it when marksReport or the
@@ -137,8 +137,8 @@ func cachedMarks(tc *goToolchain) (*marksReport, error) {
 		}
 		return r
 	}, name)
-	dir, dirErr := os.UserCacheDir()
-	file := filepath.Join(dir, "linkcheck", name)
+	dir, dirErr := cacheDir()
+	file := filepath.Join(dir, name)
 	if dirErr == nil {
 		var cached marksReport
 		data, err := os.ReadFile(file)
@@ -348,7 +348,7 @@ func scanMarks(tc *goToolchain) (*marksReport, error) {
 	// linker lets every assembly function through.
 	wrappers := slices.Contains(tc.Context.ToolTags, "goexperiment.regabiwrappers")
 	for sym, allowed := range rules.blocked {
-		s := markSymbol{Symbol: sym, Kind: "func", Reason: reasonBlocked,
+		s := markSymbol{Symbol: sym, Kind: "func", Reason: markBlocked,
 			Where:  fmt.Sprintf("%s:%d", loaderGo, rules.blockedLine[sym]),
 			Detail: "blockedLinknames allows no package"}
 		if len(allowed) > 0 {
@@ -372,25 +372,25 @@ func scanMarks(tc *goToolchain) (*marksReport, error) {
 		switch {
 		case mark != nil:
 			s.Pullable, s.Where, s.Detail = true, mark.where, mark.text
-			s.Reason = reasonMarked
+			s.Reason = markMarked
 			if d.pkg != symbolPackage(sym) {
-				s.Reason = reasonPushed
+				s.Reason = markPushed
 			}
 			if d.asm && rules.assemblyChecked {
 				s.Detail += " (over an assembly body: the linker checks the ABI wrapper the compiler makes from this declaration, which carries the mark)"
 			}
 		case d.asm && !rules.assemblyChecked:
 			// The assembler flags its symbols as linknamed.
-			s.Pullable, s.Reason, s.Where = true, reasonAssembly, d.where
+			s.Pullable, s.Reason, s.Where = true, markAssembly, d.where
 			s.Detail = tc.Version + "'s linker does not check assembly functions"
 		case d.asm && !wrappers:
-			s.Pullable, s.Reason, s.Where = true, reasonAssembly, d.where
+			s.Pullable, s.Reason, s.Where = true, markAssembly, d.where
 			s.Detail = "no ABI wrappers on " + tc.Context.GOARCH + ": the linker lets assembly functions through"
 		case d.asm && d.stdMark == nil:
-			s.Reason, s.Where = reasonAssembly, d.where
+			s.Reason, s.Where = markAssembly, d.where
 			s.Detail = "an assembly function with no mark on its Go declaration: " + tc.Version + "'s linker checks assembly"
 		default:
-			s.Reason, s.Where, s.Detail = reasonLinknamestd, d.stdMark.where, d.stdMark.text
+			s.Reason, s.Where, s.Detail = markLinknamestd, d.stdMark.where, d.stdMark.text
 		}
 		r.Symbols = append(r.Symbols, s)
 	}
@@ -705,10 +705,10 @@ func diffMarks(from, to *marksReport) *marksDiff {
 		b, inBefore := before[sym]
 		a, inAfter := after[sym]
 		if !inBefore {
-			b = markSymbol{Symbol: sym, Kind: a.Kind, Reason: reasonUnmarked, Detail: from.Go + " neither marks nor pushes it, nor defines it in assembly"}
+			b = markSymbol{Symbol: sym, Kind: a.Kind, Reason: markUnmarked, Detail: from.Go + " neither marks nor pushes it, nor defines it in assembly"}
 		}
 		if !inAfter {
-			a = markSymbol{Symbol: sym, Kind: b.Kind, Reason: reasonUnmarked, Detail: to.Go + " neither marks nor pushes it, nor defines it in assembly"}
+			a = markSymbol{Symbol: sym, Kind: b.Kind, Reason: markUnmarked, Detail: to.Go + " neither marks nor pushes it, nor defines it in assembly"}
 		}
 		c := markChange{Symbol: sym, Kind: cmp.Or(a.Kind, b.Kind), From: b, To: a}
 		switch {
@@ -764,7 +764,7 @@ func (d *marksDiff) print(w io.Writer) {
 // "refused: linknamestd runtime/coro.go:87".
 func markCell(s markSymbol) string {
 	cell := strings.TrimSpace(s.Reason + " " + s.Where)
-	if !s.Pullable && s.Reason != reasonUnmarked {
+	if !s.Pullable && s.Reason != markUnmarked {
 		cell = "refused: " + cell
 	}
 	return cell

@@ -287,7 +287,7 @@ func captureStderr(t *testing.T, f func()) string {
 // The cache answers for the same version and platform, and a corrupt
 // entry is computed again.
 func TestMarksCache(t *testing.T) {
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("LINKCHECK_CACHE", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
 	tc := syntheticGOROOT(t, false)
 	first, err := cachedMarks(tc)
@@ -302,8 +302,8 @@ func TestMarksCache(t *testing.T) {
 	if err != nil || markLines(cached.Symbols) != markLines(first.Symbols) {
 		t.Fatalf("second run, from the cache: %v\n%s", err, markLines(cached.Symbols))
 	}
-	dir, _ := os.UserCacheDir()
-	entries, _ := filepath.Glob(filepath.Join(dir, "linkcheck", fmt.Sprintf("marks-v%d-go1.99.0-linux-amd64-nocgo-*.json", marksFormat)))
+	dir, _ := cacheDir()
+	entries, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("marks-v%d-go1.99.0-linux-amd64-nocgo-*.json", marksFormat)))
 	if len(entries) != 1 {
 		t.Fatalf("cache entries: %v", entries)
 	}
@@ -321,16 +321,16 @@ func TestMarksCache(t *testing.T) {
 
 func TestDiffMarks(t *testing.T) {
 	from := &marksReport{Go: "go1.1.0", GOOS: "linux", GOARCH: "amd64", OneArgLinknameLines: 3, Symbols: []markSymbol{
-		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonMarked, Where: "a/a.go:1"},
-		{Symbol: "a.lost", Kind: "func", Pullable: true, Reason: reasonAssembly, Where: "a/a.s:2"},
-		{Symbol: "a.gone", Kind: "var", Pullable: true, Reason: reasonMarked, Where: "a/a.go:3"},
-		{Symbol: "a.blocked", Kind: "func", Reason: reasonBlocked, Where: "loader.go:4"},
+		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: markMarked, Where: "a/a.go:1"},
+		{Symbol: "a.lost", Kind: "func", Pullable: true, Reason: markAssembly, Where: "a/a.s:2"},
+		{Symbol: "a.gone", Kind: "var", Pullable: true, Reason: markMarked, Where: "a/a.go:3"},
+		{Symbol: "a.blocked", Kind: "func", Reason: markBlocked, Where: "loader.go:4"},
 	}}
 	to := &marksReport{Go: "go1.2.0", GOOS: "linux", GOARCH: "amd64", OneArgLinknameLines: 2, LinknamestdLines: 1, Symbols: []markSymbol{
-		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonMarked, Where: "a/a.go:9"},
-		{Symbol: "a.lost", Kind: "func", Reason: reasonAssembly, Where: "a/a.s:2"},
-		{Symbol: "a.blocked", Kind: "func", Reason: reasonLinknamestd, Where: "a/a.go:5"},
-		{Symbol: "a.new", Kind: "func", Pullable: true, Reason: reasonPushed, Where: "b/b.go:6"},
+		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: markMarked, Where: "a/a.go:9"},
+		{Symbol: "a.lost", Kind: "func", Reason: markAssembly, Where: "a/a.s:2"},
+		{Symbol: "a.blocked", Kind: "func", Reason: markLinknamestd, Where: "a/a.go:5"},
+		{Symbol: "a.new", Kind: "func", Pullable: true, Reason: markPushed, Where: "b/b.go:6"},
 	}}
 	var b strings.Builder
 	diffMarks(from, to).print(&b)

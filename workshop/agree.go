@@ -23,8 +23,6 @@ import (
 // They are printed on every run and do not fail it; one that starts
 // agreeing fails, so that it leaves this list.
 var knownDisagreements = map[string]string{
-	"linknamestd on go1.26":                "linkcheck does not know that Go 1.26 ignores //go:linknamestd",
-	"linknamestd-without-unsafe on go1.26": "linkcheck does not know that Go 1.26 ignores //go:linknamestd",
 	"linknamestd-without-unsafe on go1.27": "linkcheck names //go:linkname in the message where Go 1.27 names //go:linknamestd",
 }
 

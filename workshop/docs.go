@@ -33,7 +33,8 @@ import (
 //	recorded-go        the Go versions on record, as a sentence
 //	test-steps         the steps of make test, in order
 //	bench              the benchmark table and what it shows, from make bench's record
-//	linkcheck-real     linkcheck on a published module, recorded by make linkcheck-real
+//	linkcheck-real     linkcheck on published modules, recorded by make linkcheck-real
+//	linkcheck-transcript  one whole linkcheck run on a corpus program, recorded likewise
 //	examples           the Makefile's list of examples
 
 // A document is a file with generated blocks. Those declared here must
@@ -57,6 +58,7 @@ var documents = []document{
 		"code stdlib/main.go", "output stdlib", "failure stdlib",
 		"lab-table",
 	}},
+	{"linkcheck/README.md", markdown, []string{"linkcheck-transcript"}},
 	{"workshop/README.md", markdown, []string{"test-steps", "recorded-go", "matrix", "bench", "linkcheck-real"}},
 	{"Makefile", makefileSyntax, []string{"examples"}},
 }
@@ -290,8 +292,8 @@ func generate(source string) (string, error) {
 			return "", err
 		}
 		return benchReport(string(record))
-	case "linkcheck-real":
-		text, err := os.ReadFile(realRecord)
+	case "linkcheck-real", "linkcheck-transcript":
+		text, err := os.ReadFile(map[string]string{"linkcheck-real": realRecord, "linkcheck-transcript": realTranscript}[kind])
 		return string(text), err
 	case "test-steps":
 		var b strings.Builder

@@ -336,7 +336,7 @@ func linkcheckExercise(root string, ex exerciseSpec, dir string) (string, error)
 	}
 	cmd := exec.Command(linkcheck, "-json", "./...")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off")
+	cmd.Env = linkcheckEnv(append(os.Environ(), "GOWORK=off", "GOPROXY=off"))
 	out, err := cmd.Output()
 	var exit *exec.ExitError
 	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {

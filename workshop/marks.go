@@ -76,7 +76,7 @@ func marksCheck(args []string) bool {
 	var names []string // go env GOVERSION of each
 	for _, v := range versions {
 		var r marksReport
-		out, err := runIn(os.Environ(), "", linkcheck, "-marks", "-json", v)
+		out, err := runIn(linkcheckEnv(os.Environ()), "", linkcheck, "-marks", "-json", v)
 		if err == nil {
 			err = json.Unmarshal(out, &r)
 		}
@@ -88,7 +88,7 @@ func marksCheck(args []string) bool {
 		names = append(names, r.Go)
 	}
 	var diff marksDiff
-	out, err := runIn(os.Environ(), "", linkcheck, "-marks", "-json", versions[0], versions[1])
+	out, err := runIn(linkcheckEnv(os.Environ()), "", linkcheck, "-marks", "-json", versions[0], versions[1])
 	if err == nil {
 		err = json.Unmarshal(out, &diff)
 	}

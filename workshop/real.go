@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
@@ -13,25 +13,81 @@ import (
 	"strings"
 )
 
-// realRecord is what the last make linkcheck-real found on a published
-// module, which make docs copies into the README.
-const realRecord = "workshop/records/linkcheck-real.md"
+// realRecord is what the last make linkcheck-real found on the corpus,
+// which make docs copies into the README; realTranscript is one whole
+// run of linkcheck on a program of the corpus, for linkcheck/README.md.
+const (
+	realRecord     = "workshop/records/linkcheck-real.md"
+	realTranscript = "workshop/records/linkcheck-transcript.md"
+)
 
-// linkcheckReal holds linkcheck's predictions against the linker on a
-// published module, under each Go in $GO_VERSIONS: it runs bin/linkcheck
-// over the module, then links a program that imports the module's
-// packages, and checks that the build fails exactly when linkcheck said it
-// would, with the error it named. It records a table and an excerpt of
-// the findings; with -check it records nothing and fails if the record
-// says otherwise.
+// A realModule is a published module that uses linkname heavily, pinned
+// to a version. The program that make linkcheck-real links imports every
+// package of it (or of the module named by via, which imports it) that a
+// program may import, or only the packages named by imports.
+type realModule struct {
+	path, version string
+	via           string   // module@version whose packages the program imports instead
+	also          []string // modules@versions it brings along, counted with it
+	imports       []string // when set, the packages to import
+	cgoOff        bool     // check it with CGO_ENABLED=0 too: other files build
+}
+
+func (m realModule) String() string { return m.path + "@" + m.version }
+
+// realCorpus is the pinned corpus.
+var realCorpus = []realModule{
+	{path: "github.com/goccy/go-json", version: "v0.10.6"},
+	{path: "github.com/bytedance/sonic", version: "v1.15.5", also: []string{"github.com/bytedance/sonic/loader@v0.5.3"}},
+	{path: "github.com/ebitengine/purego", version: "v0.11.3", cgoOff: true},
+	{path: "github.com/modern-go/reflect2", version: "v1.0.2", via: "github.com/json-iterator/go@v1.1.12"},
+	{path: "github.com/bytedance/gopkg", version: "v0.1.4"},
+	// Its other packages need a C library (libedit) to build.
+	{path: "github.com/chenzhuoyu/iasm", version: "v0.9.1", imports: []string{"github.com/chenzhuoyu/iasm/x86_64"}},
+}
+
+// transcriptModule is the corpus program whose whole linkcheck run the
+// transcript shows: short, and with an unsafe signature in it.
+const transcriptModule = "github.com/chenzhuoyu/iasm"
+
+// signatureJudgments says, for each signature that linkcheck finds
+// unsafe or partial in the corpus ("module@version local -> target"),
+// whether it is a real bug. make linkcheck-real fails when a finding has
+// no judgment here, or a judgment no finding.
+var signatureJudgments = map[string]string{
+	"github.com/bytedance/sonic/loader@v0.5.3 growslice -> runtime.growslice":         "real bug, memory: the signature before Go 1.20; when a buffer grows, runtime reads the element type from the int it is passed",
+	"github.com/chenzhuoyu/iasm@v0.9.1 growslice -> runtime.growslice":                "real bug, memory: the same pre-Go-1.20 growslice as sonic's copy of this assembler",
+	"github.com/ebitengine/purego@v0.11.3 runtime_cgocall -> runtime.cgocall":         "harmless: fn is a C function's address, outside the Go heap, which the garbage collector ignores either way",
+	"github.com/ebitengine/purego@v0.11.3 runtime_goarmsoftfp -> runtime.goarmsoftfp": "harmless: a zero-size stand-in that only gives purego's assembly the symbol, never read from Go",
+	"github.com/bytedance/sonic@v1.15.5 RuntimeWriteBarrier -> runtime.writeBarrier":  "harmless: only its address is used, by generated code that tests the enabled byte at its start, as compiled Go does",
+}
+
+// A realFinding is what workshop reads of linkcheck -json: the fields
+// that linkcheck/README.md documents, never its prose.
+type realFinding struct {
+	Local     string `json:"local"`
+	Target    string `json:"target"`
+	Mode      string `json:"mode"`
+	Module    string `json:"module"`
+	Link      string `json:"link"`
+	Reason    string `json:"reason"`
+	By        string `json:"by"`
+	Signature string `json:"signature"`
+	Risk      string `json:"signature_risk"`
+	Fails     string `json:"build_fails"`
+}
+
+// linkcheckReal holds linkcheck's predictions against the linker on the
+// corpus, under each Go in $GO_VERSIONS: for each module, it runs
+// bin/linkcheck ./... in the module of a program that imports it, then
+// links that program, and fails unless the build did what linkcheck
+// predicted. It records a table per module and the signature findings
+// with their judgments; with -check it records nothing and fails if the
+// records say otherwise.
 func linkcheckReal(args []string) bool {
-	check := len(args) == 2 && args[0] == "-check"
-	if check {
-		args = args[1:]
-	}
-	module, version, ok := strings.Cut(strings.Join(args, " "), "@")
-	if len(args) != 1 || !ok {
-		fatalf("usage: workshop linkcheck-real [-check] MODULE@VERSION")
+	check := len(args) == 1 && args[0] == "-check"
+	if len(args) > 0 && !check {
+		fatalf("usage: workshop linkcheck-real [-check]")
 	}
 	// The go command rebuilds bin/linkcheck only when its sources changed.
 	if out, err := exec.Command("go", "build", "-o", "bin/", "./linkcheck").CombinedOutput(); err != nil {
@@ -39,92 +95,192 @@ func linkcheckReal(args []string) bool {
 		return false
 	}
 	linkcheck := absPath(filepath.Join("bin", "linkcheck"+exeSuffix()))
-	// The module and the program are outside this workspace.
-	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-	var dl struct{ Dir, Error string }
-	out, err := runIn(env, "", "go", "mod", "download", "-json", module+"@"+version)
-	if json.Unmarshal(out, &dl); dl.Dir == "" {
-		fmt.Printf("go mod download %s@%s: %v %s %s\n", module, version, err, dl.Error, out)
-		return false
-	}
-	program, err := writeImporter(env, module, version)
-	if err != nil {
-		fmt.Println(err)
-		return false
-	}
+	// The modules and the programs are outside this workspace;
+	// linkcheck's cache goes to bin/, as in make test.
+	env := linkcheckEnv(append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod"))
 
-	var b strings.Builder
-	fmt.Fprintf(&b, "Recorded by `make linkcheck-real` on %s %s:\n", module, version)
-	b.WriteString("linkcheck's findings, then a program that imports the module, linked\nby the same Go.\n\n")
-	b.WriteString("| Go | Directives | Modes | Why the linker allows them | Predicted to stop the build | `go build` of the program |\n|---|---:|---|---|---:|---|\n")
-	excerpt, excerptHeader := "", ""
+	var table, transcript strings.Builder
+	table.WriteString("| Module | Go | Directives compiled (in its files) | Modes | Why the linker allows them | linkcheck predicts | `go build` |\n|---|---|---:|---|---|---|---|\n")
+	signatures := map[string][]seenVerdict{} // "module local -> target" -> what linkcheck said, on which Go
+	var sigOrder []string
 	agreed := true
-	for _, v := range goVersions() {
-		venv := append(env, "GOTOOLCHAIN="+v)
-		goVersion, err := runIn(venv, "", "go", "env", "GOVERSION")
+	for _, m := range realCorpus {
+		program, err := writeRealProgram(env, m)
 		if err != nil {
-			fmt.Printf("GOTOOLCHAIN=%s: %v %s\n", v, err, goVersion)
+			fmt.Println(err)
 			return false
 		}
-		row, text, ok := predictAndLink(venv, linkcheck, dl.Dir, program)
-		agreed = agreed && ok
-		fmt.Fprintf(&b, "| %s | %s |\n", strings.TrimSpace(string(goVersion)), row)
-		if excerpt == "" {
-			excerptHeader = fmt.Sprintf("\nOne finding of each mode, with %s:\n\n", strings.TrimSpace(string(goVersion)))
-			excerpt = excerptHeader + fence("console", "$ linkcheck ./...\n"+oneOfEachMode(text))
+		inFiles := 0
+		for _, mod := range append([]string{m.String()}, m.also...) {
+			inFiles += directivesInModule(env, mod)
 		}
-	}
-	fmt.Print(b.String()) // the excerpt goes to the record only
-	b.WriteString(excerpt)
-	if !agreed {
-		fmt.Println("\nlinkcheck and the linker disagree (see DISAGREE above): nothing recorded")
-		return false
-	}
-	if check {
-		// Only the versions run this time are compared: make matrix
-		// GO_VERSIONS=<subset> checks those rows alone.
-		recorded, err := os.ReadFile(realRecord)
-		lines := strings.SplitAfter(b.String(), "\n")
-		for _, line := range lines {
-			if err == nil && strings.HasPrefix(line, "| go") && !strings.Contains(string(recorded), line) {
-				err = fmt.Errorf("no row %q", strings.TrimSpace(line))
+		settings := []string{""} // the environment's cgo setting
+		if m.cgoOff {
+			settings = append(settings, "0")
+		}
+		for _, v := range goVersions() {
+			for _, cgo := range settings {
+				venv := append(slices.Clone(env), "GOTOOLCHAIN="+v)
+				goVersion, err := runIn(venv, "", "go", "env", "GOVERSION")
+				if err != nil {
+					fmt.Printf("GOTOOLCHAIN=%s: %v %s\n", v, err, goVersion)
+					return false
+				}
+				version := strings.TrimSpace(string(goVersion))
+				if cgo != "" {
+					venv = append(venv, "CGO_ENABLED="+cgo)
+					version += ", CGO_ENABLED=" + cgo
+				}
+				r, err := predictAndLink(venv, linkcheck, program, m)
+				if err != nil {
+					fmt.Printf("%s, %s: %v\n", m, version, err)
+					return false
+				}
+				agreed = agreed && r.agree
+				fmt.Fprintf(&table, "| %s | %s | %d (%d) | %s | %s | %s | %s |\n",
+					m, version, r.directives, inFiles, r.modes, r.reasons, r.predicted, r.result)
+				for _, f := range r.signatures {
+					key := f.Module + " " + f.Local + " -> " + f.Target
+					if signatures[key] == nil {
+						sigOrder = append(sigOrder, key)
+					}
+					signatures[key] = addVerdict(signatures[key], describeSignature(f), version)
+				}
+				if m.path == transcriptModule && transcript.Len() == 0 {
+					text, _ := runIn(venv, program, linkcheck, "./...")
+					transcript.WriteString(fmt.Sprintf("A program that imports %s, checked whole with %s:\n\n", m, version))
+					transcript.WriteString(fence("console", "$ linkcheck ./...\n"+string(text)))
+				}
 			}
 		}
-		if err == nil && strings.Contains(string(recorded), excerptHeader) && !strings.Contains(string(recorded), excerpt) {
-			err = errors.New("the excerpt differs")
-		}
-		if err != nil {
-			fmt.Printf("\n%s says otherwise (%v): run make linkcheck-real, then make docs\n", realRecord, err)
-			return false
-		}
-		return true
 	}
-	if err := os.WriteFile(realRecord, []byte(b.String()), 0o666); err != nil {
-		fatalf("%v", err)
+	table.WriteString("\nThe signatures linkcheck finds unsafe or partial, and whether each is a real bug:\n\n")
+	table.WriteString("| Module | Declaration | linkcheck says | Real bug? |\n|---|---|---|---|\n")
+	judged := true
+	for _, key := range sigOrder {
+		module, decl, _ := strings.Cut(key, " ")
+		judgment, ok := signatureJudgments[key]
+		if !ok {
+			fmt.Printf("no judgment for the signature finding %s: add one to signatureJudgments\n", key)
+			judged = false
+		}
+		fmt.Fprintf(&table, "| %s | `%s` | %s | %s |\n", module, decl, byVerdict(signatures[key]), judgment)
 	}
-	fmt.Printf("\nrecorded in %s; make docs puts it in workshop/README.md\n", realRecord)
+	for _, key := range slices.Sorted(maps.Keys(signatureJudgments)) {
+		if signatures[key] == nil {
+			fmt.Printf("signatureJudgments judges %s, which linkcheck no longer finds: remove it\n", key)
+			judged = false
+		}
+	}
+	record := "Recorded by `make linkcheck-real`: for each module, `linkcheck ./...` runs in the module of a\n" +
+		"program that imports it, then each Go links that program for real.\n\n" + table.String()
+	fmt.Print(record)
+	if !agreed || !judged {
+		fmt.Println("\nlinkcheck and the linker disagree, or a judgment is missing (see above): nothing recorded")
+		return false
+	}
+	files := map[string]string{realRecord: record, realTranscript: transcript.String()}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if check {
+			if recorded, err := os.ReadFile(name); err != nil || !recordHolds(string(recorded), files[name]) {
+				fmt.Printf("\n%s says otherwise: run make linkcheck-real, then make docs\n", name)
+				return false
+			}
+			continue
+		}
+		if err := os.WriteFile(name, []byte(files[name]), 0o666); err != nil {
+			fatalf("%v", err)
+		}
+		fmt.Printf("\nrecorded in %s; make docs puts it in the README\n", name)
+	}
 	return true
 }
 
-// writeImporter writes, in bin/real, a program that blank-imports every
-// package of module that a program may import (not internal, not main,
-// not test-only), and returns its folder.
-func writeImporter(env []string, module, version string) (string, error) {
-	dir := absPath(filepath.Join("bin", "real"))
+// recordHolds reports whether a record says what this run found. A run
+// of every Go on record must write it again to the letter; a run of some
+// of them (make matrix GO_VERSIONS=...) must find each of its rows there.
+func recordHolds(recorded, found string) bool {
+	if slices.Equal(goVersions(), recordedGo) {
+		return recorded == found
+	}
+	for _, line := range strings.SplitAfter(found, "\n") {
+		// A row of one module on one Go: its second cell names the Go.
+		if cells := strings.Split(line, " | "); len(cells) > 2 && strings.HasPrefix(cells[1], "go1.") && !strings.Contains(recorded, line) {
+			return false
+		}
+	}
+	return true
+}
+
+// A seenVerdict is what linkcheck said of a signature, and with which
+// Go versions and settings.
+type seenVerdict struct {
+	verdict  string
+	versions []string
+}
+
+func addVerdict(seen []seenVerdict, verdict, version string) []seenVerdict {
+	for i := range seen {
+		if seen[i].verdict == verdict {
+			seen[i].versions = append(seen[i].versions, version)
+			return seen
+		}
+	}
+	return append(seen, seenVerdict{verdict, []string{version}})
+}
+
+// byVerdict lays out what was seen: "incompatible, risk: gc (go1.26.8;
+// go1.27.3)".
+func byVerdict(seen []seenVerdict) string {
+	var parts []string
+	for _, s := range seen {
+		parts = append(parts, s.verdict+" ("+strings.Join(s.versions, "; ")+")")
+	}
+	return strings.Join(parts, "<br>")
+}
+
+// describeSignature says what linkcheck found of a signature, from its
+// codes.
+func describeSignature(f realFinding) string {
+	if f.Signature == "incompatible" {
+		return "incompatible, risk: " + f.Risk
+	}
+	return f.Signature
+}
+
+// writeRealProgram writes, in bin/real/<module's last element>, a program
+// that blank-imports every package of the module (or of m.via) that a
+// program may import (not internal, not main), and returns its folder.
+func writeRealProgram(env []string, m realModule) (string, error) {
+	imported := m.String()
+	if m.via != "" {
+		imported = m.via
+	}
+	dir := absPath(filepath.Join("bin", "real", filepath.Base(m.path)))
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return "", err
 	}
-	gomod := "module linkcheck.test/real\n\ngo 1.23\n\nrequire " + module + " " + version + "\n"
+	gomod := "module linkcheck.test/real\n\ngo 1.23\n\nrequire (\n"
+	for _, mod := range append([]string{imported, m.String()}, m.also...) {
+		path, version, _ := strings.Cut(mod, "@")
+		gomod += "\t" + path + " " + version + "\n"
+	}
+	gomod += ")\n"
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o666); err != nil {
 		return "", err
 	}
-	out, err := runIn(env, dir, "go", "list", "-e", "-f", "{{if .GoFiles}}{{.ImportPath}} {{.Name}}{{end}}", module+"/...")
+	modulePath, _, _ := strings.Cut(imported, "@")
+	patterns := m.imports
+	if patterns == nil {
+		patterns = []string{modulePath + "/..."}
+	}
+	out, err := runIn(env, dir, "go", append([]string{"list", "-e", "-f", "{{if and .GoFiles (not .Error)}}{{.ImportPath}} {{.Name}}{{end}}"}, patterns...)...)
 	if err != nil {
-		return "", fmt.Errorf("go list %s/...: %v\n%s", module, err, out)
+		return "", fmt.Errorf("go list %s/...: %v\n%s", modulePath, err, out)
 	}
 	var src strings.Builder
-	src.WriteString("// Command real links in every package of " + module + " that a program may import.\npackage main\n\nimport (\n")
+	src.WriteString("// Command real links in every package of " + imported + " that a program may import.\npackage main\n\nimport (\n")
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		path, name, _ := strings.Cut(line, " ")
 		if path != "" && name != "main" && !slices.Contains(strings.Split(path, "/"), "internal") {
@@ -135,66 +291,92 @@ func writeImporter(env []string, module, version string) (string, error) {
 	return dir, os.WriteFile(filepath.Join(dir, "main.go"), []byte(src.String()), 0o666)
 }
 
-// predictAndLink runs linkcheck over the module in moduleDir, then builds
-// the program, with the Go that env selects. It returns the table row
-// (from the Directives column on), linkcheck's text output, and whether
-// the build did what linkcheck predicted for the packages the program
-// links.
-func predictAndLink(env []string, linkcheck, moduleDir, program string) (row, text string, agree bool) {
-	out, err := runIn(env, moduleDir, linkcheck, "-json", "./...")
-	var findings []struct {
-		Pos, Mode, Linker string
-		Fails             string `json:"build_fails"`
+// directivesInModule counts the //go:linkname lines in the Go files of a
+// module (tests and testdata left out), whatever their build constraints.
+func directivesInModule(env []string, module string) int {
+	var dl struct{ Dir string }
+	out, _ := runIn(env, "", "go", "mod", "download", "-json", module)
+	if json.Unmarshal(out, &dl); dl.Dir == "" {
+		return 0
 	}
-	if jerr := json.Unmarshal(out, &findings); jerr != nil {
-		return fmt.Sprintf("linkcheck failed: %v %s", err, out), "", false
-	}
-	textOut, _ := runIn(env, moduleDir, linkcheck, "./...")
-	linked, err := runIn(env, program, "go", "list", "-deps", "-f", "{{.Dir}}", ".")
-	if err != nil {
-		return fmt.Sprintf("go list -deps: %v %s", err, linked), "", false
-	}
-	dirs := strings.Split(string(linked), "\n")
-	modes, reasons := map[string]int{}, map[string]int{}
-	var predicted []string
-	for _, f := range findings {
-		modes[f.Mode]++
-		reasons[linkerReason(f.Linker)]++
-		file, _, _ := strings.Cut(f.Pos, ":")
-		if f.Fails != "" && slices.Contains(dirs, filepath.Dir(filepath.Join(moduleDir, file))) {
-			predicted = append(predicted, f.Fails)
+	n := 0
+	filepath.WalkDir(dl.Dir, func(path string, d fs.DirEntry, err error) error {
+		if d != nil && d.IsDir() && d.Name() == "testdata" {
+			return filepath.SkipDir
 		}
-	}
-
-	_, buildErr := runIn(env, program, "go", "build", "-o", "real"+exeSuffix(), ".")
-	var result string
-	switch {
-	case buildErr == nil && len(predicted) == 0:
-		result, agree = "links, as predicted", true
-	case buildErr == nil:
-		result = fmt.Sprintf("DISAGREE: links, but linkcheck predicted %q", predicted)
-	case slices.ContainsFunc(predicted, func(p string) bool { return strings.Contains(buildErr.Error(), p) }):
-		result, agree = "fails, as predicted: "+firstLine(buildErr.Error()), true
-	default:
-		result = fmt.Sprintf("DISAGREE: fails with %q, linkcheck predicted %q", firstLine(buildErr.Error()), predicted)
-	}
-	row = fmt.Sprintf("%d | %s | %s | %d | %s", len(findings), tally(modes), tally(reasons), len(predicted), result)
-	return row, string(textOut), agree
+		if err != nil || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		data, _ := os.ReadFile(path)
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "//go:linkname ") || strings.HasPrefix(line, "//go:linknamestd ") {
+				n++
+			}
+		}
+		return nil
+	})
+	return n
 }
 
-// linkerReason shortens linkcheck's linker verdict to who lets the pull
-// through: "reflect marks it", "runtime pushes it".
-func linkerReason(verdict string) string {
-	if rest, ok := strings.CutPrefix(verdict, "allowed only because "); ok {
-		pkg, _, _ := strings.Cut(rest, " ")
-		return pkg + " marks it"
+// realResult is one module's row for one Go.
+type realResult struct {
+	directives        int
+	modes, reasons    string
+	predicted, result string
+	agree             bool
+	signatures        []realFinding
+}
+
+// predictAndLink runs linkcheck -json ./... in the program's module, then
+// builds the program, with the Go that env selects, and compares.
+func predictAndLink(env []string, linkcheck, program string, m realModule) (realResult, error) {
+	var r realResult
+	out, err := runIn(env, program, linkcheck, "-json", "./...")
+	var findings []realFinding
+	if jerr := json.Unmarshal(out, &findings); jerr != nil {
+		return r, fmt.Errorf("linkcheck: %v %s", err, out)
 	}
-	if rest, ok := strings.CutPrefix(verdict, "allowed: "); ok && strings.Contains(rest, " pushes ") {
-		pkg, _, _ := strings.Cut(rest, " ")
-		return pkg + " pushes it"
+	ours := append([]string{m.String()}, m.also...)
+	modes, reasons := map[string]int{}, map[string]int{}
+	var fails []string
+	for _, f := range findings {
+		if f.Link == "fails" {
+			fails = append(fails, f.Fails)
+		}
+		if !slices.Contains(ours, f.Module) || f.Link == "excluded" {
+			continue
+		}
+		if f.Signature == "incompatible" || f.Signature == "prefix" {
+			r.signatures = append(r.signatures, f)
+		}
+		if f.Mode == "no directive" {
+			continue
+		}
+		r.directives++
+		modes[f.Mode]++
+		reason := f.Reason
+		if f.By != "" {
+			reason += " by " + f.By
+		}
+		reasons[reason]++
 	}
-	verdict, _, _ = strings.Cut(verdict, " (")
-	return verdict
+	r.modes, r.reasons = tally(modes), tally(reasons)
+	r.predicted = "links"
+	if len(fails) > 0 {
+		r.predicted = "fails: " + strings.Join(fails, "; ")
+	}
+	_, buildErr := runIn(env, program, "go", "build", "-o", "real"+exeSuffix(), ".")
+	switch {
+	case buildErr == nil && len(fails) == 0:
+		r.result, r.agree = "links, as predicted", true
+	case buildErr == nil:
+		r.result = "DISAGREE: links"
+	case slices.ContainsFunc(fails, func(p string) bool { return strings.Contains(buildErr.Error(), p) }):
+		r.result, r.agree = "fails, as predicted: "+firstLine(buildErr.Error()), true
+	default:
+		r.result = "DISAGREE: fails with " + firstLine(buildErr.Error())
+	}
+	return r, nil
 }
 
 // tally lays out counts as "36 handshake, 10 pull", largest first.
@@ -208,29 +390,7 @@ func tally(counts map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// oneOfEachMode keeps, of linkcheck's text output, the first finding of
-// each mode, and the closing count.
-func oneOfEachMode(text string) string {
-	var b strings.Builder
-	seen := map[string]bool{}
-	keep := false
-	for _, line := range strings.SplitAfter(text, "\n") {
-		if !strings.HasPrefix(line, " ") {
-			mode := ""
-			if open := strings.LastIndex(line, " ["); open >= 0 {
-				mode = line[open:]
-			}
-			keep = mode == "" || !seen[mode]
-			seen[mode] = true
-		}
-		if keep {
-			b.WriteString(line)
-		}
-	}
-	return b.String()
-}
-
-// runIn runs name in dir with env and returns its standard output; an
+// command runs name in dir with env and returns its standard output; an
 // error carries what it printed on standard error.
 func runIn(env []string, dir, name string, args ...string) ([]byte, error) {
 	cmd := exec.Command(name, args...)

@@ -103,7 +103,7 @@ func localToolchain(gotoolchain, bin string, out io.Writer) toolchain {
 		run: runProgram,
 		linkcheck: func(args ...string) ([]byte, error) {
 			cmd := exec.Command(filepath.Join("bin", "linkcheck"+exeSuffix()), args...)
-			cmd.Env = env
+			cmd.Env = linkcheckEnv(env)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			out, err := cmd.Output()
@@ -154,4 +154,14 @@ func indent(text string) string {
 		return ""
 	}
 	return "    " + strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\n    ") + "\n"
+}
+
+// linkcheckEnv is env for a run of bin/linkcheck that make starts: its
+// cache goes to bin/cache, not to the user's cache folder.
+func linkcheckEnv(env []string) []string {
+	cache, err := filepath.Abs(filepath.Join("bin", "cache"))
+	if err != nil {
+		return env
+	}
+	return append(env, "LINKCHECK_CACHE="+cache)
 }

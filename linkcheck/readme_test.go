@@ -1,0 +1,64 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestReadme checks that README.md's tables of JSON fields and reason
+// codes list exactly the fields of a finding and the reasons in the code.
+func TestReadme(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	ft := reflect.TypeFor[finding]()
+	for i := range ft.NumField() {
+		if tag, _, _ := strings.Cut(ft.Field(i).Tag.Get("json"), ","); tag != "" {
+			fields = append(fields, tag)
+		}
+	}
+	var reasons []string
+	f, err := parser.ParseFile(token.NewFileSet(), "check.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, "reason") {
+			code, _ := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
+			reasons = append(reasons, code)
+		}
+		return true
+	})
+	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": reasons} {
+		got := firstColumn(string(data), section)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("README.md's %q lists %q\nthe code has %q", section, got, want)
+		}
+	}
+}
+
+// firstColumn returns the codes in the first column of the table under
+// a heading: "| `code` | ...".
+func firstColumn(markdown, heading string) []string {
+	_, section, _ := strings.Cut(markdown, "\n"+heading+"\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	var codes []string
+	for _, line := range strings.Split(section, "\n") {
+		if cell, ok := strings.CutPrefix(line, "| `"); ok {
+			code, _, _ := strings.Cut(cell, "`")
+			codes = append(codes, code)
+		}
+	}
+	return codes
+}
