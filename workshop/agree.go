@@ -22,9 +22,7 @@ import (
 // wrong today, keyed "LABEL on GO-MINOR", each with what it gets wrong.
 // They are printed on every run and do not fail it; one that starts
 // agreeing fails, so that it leaves this list.
-var knownDisagreements = map[string]string{
-	"linknamestd-without-unsafe on go1.27": "linkcheck names //go:linkname in the message where Go 1.27 names //go:linknamestd",
-}
+var knownDisagreements = map[string]string{}
 
 // A prediction is what linkcheck -json says about one directive; only
 // these fields are read.

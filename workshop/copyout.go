@@ -49,8 +49,9 @@ func copyOutCommand(args []string) bool {
 		fatalf("%v", err)
 	}
 	// Inside the workspace, the go command would find go.work first, and
-	// the copy would build only with GOWORK=off.
-	if rel, err := filepath.Rel(root, target); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	// the copy would build only with GOWORK=off. A symbolic link may lead
+	// there from elsewhere: compare the folders the links lead to.
+	if rel, err := filepath.Rel(withoutLinks(root), withoutLinks(target)); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		fatalf("%s is inside this workspace; pick a folder outside it, such as ../demo", *dir)
 	}
 	if err := checkModulePath(*module); err != nil {
@@ -71,8 +72,30 @@ func copyOutCommand(args []string) bool {
 	if e.ldflags != "" {
 		run = "go run -ldflags=" + e.ldflags + " ."
 	}
-	fmt.Printf("run it:\n    cd %s && %s\n", *dir, run)
+	fmt.Printf("run it:\n    cd %s && %s\n", shellQuote(*dir), run)
 	return true
+}
+
+// withoutLinks is path with the symbolic links of its longest existing
+// part resolved; the rest, not created yet, is kept as it is.
+func withoutLinks(path string) string {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		return resolved
+	}
+	parent := filepath.Dir(path)
+	if parent == path {
+		return path
+	}
+	return filepath.Join(withoutLinks(parent), filepath.Base(path))
+}
+
+// shellQuote quotes a path for a shell when it holds anything but letters,
+// digits and . _ - / (a space, say).
+func shellQuote(path string) string {
+	if strings.Trim(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == "" {
+		return path
+	}
+	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
 }
 
 // checkModulePath asks the go command whether path can name a module, the

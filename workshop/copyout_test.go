@@ -248,3 +248,25 @@ func TestModulesTestWithoutTheWorkspace(t *testing.T) {
 		})
 	}
 }
+
+// A folder reached through a symbolic link into the workspace is inside
+// it; a path with a space is quoted for the shell.
+func TestCopyOutFolders(t *testing.T) {
+	root := workspaceRoot(t)
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(root, link); err != nil {
+		t.Fatal(err)
+	}
+	if got := withoutLinks(filepath.Join(link, "new", "demo")); got != filepath.Join(root, "new", "demo") {
+		t.Errorf("withoutLinks through a link to the workspace = %q", got)
+	}
+	for path, want := range map[string]string{
+		"../demo":         "../demo",
+		"/tmp/with space": "'/tmp/with space'",
+		"/tmp/it's":       `'/tmp/it'\''s'`,
+	} {
+		if got := shellQuote(path); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", path, got, want)
+		}
+	}
+}

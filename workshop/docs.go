@@ -7,6 +7,9 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"os/exec"
+	"path"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -27,6 +30,7 @@ import (
 //	failure EXAMPLE    the command that builds EXAMPLE without its flags, and the error
 //	run-all            what make run-all prints when every example passes
 //	forms              the three forms side by side, each row held to the lab's records
+//	root-dots          what go build ./... says at the workspace root
 //	root-commands      the go commands make test runs from the workspace root
 //	lab-table          one row per lab case, in lesson order: what it breaks, what you see, why
 //	matrix             the verified-on table: every example and lab check, per Go version
@@ -50,7 +54,7 @@ type document struct {
 var documents = []document{
 	{"README.md", markdown, []string{
 		"forms",
-		"run-all", "root-commands",
+		"run-all", "root-dots", "root-commands",
 		"code bar/bar.go",
 		"code pull/main.go", "output pull",
 		"code foo/foo.go", "code push/main.go", "output push",
@@ -151,7 +155,7 @@ func renderDocument(d document, src string) (text string, stale, problems []stri
 	if err != nil {
 		return src, nil, []string{err.Error()}
 	}
-	problems = declarationProblems(d, blocks)
+	problems = append(declarationProblems(d, blocks), brokenLinks(d.path, src)...)
 	var b strings.Builder
 	last := 0
 	for _, blk := range blocks {
@@ -169,6 +173,31 @@ func renderDocument(d document, src string) (text string, stale, problems []stri
 	}
 	b.WriteString(src[last:])
 	return b.String(), stale, problems
+}
+
+// markdownLink matches the target of a Markdown link: [text](target).
+var markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// brokenLinks names each link of a Markdown document to a file of the
+// workspace that does not exist. Links to the web and to a heading of the
+// same page are not followed.
+func brokenLinks(doc, src string) []string {
+	if !strings.HasSuffix(doc, ".md") {
+		return nil
+	}
+	var problems []string
+	for n, line := range strings.Split(src, "\n") {
+		for _, m := range markdownLink.FindAllStringSubmatch(line, -1) {
+			target, _, _ := strings.Cut(m[1], "#")
+			if target == "" || strings.Contains(target, "://") {
+				continue
+			}
+			if _, err := os.Stat(path.Join(path.Dir(doc), target)); err != nil {
+				problems = append(problems, fmt.Sprintf("%s:%d: a link to %s, which does not exist", doc, n+1, target))
+			}
+		}
+	}
+	return problems
 }
 
 // declarationProblems compares a declared document's blocks with its
@@ -280,6 +309,14 @@ func generate(source string) (string, error) {
 		return labTable()
 	case "forms":
 		return formsTable()
+	case "root-dots":
+		// What ./... does at the root, asked of the go command itself.
+		args := []string{"build", "./..."}
+		out, err := exec.Command("go", args...).CombinedOutput()
+		if err == nil {
+			return "", errors.New("go build ./... at the root succeeded; the README says it fails")
+		}
+		return fence("console", shellLine("go", args...)+string(out)), nil
 	case "root-commands":
 		return fence("console", shellLine("go", goVetArgs()...)+shellLine("go", goTestArgs()...)), nil
 	case "matrix":

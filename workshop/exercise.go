@@ -86,15 +86,6 @@ var exerciseList = []exerciseSpec{
 			"or the wrong memory. Run ../../bin/linkcheck ./... in the scratch folder for the details.",
 	},
 	{
-		name: "std-pull-refused",
-		mode: "stdlib",
-		edit: "main.go",
-		goal: "Make the program link without -ldflags=-checklinkname=0: the linker refuses the pull of time.runtimeNano.",
-		hint: "Since Go 1.23 a program may pull a standard-library symbol only if the standard " +
-			"library marks it for outside use. runtime.nanotime is marked (a one-argument " +
-			"//go:linkname nanotime in runtime's source); time.Now and time.Since are the public way.",
-	},
-	{
 		name: "method-symbol",
 		mode: "pull",
 		edit: "main.go",
@@ -103,6 +94,17 @@ var exerciseList = []exerciseSpec{
 		hint: "The symbol of a method with a pointer receiver is path.(*T).name, with the " +
 			"parentheses and the star; a value receiver's is path.T.name. tally's add has a " +
 			"pointer receiver.",
+	},
+	{
+		name: "std-pull-refused",
+		mode: "stdlib",
+		edit: "main.go",
+		goal: "Make the program link without -ldflags=-checklinkname=0: the linker refuses the pull of time.runtimeNano.",
+		hint: "Since Go 1.23 a program may pull a standard-library symbol only if the standard " +
+			"library opens it to outside use. time.runtimeNano is marked, but the linker's " +
+			"block-list keeps it for package time alone. runtime.nanotime is marked and open " +
+			"(a one-argument //go:linkname nanotime in runtime's source); time.Now and " +
+			"time.Since are the public way.",
 	},
 }
 
@@ -118,7 +120,11 @@ func exercise(args []string) bool {
 	i := slices.IndexFunc(exerciseList, func(e exerciseSpec) bool { return e.name == args[1] })
 	if i < 0 {
 		listExercises()
-		fatalf("no exercise %q: say which, as in make %s EX=%s", args[1], args[0], exerciseList[0].name)
+		target := map[string]string{"start": "exercise"}[args[0]]
+		if target == "" {
+			target = args[0]
+		}
+		fatalf("no exercise %q: say which, as in make %s EX=%s", args[1], target, exerciseList[0].name)
 	}
 	ex := exerciseList[i]
 	root, err := os.Getwd()
@@ -152,7 +158,7 @@ func exercise(args []string) bool {
 			fatalf("%v", err)
 		}
 		if problem != "" {
-			fmt.Printf("%s: not yet. %s", ex.name, problem)
+			fmt.Printf("%s: not yet: %s", ex.name, problem)
 			return false
 		}
 		fmt.Printf("%s: fixed. It builds, linkcheck finds nothing wrong, and it prints what main_test.go expects.\n", ex.name)
@@ -271,7 +277,7 @@ var buildDiagnoses = []buildDiagnosis{
 	{`only allowed in Go files that import "unsafe"`, "the compiler ignores //go:linkname in a file that does not import unsafe."},
 	{"missing function body", "a function has no body, and nothing tells the compiler that its body comes from elsewhere."},
 	{"relocation target ", "nothing linked into the program defines %s, the symbol a directive names."},
-	{"invalid reference to ", "the linker refuses to let a program pull %s: the standard library does not mark it for outside use."},
+	{"invalid reference to ", "the linker refuses to let a program pull %s: the standard library keeps it to itself."},
 	{"duplicated definition of symbol ", "two packages define %s."},
 }
 
@@ -323,6 +329,8 @@ type linkcheckFinding struct {
 	Target     string `json:"target"`
 	Mode       string `json:"mode"`
 	BuildFails string `json:"build_fails"`
+	// Diffs says how the two signatures differ, word by word.
+	Diffs []string `json:"signature_diffs"`
 }
 
 // linkcheckExercise runs bin/linkcheck on the program in dir and returns
@@ -361,6 +369,9 @@ func linkcheckExercise(root string, ex exerciseSpec, dir string) (string, error)
 		line := fmt.Sprintf("%s: %s -> %s [%s]", f.Pos, f.Local, f.Target, f.Mode)
 		if f.BuildFails != "" {
 			line += ": " + f.BuildFails
+		}
+		for _, diff := range f.Diffs {
+			line += "\n    " + diff
 		}
 		lines = append(lines, line)
 	}

@@ -23,9 +23,12 @@ var brokenExercises = map[string]string{
 `,
 	"match-the-signature": `linkcheck finds a wrong directive, though the program builds and runs:
     main.go:18: Add -> example.com/linkname/bar.add [pull]
+        param 1: int32 (int register 0: int 4 bytes) vs int (int register 0: int 8 bytes)
+        param 2: int32 (int register 1: int 4 bytes) vs int (int register 1: int 8 bytes)
+        result 1: int32 (int register 0: int 4 bytes) vs int (int register 0: int 8 bytes)
   ../../bin/linkcheck ./... in the scratch folder says why.
 `,
-	"std-pull-refused": `the linker refuses to let a program pull time.runtimeNano: the standard library does not mark it for outside use.
+	"std-pull-refused": `the linker refuses to let a program pull time.runtimeNano: the standard library keeps it to itself.
     link: main: invalid reference to time.runtimeNano
 `,
 	"method-symbol": `nothing linked into the program defines example.com/linkname/bar.tally.add, the symbol a directive names.

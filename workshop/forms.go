@@ -69,8 +69,8 @@ var formRows = []formRow{
 		question:  "What the linker checks (since Go 1.23)",
 		pull:      "a standard-library target: refused unless the standard library marks it",
 		push:      "nothing",
-		handshake: "a standard-library target: allowed, since it is marked",
-		shownBy:   []labEvidence{{"std-unexported", "fails"}, {"runtime-marked", "runs"}},
+		handshake: "a standard-library target: allowed, unless the linker keeps the marked symbol for the standard library",
+		shownBy:   []labEvidence{{"std-unexported", "fails"}, {"runtime-marked", "runs"}, {"runtime-reserved", "fails"}},
 	},
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -42,5 +43,19 @@ func TestFormEvidence(t *testing.T) {
 		case c.problem != "" && (err == nil || !strings.Contains(err.Error(), c.problem)):
 			t.Errorf("%v: got %v, want an error saying %q", c.ev, err, c.problem)
 		}
+	}
+}
+
+// A link from a document to a file of the workspace must lead somewhere.
+func TestBrokenLinks(t *testing.T) {
+	src := "See [the linkcheck README](linkcheck/README.md#cache), [the web](https://go.dev/doc),\n" +
+		"[a heading](#run-it) and [nothing](no/such/file.md).\n"
+	got := brokenLinks("README.md", src)
+	want := []string{"README.md:2: a link to no/such/file.md, which does not exist"}
+	if !slices.Equal(got, want) {
+		t.Errorf("brokenLinks = %q, want %q", got, want)
+	}
+	if got := brokenLinks("workshop/README.md", "[up](../README.md), [here](records/bench.txt)\n"); len(got) > 0 {
+		t.Errorf("links relative to workshop/: %q", got)
 	}
 }
