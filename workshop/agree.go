@@ -24,13 +24,6 @@ import (
 // agreeing fails, so that it leaves this list.
 var knownDisagreements = map[string]string{}
 
-// A prediction is what linkcheck -json says about one directive; only
-// these fields are read.
-type prediction struct {
-	Pos, Local, Target, Mode string
-	BuildFails               string `json:"build_fails"`
-}
-
 func agreeWithLinkcheck(tc toolchain, results []labResult, version string, known map[string]string) bool {
 	// Ask linkcheck about every build at once, as many at a time as there
 	// are cores, then report in lesson order.
@@ -112,7 +105,7 @@ func linkcheckArgs(r labResult) ([]string, error) {
 // disagreement runs linkcheck and returns what it got wrong, or "".
 func disagreement(tc toolchain, r labResult, args []string) (string, error) {
 	out, err := tc.linkcheck(args...)
-	var predictions []prediction
+	var predictions []linkcheckFinding
 	if jerr := json.Unmarshal(out, &predictions); jerr != nil {
 		return "", fmt.Errorf("bin/linkcheck %s: %v (%v)", strings.Join(args, " "), err, jerr)
 	}

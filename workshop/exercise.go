@@ -321,18 +321,6 @@ func installLinkcheck(root string) (string, error) {
 	return filepath.Join(bin, "linkcheck"+exeSuffix()), nil
 }
 
-// A linkcheckFinding holds the fields of linkcheck -json that the check
-// reads; the others are for people.
-type linkcheckFinding struct {
-	Pos        string `json:"pos"`
-	Local      string `json:"local"`
-	Target     string `json:"target"`
-	Mode       string `json:"mode"`
-	BuildFails string `json:"build_fails"`
-	// Diffs says how the two signatures differ, word by word.
-	Diffs []string `json:"signature_diffs"`
-}
-
 // linkcheckExercise runs bin/linkcheck on the program in dir and returns
 // what it finds wrong, from its exit status (0: nothing, 1: findings with
 // errors, 2: could not check) and its findings, of which it names those in

@@ -165,3 +165,16 @@ func linkcheckEnv(env []string) []string {
 	}
 	return append(env, "LINKCHECK_CACHE="+cache)
 }
+
+// A linkcheckFinding is what the workshop reads of one finding of
+// linkcheck -json: the fields linkcheck/README.md documents, never its
+// prose.
+type linkcheckFinding struct {
+	Pos        string `json:"pos"`
+	Local      string `json:"local"`
+	Target     string `json:"target"`
+	Mode       string `json:"mode"`
+	BuildFails string `json:"build_fails"`
+	// Diffs says how the two signatures differ, word by word.
+	Diffs []string `json:"signature_diffs"`
+}
