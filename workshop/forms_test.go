@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -57,5 +59,34 @@ func TestBrokenLinks(t *testing.T) {
 	}
 	if got := brokenLinks("workshop/README.md", "[up](../README.md), [here](records/bench.txt)\n"); len(got) > 0 {
 		t.Errorf("links relative to workshop/: %q", got)
+	}
+}
+
+// The maintainers' document has a row for every file of the workshop.
+func TestMaintainersDocListsEveryFile(t *testing.T) {
+	doc, err := os.ReadFile("workshop/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, line := range strings.Split(string(doc), "\n") {
+		first, _, ok := strings.Cut(strings.TrimPrefix(line, "| "), " | ")
+		if !ok || !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		for _, name := range strings.Split(first, ", ") {
+			listed = append(listed, strings.Trim(name, "`"))
+		}
+	}
+	files, _ := filepath.Glob("workshop/*.go")
+	for _, file := range files {
+		if name := filepath.Base(file); !strings.HasSuffix(name, "_test.go") && !slices.Contains(listed, name) {
+			t.Errorf("workshop/README.md does not say what %s does", name)
+		}
+	}
+	for _, name := range listed {
+		if strings.HasSuffix(name, ".go") && !slices.Contains(files, "workshop/"+name) {
+			t.Errorf("workshop/README.md lists %s, which is not there", name)
+		}
 	}
 }
