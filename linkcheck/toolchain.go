@@ -49,24 +49,21 @@ type toolchain struct {
 }
 
 // newToolchain asks the go command, run with the environment env, about
-// its Go, or about the Go named by version: "local" is the go on PATH
-// (GOTOOLCHAIN=local), the version already running needs no switch, and
-// any other (such as go1.27.3) is what GOTOOLCHAIN=version selects. The
-// go command fetches that one through the module proxy into the module
-// cache when it is missing, and newToolchain says so in one line on
-// standard error first.
+// its Go, or about the Go named by version: "local" is the go on PATH,
+// and any other (such as go1.27.3) is what GOTOOLCHAIN=version selects.
+// The go command fetches that one through the module proxy into the
+// module cache when it is neither there nor the local one, and
+// newToolchain says so in one line on standard error first.
 func newToolchain(version string, env []string) (*toolchain, error) {
 	env = slices.Clone(env)
 	if version != "" {
-		running, err := goEnv(env, "GOVERSION", "GOMODCACHE", "GOHOSTOS", "GOHOSTARCH")
+		local, err := goEnv(append(slices.Clone(env), "GOTOOLCHAIN=local"), "GOVERSION", "GOMODCACHE", "GOHOSTOS", "GOHOSTARCH")
 		if err != nil {
 			return nil, err
 		}
-		if running["GOVERSION"] != version {
-			env = append(env, "GOTOOLCHAIN="+version)
-			if version != "local" && fetching(running, version) {
-				fmt.Fprintf(os.Stderr, "linkcheck: fetching %s through the module proxy (GOTOOLCHAIN=%s go env GOROOT)\n", version, version)
-			}
+		env = append(env, "GOTOOLCHAIN="+version)
+		if version != "local" && fetching(local, version) {
+			fmt.Fprintf(os.Stderr, "linkcheck: fetching %s through the module proxy (GOTOOLCHAIN=%s go env GOROOT)\n", version, version)
 		}
 	}
 	goEnv, err := goEnv(env, "GOVERSION", "GOROOT", "GOOS", "GOARCH", "CGO_ENABLED", "GOMODCACHE")
@@ -80,11 +77,15 @@ func newToolchain(version string, env []string) (*toolchain, error) {
 	return tc, err
 }
 
-// fetching reports whether the toolchain for version is missing from the
-// module cache, where the go command that answered running puts it.
-func fetching(running map[string]string, version string) bool {
-	dir := filepath.Join(running["GOMODCACHE"], "golang.org",
-		"toolchain@v0.0.1-"+version+"."+running["GOHOSTOS"]+"-"+running["GOHOSTARCH"])
+// fetching reports whether the go command that answered local (its
+// GOVERSION, GOMODCACHE, GOHOSTOS, GOHOSTARCH) must download version: it
+// is not that go, and not in the module cache, where GOTOOLCHAIN puts it.
+func fetching(local map[string]string, version string) bool {
+	if local["GOVERSION"] == version {
+		return false
+	}
+	dir := filepath.Join(local["GOMODCACHE"], "golang.org",
+		"toolchain@v0.0.1-"+version+"."+local["GOHOSTOS"]+"-"+local["GOHOSTARCH"])
 	_, err := os.Stat(dir)
 	return err != nil
 }
