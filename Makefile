@@ -58,7 +58,7 @@ timings: workshop ## time make run-all against a bare go build, warm and cold (R
 linkcheck-real: workshop ## linkcheck programs that import published modules, then link them: do they agree? (network)
 	@$(WORKSHOP) linkcheck-real
 
-linkcheck-speed: workshop ## time whole-program linkcheck against go list on a 300-package program (network)
+linkcheck-speed: workshop ## time whole-program linkcheck against go list, and -upgrade against it, on a 300-package program (network)
 	@$(WORKSHOP) linkcheck-speed
 
 # The go command decides whether bin/workshop is up to date, by content:
