@@ -12,8 +12,9 @@ import (
 	"testing"
 )
 
-// TestReadme checks that README.md's tables of JSON fields and reason
-// codes list exactly the fields of a finding and the reasons in the code.
+// TestReadme checks that README.md's tables of JSON fields, reason codes
+// and -upgrade's kinds of change list exactly the fields of a finding and
+// the reasons and kinds in the code.
 func TestReadme(t *testing.T) {
 	data, err := os.ReadFile("README.md")
 	if err != nil {
@@ -26,19 +27,23 @@ func TestReadme(t *testing.T) {
 			fields = append(fields, tag)
 		}
 	}
-	var reasons []string
-	f, err := parser.ParseFile(token.NewFileSet(), "check.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, "reason") {
-			code, _ := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
-			reasons = append(reasons, code)
+	constants := func(file, prefix string) []string {
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return true
-	})
-	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": reasons} {
+		var codes []string
+		ast.Inspect(f, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, prefix) && len(vs.Values) == 1 {
+				code, _ := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
+				codes = append(codes, code)
+			}
+			return true
+		})
+		return codes
+	}
+	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("check.go", "reason"),
+		"## Before you upgrade Go": constants("upgrade.go", "change")} {
 		got := firstColumn(string(data), section)
 		slices.Sort(got)
 		slices.Sort(want)

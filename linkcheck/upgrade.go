@@ -104,14 +104,36 @@ func findingKey(f finding) string {
 	return strings.Join([]string{f.Module, pos, f.Local, f.Target}, "\x00")
 }
 
+// declarationKey names the declaration a line is about, for the lines
+// that findingKey leaves unpaired: a directive that one Go ignores leaves
+// a bodyless function, reported at the function, with no target.
+func declarationKey(f finding) string {
+	return strings.Join([]string{f.Module, f.Package, f.Local}, "\x00")
+}
+
 // compareUpgrade lays the findings of the two Go versions side by side.
 func compareUpgrade(from, to *toolchain, before, after []finding) *upgradeReport {
 	r := &upgradeReport{From: from.version, To: to.version, GOOS: to.goos, GOARCH: to.goarch, Cgo: to.cgo, Modules: []upgradeModule{}}
-	index := map[string]int{}
-	for i, f := range after {
-		index[findingKey(f)] = i
+	// match[i] is the index in after of before[i]'s line, or -1.
+	match := make([]int, len(before))
+	for i := range match {
+		match[i] = -1
 	}
-	matched := make([]bool, len(after))
+	taken := make([]bool, len(after))
+	for _, key := range []func(finding) string{findingKey, declarationKey} {
+		index := map[string][]int{}
+		for j, f := range after {
+			if !taken[j] {
+				index[key(f)] = append(index[key(f)], j)
+			}
+		}
+		for i, f := range before {
+			if js := index[key(f)]; match[i] < 0 && len(js) > 0 {
+				match[i], taken[js[0]] = js[0], true
+				index[key(f)] = js[1:]
+			}
+		}
+	}
 	// Each change with its module, in the order of the findings.
 	type moduleChange struct {
 		module string
@@ -129,16 +151,15 @@ func compareUpgrade(from, to *toolchain, before, after []finding) *upgradeReport
 		changes = append(changes, moduleChange{module, c})
 		r.Breaks = r.Breaks || c.Breaks
 	}
-	for _, b := range before {
-		if i, ok := index[findingKey(b)]; ok {
-			matched[i] = true
-			add(b.Module, lineChange(&b, &after[i]))
+	for i, b := range before {
+		if match[i] >= 0 {
+			add(b.Module, lineChange(&b, &after[match[i]]))
 		} else {
 			add(b.Module, lineChange(&b, nil))
 		}
 	}
-	for i, a := range after {
-		if !matched[i] {
+	for j, a := range after {
+		if !taken[j] {
 			add(a.Module, lineChange(nil, &a))
 		}
 	}
@@ -170,7 +191,7 @@ func lineChange(b, a *finding) upgradeChange {
 		c.Kinds = append(c.Kinds, changeOnlyBefore)
 		return c
 	}
-	c.Pos, c.Mode = a.Pos, a.Mode
+	c.Pos, c.Target, c.Mode = a.Pos, a.Target, a.Mode
 	switch {
 	case b.Link == linkOK && a.Link == linkFails:
 		c.Kinds = append(c.Kinds, changeStops)
@@ -182,6 +203,8 @@ func lineChange(b, a *finding) upgradeChange {
 	}
 	c.TargetBefore, c.TargetAfter = b.targetType, a.targetType
 	switch {
+	case b.Target != a.Target:
+		// A directive that one Go ignores: no target to compare.
 	case b.targetType != "" && a.targetType == "":
 		c.Kinds = append(c.Kinds, changeTargetRemoved)
 	case b.targetType == "" && a.targetType != "":
@@ -294,7 +317,7 @@ func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay
 		enc.SetIndent("", "  ")
 		enc.Encode(r)
 	} else {
-		r.print(os.Stdout, countDirectives(findings[0]), progs[1].isProgram())
+		r.print(os.Stdout, max(countDirectives(findings[0]), countDirectives(findings[1])), progs[1].isProgram(), countFails(findings[1]) > 0)
 	}
 	if r.Breaks {
 		return 1
@@ -327,7 +350,10 @@ func verdictText(f *finding) string {
 	return s + ")"
 }
 
-func (r *upgradeReport) print(w io.Writer, directives int, isProgram bool) {
+// print lays the report out by module, then a summary line; directives
+// is the number of lines checked, failsAfter whether the second Go fails
+// the build.
+func (r *upgradeReport) print(w io.Writer, directives int, isProgram, failsAfter bool) {
 	cgo := "cgo off"
 	if r.Cgo {
 		cgo = "cgo on"
@@ -378,6 +404,8 @@ func (r *upgradeReport) print(w io.Writer, directives int, isProgram bool) {
 	switch {
 	case r.Breaks:
 		fmt.Fprintln(w, "the upgrade breaks the build or makes a signature unsafe")
+	case failsAfter:
+		fmt.Fprintln(w, "the build fails with both")
 	case isProgram:
 		fmt.Fprintln(w, "the program still links")
 	default:

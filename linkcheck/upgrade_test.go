@@ -97,7 +97,7 @@ go1.26.8 -> go1.27.3 (linux/amd64, cgo on), 4 directives checked: 2 stops linkin
       same result, other reason
       go1.27.3: fails (linknamestd)
       go1.26.8: fails (blocklisted)
-go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 4 directives checked: 2 starts linking, 1 same result, other reason: the program still links
+go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 4 directives checked: 2 starts linking, 1 same result, other reason: the build fails with both
 `
 	for _, c := range []struct {
 		from, to int
@@ -110,7 +110,7 @@ go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 4 directives checked: 2 starts linki
 		}
 		r := compareUpgrade(tcs[c.from], tcs[c.to], findings[0], findings[1])
 		var b strings.Builder
-		r.print(&b, countDirectives(findings[0]), progs[1].isProgram())
+		r.print(&b, countDirectives(findings[0]), progs[1].isProgram(), countFails(findings[1]) > 0)
 		if got := b.String(); got != c.want || r.Breaks != c.breaks {
 			t.Errorf("%s -> %s: breaks %v, want %v; got:\n%s\nwant:\n%s", tcs[c.from].version, tcs[c.to].version, r.Breaks, c.breaks, got, c.want)
 		}
@@ -137,7 +137,7 @@ func TestUpgradeSignature(t *testing.T) {
 	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
 	r := compareUpgrade(from, to, before, after)
 	var b strings.Builder
-	r.print(&b, 1, true)
+	r.print(&b, 1, true, false)
 	want := `m
   a.go:3: f -> p.f [pull]
       target's signature changes; signature becomes unsafe
@@ -148,6 +148,29 @@ func TestUpgradeSignature(t *testing.T) {
 go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 target's signature changes, 1 signature becomes unsafe: the upgrade breaks the build or makes a signature unsafe
 `
 	if b.String() != want || !r.Breaks {
+		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", r.Breaks, b.String(), want)
+	}
+}
+
+// A directive that the first Go ignores leaves a bodyless function, with
+// no target: the line still pairs with the second Go's pull, by name.
+func TestUpgradeIgnoredDirective(t *testing.T) {
+	before := []finding{{Module: "m", Package: "m", Pos: "a.go:9", Local: "nanotime", Mode: modeNone, Link: linkFails, Reason: reasonMissingBody,
+		Fails: "missing function body"}}
+	after := []finding{{Module: "m", Package: "m", Pos: "a.go:8", Local: "nanotime", Target: "runtime.nanotime", Mode: modeHandshake,
+		Link: linkOK, Reason: reasonStdMarked, By: "runtime", Signature: sigIdentical, targetType: "func() int64"}}
+	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
+	r := compareUpgrade(from, to, before, after)
+	var b strings.Builder
+	r.print(&b, 1, true, false)
+	want := `m
+  a.go:8: nanotime -> runtime.nanotime [handshake]
+      starts linking
+      go1.1.0: fails (missing_body)
+      go1.2.0: links (std_marked by runtime)
+go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 starts linking: the program still links
+`
+	if b.String() != want || r.Breaks {
 		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", r.Breaks, b.String(), want)
 	}
 }
