@@ -54,10 +54,11 @@ func TestReadme(t *testing.T) {
 }
 
 // firstColumn returns the codes in the first column of the table under
-// a heading: "| `code` | ...".
+// a heading: "| `code` | ...", before any generated block.
 func firstColumn(markdown, heading string) []string {
 	_, section, _ := strings.Cut(markdown, "\n"+heading+"\n")
 	section, _, _ = strings.Cut(section, "\n## ")
+	section, _, _ = strings.Cut(section, "<!-- generated")
 	var codes []string
 	for _, line := range strings.Split(section, "\n") {
 		if cell, ok := strings.CutPrefix(line, "| `"); ok {
