@@ -134,10 +134,7 @@ func TestUpgradeSignature(t *testing.T) {
 		Signature: sigIdentical, targetType: "func(unsafe.Pointer, int) int"}}
 	after := []finding{{Module: "m", Pos: "a.go:3", Local: "f", Target: "p.f", Mode: modePull, Link: linkOK, Reason: reasonStdMarked, By: "p",
 		Signature: sigIncompatible, Risk: riskMemory, Diffs: []string{"param 2: int vs uintptr"}, targetType: "func(unsafe.Pointer, uintptr) int"}}
-	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
-	r := compareUpgrade(from, to, before, after)
-	var b strings.Builder
-	r.print(&b, 1, true, false)
+	got, breaks := upgradeText(before, after)
 	want := `m
   a.go:3: f -> p.f [pull]
       target's signature changes; signature becomes unsafe
@@ -147,8 +144,8 @@ func TestUpgradeSignature(t *testing.T) {
       UNSAFE signature, can corrupt memory: param 2: int vs uintptr
 go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 target's signature changes, 1 signature becomes unsafe: the upgrade breaks the build or makes a signature unsafe
 `
-	if b.String() != want || !r.Breaks {
-		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", r.Breaks, b.String(), want)
+	if got != want || !breaks {
+		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", breaks, got, want)
 	}
 }
 
@@ -159,10 +156,7 @@ func TestUpgradeIgnoredDirective(t *testing.T) {
 		Fails: "missing function body"}}
 	after := []finding{{Module: "m", Package: "m", Pos: "a.go:8", Local: "nanotime", Target: "runtime.nanotime", Mode: modeHandshake,
 		Link: linkOK, Reason: reasonStdMarked, By: "runtime", Signature: sigIdentical, targetType: "func() int64"}}
-	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
-	r := compareUpgrade(from, to, before, after)
-	var b strings.Builder
-	r.print(&b, 1, true, false)
+	got, breaks := upgradeText(before, after)
 	want := `m
   a.go:8: nanotime -> runtime.nanotime [handshake]
       starts linking
@@ -170,7 +164,17 @@ func TestUpgradeIgnoredDirective(t *testing.T) {
       go1.2.0: links (std_marked by runtime)
 go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 starts linking: the program still links
 `
-	if b.String() != want || r.Breaks {
-		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", r.Breaks, b.String(), want)
+	if got != want || breaks {
+		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", breaks, got, want)
 	}
+}
+
+// upgradeText compares one-line programs from a made-up go1.1.0 to
+// go1.2.0, and prints the report.
+func upgradeText(before, after []finding) (string, bool) {
+	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
+	r := compareUpgrade(from, to, before, after)
+	var b strings.Builder
+	r.print(&b, 1, true, false)
+	return b.String(), r.Breaks
 }
