@@ -107,7 +107,7 @@ func upgradeProof(args []string) bool {
 	fmt.Fprintf(&proof, "Recorded by `bin/workshop upgrade-proof` (`make matrix` checks it). One `bin/linkcheck`, built by\n"+
 		"the Go that runs make, is asked each question four times: `-go %[2]s` under `GOTOOLCHAIN=%[1]s` against\n"+
 		"plain `GOTOOLCHAIN=%[2]s`, and `-go %[1]s` under `GOTOOLCHAIN=%[2]s` against plain `GOTOOLCHAIN=%[1]s`.\n"+
-		"`same` means the same JSON to the byte and the same exit status.\n\n", from, to)
+		"`same` means the same JSON to the byte and the same exit status.\n", from, to)
 	agreed := true
 	group := ""
 	for i, s := range subjects {
@@ -164,7 +164,11 @@ func sameRun(a, b linkcheckRun) string {
 	if err := json.Unmarshal([]byte(a.out), &findings); err != nil {
 		return ""
 	}
-	return fmt.Sprintf("same: exit %d, %d findings", a.status, len(findings))
+	noun := "findings"
+	if len(findings) == 1 {
+		noun = "finding"
+	}
+	return fmt.Sprintf("same: exit %d, %d %s", a.status, len(findings), noun)
 }
 
 func cmpOrDiffers(s string) string {
