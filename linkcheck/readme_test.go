@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"reflect"
 	"slices"
@@ -67,4 +68,49 @@ func firstColumn(markdown, heading string) []string {
 		}
 	}
 	return codes
+}
+
+// TestReadmeMarks checks that the reason codes README.md's "## Marks"
+// names are exactly those marks.go gives.
+func TestReadmeMarks(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]string{} // constant name -> code
+	fset := token.NewFileSet()
+	check, err := parser.ParseFile(fset, "check.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ast.Inspect(check, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, "reason") && len(vs.Values) == 1 {
+			codes[vs.Names[0].Name], _ = strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
+		}
+		return true
+	})
+	marks, err := parser.ParseFile(fset, "marks.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var used []string
+	ast.Inspect(marks, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && codes[id.Name] != "" {
+			used = append(used, codes[id.Name])
+		}
+		return true
+	})
+	_, section, _ := strings.Cut(string(data), "\n## Marks\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	var named []string
+	for i, part := range strings.Split(section, "`") {
+		if i%2 == 1 && slices.Contains(slices.Collect(maps.Values(codes)), part) {
+			named = append(named, part)
+		}
+	}
+	slices.Sort(used)
+	slices.Sort(named)
+	if used, named = slices.Compact(used), slices.Compact(named); !slices.Equal(used, named) {
+		t.Errorf("README.md's Marks section names %q\nmarks.go gives %q", named, used)
+	}
 }
