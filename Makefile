@@ -8,7 +8,7 @@ EXAMPLES := pull push handshake stdlib
 WORKSHOP := bin/workshop
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed workshop check-go
+.PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof workshop check-go
 .PHONY: exercise check hint reset copy-out
 
 help: ## list the targets
@@ -48,6 +48,7 @@ matrix: workshop ## run the examples, the lab and linkcheck-real's check under e
 	@$(WORKSHOP) matrix
 	@$(WORKSHOP) linkcheck-real -check
 	@$(WORKSHOP) marks-check -check
+	@$(WORKSHOP) upgrade-proof -check
 
 bench: workshop ## benchmark linkname calls against the ordinary way (COUNT=runs, RECORD=1 keeps them)
 	@$(WORKSHOP) bench $(if $(COUNT),-count=$(COUNT)) $(if $(RECORD),-record)
@@ -58,8 +59,11 @@ timings: workshop ## time make run-all against a bare go build, warm and cold (R
 linkcheck-real: workshop ## linkcheck programs that import published modules, then link them: do they agree? (network)
 	@$(WORKSHOP) linkcheck-real
 
-linkcheck-speed: workshop ## time whole-program linkcheck against go list on a 300-package program (network)
+linkcheck-speed: workshop ## time whole-program linkcheck against go list, and -upgrade against it, on a 300-package program (network)
 	@$(WORKSHOP) linkcheck-speed
+
+upgrade-proof: workshop ## hold linkcheck -go and -upgrade to the toolchains themselves, record it and the README's transcripts (network)
+	@$(WORKSHOP) upgrade-proof
 
 # The go command decides whether bin/workshop is up to date, by content:
 # when it is, this build writes nothing and takes a fraction of a second.

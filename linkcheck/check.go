@@ -42,6 +42,10 @@ type finding struct {
 	Warnings []string `json:"warnings,omitempty"`
 
 	pkg *pkg
+	// targetType is the target's declared type, parameter names left
+	// out, when the target is found: -upgrade compares it across Go
+	// versions.
+	targetType string
 }
 
 // The modes.
@@ -727,6 +731,7 @@ func (a *analysis) position(p *pkg, pos token.Position) string {
 // compare compares the local declaration with the target's.
 func (fd *finding) compare(local, target types.Object, sizes types.Sizes, goarch string) {
 	fd.Signature, fd.Risk, fd.Diffs = compareTypes(local.Type(), target.Type(), sizes, goarch)
+	fd.targetType = typeWithoutNames(target.Type())
 	if fd.Signature == sigPrefix {
 		fd.Warnings = append(fd.Warnings, "covers only "+fd.Diffs[0]+" of "+fd.Target+": a change of layout there goes unnoticed")
 	}
@@ -824,4 +829,35 @@ func (a *analysis) lookup(path, name string) (types.Object, *pkg) {
 	}
 	flat := types.NewSignatureType(nil, nil, nil, types.NewTuple(params...), sig.Results(), sig.Variadic())
 	return types.NewFunc(fn.Pos(), pt, name, flat), p
+}
+
+// typeWithoutNames writes a type with package names, and a function's
+// parameters and results without their names, which the ABI ignores.
+func typeWithoutNames(t types.Type) string {
+	qualifier := func(p *types.Package) string { return p.Name() }
+	sig, ok := t.(*types.Signature)
+	if !ok {
+		return types.TypeString(t, qualifier)
+	}
+	list := func(tuple *types.Tuple, variadic bool) string {
+		var ts []string
+		for i := range tuple.Len() {
+			t := tuple.At(i).Type()
+			if variadic && i == tuple.Len()-1 {
+				ts = append(ts, "..."+types.TypeString(t.(*types.Slice).Elem(), qualifier))
+				continue
+			}
+			ts = append(ts, types.TypeString(t, qualifier))
+		}
+		return strings.Join(ts, ", ")
+	}
+	s := "func(" + list(sig.Params(), sig.Variadic()) + ")"
+	switch sig.Results().Len() {
+	case 0:
+	case 1:
+		s += " " + list(sig.Results(), false)
+	default:
+		s += " (" + list(sig.Results(), false) + ")"
+	}
+	return s
 }

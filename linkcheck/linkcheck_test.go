@@ -16,10 +16,11 @@ import (
 	"testing"
 )
 
-// testToolchain is the Go that runs the tests, asked once. Its skeleton
-// cache lives in a temporary folder, which TestMain removes.
+// testToolchain is the Go that runs the tests, asked once, for modules
+// made in temporary folders: a go.work above them must not count. Its
+// skeleton cache lives in a temporary folder, which TestMain removes.
 var testToolchain = sync.OnceValues(func() (*toolchain, error) {
-	tc, err := newToolchain("", os.Environ())
+	tc, err := newToolchain("", append(os.Environ(), "GOWORK=off"))
 	if err == nil {
 		tc.cacheDir = testCache
 	}

@@ -429,14 +429,14 @@ func writeModule(t *testing.T, files map[string]string) string {
 // that toolchain in the module cache already: make test does not fetch.
 func TestGoFlag(t *testing.T) {
 	const version = "go1.27.3"
-	if fetching(version) {
-		t.Skip(version + " is not in the module cache")
-	}
-	withFlag, err := newToolchain(version, os.Environ())
+	skipWithout(t, version)
+	// Temporary modules: a go.work above them must not count.
+	env := append(os.Environ(), "GOWORK=off")
+	withFlag, err := newToolchain(version, env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	withEnv, err := newToolchain("", append(os.Environ(), "GOTOOLCHAIN="+version))
+	withEnv, err := newToolchain("", append(env, "GOTOOLCHAIN="+version))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,5 +493,18 @@ func TestRealBuilds(t *testing.T) {
 				t.Errorf("exit status %d, want %d", got, wantStatus)
 			}
 		})
+	}
+}
+
+// skipWithout skips a test that needs version's toolchain when it is not
+// in the module cache: make test does not fetch.
+func skipWithout(t *testing.T, version string) {
+	t.Helper()
+	local, err := goEnv(append(os.Environ(), "GOTOOLCHAIN=local"), "GOVERSION", "GOMODCACHE", "GOHOSTOS", "GOHOSTARCH")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fetching(local, version) {
+		t.Skip(version + " is not in the module cache")
 	}
 }

@@ -7,6 +7,7 @@
 // Usage:
 //
 //	linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]
+//	linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]
 //	linkcheck -marks [-json] VERSION [VERSION]
 //
 // Packages are go list patterns (default ./...). When they name a main
@@ -14,7 +15,10 @@
 // the standard library's left out unless -std. The exit status is 0 when
 // the build links and no signature is unsafe, 1 when the build would fail
 // or a signature is unsafe, and 2 when the arguments are wrong or the
-// packages cannot be loaded. README.md describes the output.
+// packages cannot be loaded. With -upgrade, it checks the program under
+// both Go versions and reports only what changes; the status is 1 when
+// the change breaks the build or makes a signature unsafe. README.md
+// describes the output.
 package main
 
 import (
@@ -37,9 +41,11 @@ func main() {
 	goVersion := flag.String("go", "", "use the rules, marks and sources of this Go (such as go1.27.3), fetched like GOTOOLCHAIN does")
 	overlay := flag.String("overlay", "", "a go build -overlay file to apply")
 	checkLinkname := flag.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
+	upgrade := flag.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go")
 	listMarks := flag.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
+		fmt.Fprintln(os.Stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
 		fmt.Fprintln(os.Stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
 		flag.PrintDefaults()
 	}
@@ -57,12 +63,16 @@ func main() {
 		os.Exit(2)
 	}
 	dir, _ := os.Getwd()
+	opts := options{checkOff: !*checkLinkname, std: *withStd}
+	if *upgrade != "" {
+		os.Exit(runUpgrade(tc, *upgrade, dir, patterns, *overlay, opts, *asJSON))
+	}
 	prog, err := load(tc, dir, patterns, *overlay)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
 		os.Exit(2)
 	}
-	findings := analyze(prog, options{checkOff: !*checkLinkname, std: *withStd})
+	findings := analyze(prog, opts)
 	tc.writing.Wait()
 	if *asJSON {
 		writeJSON(os.Stdout, findings)

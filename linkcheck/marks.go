@@ -18,7 +18,6 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -32,20 +31,15 @@ import (
 // changes between them.
 
 // Why the linker lets a pull of a standard-library symbol through, or
-// refuses it despite a mark.
-const (
-	markMarked      = "marked"      // a //go:linkname in the symbol's own package names it
-	markPushed      = "pushed"      // another std package pushes a body into it with //go:linkname
-	markAssembly    = "assembly"    // an assembly function: allowed where the linker does not check assembly, refused where it does
-	markBlocked     = "blocked"     // in the linker's blockedLinknames
-	markLinknamestd = "linknamestd" // marked //go:linknamestd: for the standard library only
-	// On the side of a difference where the symbol is not listed.
-	markUnmarked = "unmarked"
-)
+// refuses it despite a mark, is said with the reason codes of the
+// findings: reasonStdMarked, reasonPushed, reasonAsmUnchecked,
+// reasonAsmUnmarked, reasonBlocked, reasonLinknameStd, and
+// reasonUnmarked on the side of a difference where the symbol is not
+// listed.
 
 // marksFormat is part of the cache key: bump it when marksReport or the
 // way it is computed changes.
-const marksFormat = 1
+const marksFormat = 2
 
 // A marksReport is what one Go version's source says, for one platform.
 type marksReport struct {
@@ -89,14 +83,14 @@ func runMarks(versions []string, asJSON bool) int {
 	}
 	var reports []*marksReport
 	for _, v := range versions {
-		tc, err := locateToolchain(v)
+		tc, err := newToolchain(v, os.Environ())
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "linkcheck: %s: %v\n", v, err)
 			return 2
 		}
 		r, err := cachedMarks(tc)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "linkcheck: reading %s's source: %v\n", tc.Version, err)
+			fmt.Fprintf(os.Stderr, "linkcheck: reading %s's source: %v\n", tc.version, err)
 			return 2
 		}
 		reports = append(reports, r)
@@ -122,15 +116,19 @@ func runMarks(versions []string, asJSON bool) int {
 // cachedMarks reads tc's marks from the user cache directory, or scans
 // its source and caches the result. A cache entry that does not decode,
 // or is for something else, is computed again.
-func cachedMarks(tc *goToolchain) (*marksReport, error) {
+func cachedMarks(tc *toolchain) (*marksReport, error) {
+	ctxt, err := tc.buildContext()
+	if err != nil {
+		return nil, err
+	}
 	cgo := "nocgo"
-	if tc.Context.CgoEnabled {
+	if ctxt.CgoEnabled {
 		cgo = "cgo"
 	}
 	// The tool tags (GOEXPERIMENT, GOAMD64) choose files too.
 	tags := fnv.New32a()
-	tags.Write([]byte(strings.Join(tc.Context.ToolTags, ",")))
-	name := fmt.Sprintf("marks-v%d-%s-%s-%s-%s-%08x.json", marksFormat, tc.Version, tc.Context.GOOS, tc.Context.GOARCH, cgo, tags.Sum32())
+	tags.Write([]byte(strings.Join(ctxt.ToolTags, ",")))
+	name := fmt.Sprintf("marks-v%d-%s-%s-%s-%s-%08x.json", marksFormat, tc.version, ctxt.GOOS, ctxt.GOARCH, cgo, tags.Sum32())
 	name = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`/\: `, r) {
 			return '_'
@@ -143,8 +141,8 @@ func cachedMarks(tc *goToolchain) (*marksReport, error) {
 		var cached marksReport
 		data, err := os.ReadFile(file)
 		if err == nil && json.Unmarshal(data, &cached) == nil && cached.Format == marksFormat &&
-			cached.Go == tc.Version && cached.GOOS == tc.Context.GOOS && cached.GOARCH == tc.Context.GOARCH &&
-			cached.Cgo == tc.Context.CgoEnabled && cached.Symbols != nil {
+			cached.Go == tc.version && cached.GOOS == ctxt.GOOS && cached.GOARCH == ctxt.GOARCH &&
+			cached.Cgo == ctxt.CgoEnabled && cached.Symbols != nil {
 			return &cached, nil
 		}
 	}
@@ -167,75 +165,6 @@ func cachedMarks(tc *goToolchain) (*marksReport, error) {
 		}
 	}
 	return r, nil
-}
-
-// linkerMarkRules is what a version's loader.go says about pulls of
-// standard-library symbols.
-type linkerMarkRules struct {
-	blocked     map[string][]string // symbol -> the only packages that may pull it
-	blockedLine map[string]int
-	// checkLinkname asks FromAssembly: an assembly function needs a mark
-	// on its Go declaration (through the ABI wrapper the compiler makes).
-	assemblyChecked bool
-}
-
-const loaderGo = "cmd/link/internal/loader/loader.go"
-
-func readLinkerMarkRules(goroot string) (*linkerMarkRules, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, filepath.Join(goroot, "src", loaderGo), nil, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, err
-	}
-	rules := &linkerMarkRules{blocked: map[string][]string{}, blockedLine: map[string]int{}}
-	found := false
-	for _, decl := range f.Decls {
-		switch decl := decl.(type) {
-		case *ast.FuncDecl:
-			if decl.Name.Name == "checkLinkname" && decl.Body != nil {
-				ast.Inspect(decl.Body, func(n ast.Node) bool {
-					if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "FromAssembly" {
-						rules.assemblyChecked = true
-					}
-					return true
-				})
-			}
-		case *ast.GenDecl:
-			for _, spec := range decl.Specs {
-				vs, ok := spec.(*ast.ValueSpec)
-				if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "blockedLinknames" || len(vs.Values) != 1 {
-					continue
-				}
-				lit, ok := vs.Values[0].(*ast.CompositeLit)
-				if !ok {
-					return nil, fmt.Errorf("%s: blockedLinknames is not a map literal", loaderGo)
-				}
-				found = true
-				for _, elt := range lit.Elts {
-					kv, ok := elt.(*ast.KeyValueExpr)
-					key, kok := kv.Key.(*ast.BasicLit)
-					allowed, aok := kv.Value.(*ast.CompositeLit)
-					if !ok || !kok || !aok {
-						return nil, fmt.Errorf("%s: unexpected blockedLinknames entry", loaderGo)
-					}
-					sym, _ := strconv.Unquote(key.Value)
-					// An entry with no allowed package blocks everyone.
-					rules.blocked[sym] = []string{}
-					rules.blockedLine[sym] = fset.Position(kv.Pos()).Line
-					for _, p := range allowed.Elts {
-						if lit, ok := p.(*ast.BasicLit); ok {
-							path, _ := strconv.Unquote(lit.Value)
-							rules.blocked[sym] = append(rules.blocked[sym], path)
-						}
-					}
-				}
-			}
-		}
-	}
-	if !found {
-		return nil, fmt.Errorf("%s: no blockedLinknames", loaderGo)
-	}
-	return rules, nil
 }
 
 // A markDirective is a //go:linkname or //go:linknamestd line.
@@ -275,12 +204,13 @@ type scannedPackage struct {
 var textLine = regexp.MustCompile(`^\s*TEXT\s+([\p{L}\p{N}_.∕]*)·([\p{L}\p{N}_]+)(?:<ABI\w+>)?\(SB\)`)
 
 // scanMarks reads the marks of tc's standard library for its platform.
-func scanMarks(tc *goToolchain) (*marksReport, error) {
-	rules, err := readLinkerMarkRules(tc.GOROOT)
+func scanMarks(tc *toolchain) (*marksReport, error) {
+	ctxt, err := tc.buildContext()
 	if err != nil {
 		return nil, err
 	}
-	src := filepath.Join(tc.GOROOT, "src")
+	rules := tc.rules
+	src := filepath.Join(tc.goroot, "src")
 	var dirs []string
 	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -312,7 +242,7 @@ func scanMarks(tc *goToolchain) (*marksReport, error) {
 			defer wg.Done()
 			for i := range next {
 				path, _ := filepath.Rel(src, dirs[i])
-				scanned[i], errs[i] = scanPackage(tc.Context, dirs[i], filepath.ToSlash(path))
+				scanned[i], errs[i] = scanPackage(ctxt, dirs[i], filepath.ToSlash(path))
 			}
 		}()
 	}
@@ -323,8 +253,8 @@ func scanMarks(tc *goToolchain) (*marksReport, error) {
 	wg.Wait()
 
 	r := &marksReport{
-		Format: marksFormat, Go: tc.Version,
-		GOOS: tc.Context.GOOS, GOARCH: tc.Context.GOARCH, Cgo: tc.Context.CgoEnabled,
+		Format: marksFormat, Go: tc.version,
+		GOOS: ctxt.GOOS, GOARCH: ctxt.GOARCH, Cgo: ctxt.CgoEnabled,
 		AssemblyChecked: rules.assemblyChecked,
 		Symbols:         []markSymbol{},
 	}
@@ -346,9 +276,9 @@ func scanMarks(tc *goToolchain) (*marksReport, error) {
 	}
 	// Without ABI wrappers (a platform with no register ABI), the
 	// linker lets every assembly function through.
-	wrappers := slices.Contains(tc.Context.ToolTags, "goexperiment.regabiwrappers")
+	wrappers := slices.Contains(ctxt.ToolTags, "goexperiment.regabiwrappers")
 	for sym, allowed := range rules.blocked {
-		s := markSymbol{Symbol: sym, Kind: "func", Reason: markBlocked,
+		s := markSymbol{Symbol: sym, Kind: "func", Reason: reasonBlocked,
 			Where:  fmt.Sprintf("%s:%d", loaderGo, rules.blockedLine[sym]),
 			Detail: "blockedLinknames allows no package"}
 		if len(allowed) > 0 {
@@ -372,25 +302,25 @@ func scanMarks(tc *goToolchain) (*marksReport, error) {
 		switch {
 		case mark != nil:
 			s.Pullable, s.Where, s.Detail = true, mark.where, mark.text
-			s.Reason = markMarked
+			s.Reason = reasonStdMarked
 			if d.pkg != symbolPackage(sym) {
-				s.Reason = markPushed
+				s.Reason = reasonPushed
 			}
 			if d.asm && rules.assemblyChecked {
 				s.Detail += " (over an assembly body: the linker checks the ABI wrapper the compiler makes from this declaration, which carries the mark)"
 			}
 		case d.asm && !rules.assemblyChecked:
 			// The assembler flags its symbols as linknamed.
-			s.Pullable, s.Reason, s.Where = true, markAssembly, d.where
-			s.Detail = tc.Version + "'s linker does not check assembly functions"
+			s.Pullable, s.Reason, s.Where = true, reasonAsmUnchecked, d.where
+			s.Detail = tc.version + "'s linker does not check assembly functions"
 		case d.asm && !wrappers:
-			s.Pullable, s.Reason, s.Where = true, markAssembly, d.where
-			s.Detail = "no ABI wrappers on " + tc.Context.GOARCH + ": the linker lets assembly functions through"
+			s.Pullable, s.Reason, s.Where = true, reasonAsmUnchecked, d.where
+			s.Detail = "no ABI wrappers on " + ctxt.GOARCH + ": the linker lets assembly functions through"
 		case d.asm && d.stdMark == nil:
-			s.Reason, s.Where = markAssembly, d.where
-			s.Detail = "an assembly function with no mark on its Go declaration: " + tc.Version + "'s linker checks assembly"
+			s.Reason, s.Where = reasonAsmUnmarked, d.where
+			s.Detail = "an assembly function with no mark on its Go declaration: " + tc.version + "'s linker checks assembly"
 		default:
-			s.Reason, s.Where, s.Detail = markLinknamestd, d.stdMark.where, d.stdMark.text
+			s.Reason, s.Where, s.Detail = reasonLinknameStd, d.stdMark.where, d.stdMark.text
 		}
 		r.Symbols = append(r.Symbols, s)
 	}
@@ -705,10 +635,10 @@ func diffMarks(from, to *marksReport) *marksDiff {
 		b, inBefore := before[sym]
 		a, inAfter := after[sym]
 		if !inBefore {
-			b = markSymbol{Symbol: sym, Kind: a.Kind, Reason: markUnmarked, Detail: from.Go + " neither marks nor pushes it, nor defines it in assembly"}
+			b = markSymbol{Symbol: sym, Kind: a.Kind, Reason: reasonUnmarked, Detail: from.Go + " neither marks nor pushes it, nor defines it in assembly"}
 		}
 		if !inAfter {
-			a = markSymbol{Symbol: sym, Kind: b.Kind, Reason: markUnmarked, Detail: to.Go + " neither marks nor pushes it, nor defines it in assembly"}
+			a = markSymbol{Symbol: sym, Kind: b.Kind, Reason: reasonUnmarked, Detail: to.Go + " neither marks nor pushes it, nor defines it in assembly"}
 		}
 		c := markChange{Symbol: sym, Kind: cmp.Or(a.Kind, b.Kind), From: b, To: a}
 		switch {
@@ -764,7 +694,7 @@ func (d *marksDiff) print(w io.Writer) {
 // "refused: linknamestd runtime/coro.go:87".
 func markCell(s markSymbol) string {
 	cell := strings.TrimSpace(s.Reason + " " + s.Where)
-	if !s.Pullable && s.Reason != markUnmarked {
+	if !s.Pullable && s.Reason != reasonUnmarked {
 		cell = "refused: " + cell
 	}
 	return cell

@@ -31,7 +31,7 @@ func writeTree(t *testing.T, files map[string]string) string {
 
 // A made-up GOROOT with one of each kind of mark. The linker's
 // checkLinkname asks FromAssembly when assemblyChecked is set.
-func syntheticGOROOT(t *testing.T, assemblyChecked bool) *goToolchain {
+func syntheticGOROOT(t *testing.T, assemblyChecked bool) *toolchain {
 	check := ""
 	if assemblyChecked {
 		check = "_ = r.FromAssembly()"
@@ -119,7 +119,11 @@ TEXT internal∕x·slashed<ABIInternal>(SB),0,$0-0
 	ctxt := build.Default
 	ctxt.GOROOT, ctxt.GOOS, ctxt.GOARCH, ctxt.CgoEnabled = root, "linux", "amd64", false
 	ctxt.ToolTags = []string{"goexperiment.regabiwrappers"}
-	return &goToolchain{Version: "go1.99.0", GOROOT: root, Context: ctxt}
+	rules, err := readLinkerRules(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &toolchain{version: "go1.99.0", goroot: root, goos: "linux", goarch: "amd64", rules: rules, context: &ctxt}
 }
 
 // markLines lays symbols out one a line, without the prose of Detail.
@@ -138,23 +142,23 @@ func TestScanMarks(t *testing.T) {
 		want            string
 	}{
 		{"assembly unchecked", false, `internal/x.slashed func pullable assembly q q/q_amd64.s:3
-p.(*T).M func pullable marked p p/p.go:8
+p.(*T).M func pullable std_marked p p/p.go:8
 p.asmfunc func pullable assembly p p/p_amd64.s:3
-p.closed func refused blocked  cmd/link/internal/loader/loader.go:5
-p.coro func refused blocked p cmd/link/internal/loader/loader.go:4
-p.marked func pullable marked p p/p.go:5
-p.markedVar var pullable marked p p/p.go:21
+p.closed func refused blocklisted  cmd/link/internal/loader/loader.go:5
+p.coro func refused blocklisted p cmd/link/internal/loader/loader.go:4
+p.marked func pullable std_marked p p/p.go:5
+p.markedVar var pullable std_marked p p/p.go:21
 p.pushed func pullable pushed q q/q.go:5
 p.reserved func refused linknamestd p p/p.go:15
 runtime.cmpstring func pullable pushed q q/q.go:8
 `},
-		{"assembly checked", true, `internal/x.slashed func refused assembly q q/q_amd64.s:3
-p.(*T).M func pullable marked p p/p.go:8
-p.asmfunc func refused assembly p p/p_amd64.s:3
-p.closed func refused blocked  cmd/link/internal/loader/loader.go:5
-p.coro func refused blocked p cmd/link/internal/loader/loader.go:4
-p.marked func pullable marked p p/p.go:5
-p.markedVar var pullable marked p p/p.go:21
+		{"assembly checked", true, `internal/x.slashed func refused assembly_unmarked q q/q_amd64.s:3
+p.(*T).M func pullable std_marked p p/p.go:8
+p.asmfunc func refused assembly_unmarked p p/p_amd64.s:3
+p.closed func refused blocklisted  cmd/link/internal/loader/loader.go:5
+p.coro func refused blocklisted p cmd/link/internal/loader/loader.go:4
+p.marked func pullable std_marked p p/p.go:5
+p.markedVar var pullable std_marked p p/p.go:21
 p.pushed func pullable pushed q q/q.go:5
 p.reserved func refused linknamestd p p/p.go:15
 runtime.cmpstring func pullable pushed q q/q.go:8
@@ -188,24 +192,24 @@ var runningGoMarks = map[string]struct {
 	verdicts    map[string]string
 }{
 	"go1.26.8": {404, 0, map[string]string{
-		"runtime.nanotime":             "pullable marked",
-		"runtime.cheaprand":            "pullable marked",
-		"runtime.fastrand":             "pullable marked",
+		"runtime.nanotime":             "pullable std_marked",
+		"runtime.cheaprand":            "pullable std_marked",
+		"runtime.fastrand":             "pullable std_marked",
 		"runtime.cmpstring":            "pullable pushed",
-		"internal/runtime/atomic.Load": "pullable marked",
+		"internal/runtime/atomic.Load": "pullable std_marked",
 		"runtime.systemstack":          "pullable assembly",
-		"runtime.coroswitch":           "refused blocked",
-		"runtime.addmoduledata":        "refused blocked",
+		"runtime.coroswitch":           "refused blocklisted",
+		"runtime.addmoduledata":        "refused blocklisted",
 	}},
 	"go1.27.3": {381, 52, map[string]string{
-		"runtime.nanotime":             "pullable marked",
-		"runtime.cheaprand":            "pullable marked",
-		"runtime.fastrand":             "pullable marked",
+		"runtime.nanotime":             "pullable std_marked",
+		"runtime.cheaprand":            "pullable std_marked",
+		"runtime.fastrand":             "pullable std_marked",
 		"runtime.cmpstring":            "pullable pushed",
 		"internal/runtime/atomic.Load": "refused linknamestd",
-		"runtime.systemstack":          "refused assembly",
+		"runtime.systemstack":          "refused assembly_unmarked",
 		"runtime.coroswitch":           "refused linknamestd",
-		"runtime.addmoduledata":        "refused blocked",
+		"runtime.addmoduledata":        "refused blocklisted",
 	}},
 }
 
@@ -215,7 +219,7 @@ func TestRunningGoMarks(t *testing.T) {
 	if !ok || runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		t.Skipf("no facts on record for %s %s/%s", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	}
-	tc, err := locateToolchain(runtime.Version())
+	tc, err := newToolchain(runtime.Version(), os.Environ())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,13 +245,17 @@ func TestRunningGoMarks(t *testing.T) {
 // standard error.
 func TestLocateRunningToolchain(t *testing.T) {
 	stderr := captureStderr(t, func() {
-		tc, err := locateToolchain(runtime.Version())
+		tc, err := newToolchain(runtime.Version(), os.Environ())
 		if err != nil {
 			t.Fatal(err)
 		}
-		newest := tc.Context.ReleaseTags[len(tc.Context.ReleaseTags)-1]
-		if tc.Version != runtime.Version() || tc.Context.GOROOT != tc.GOROOT || !strings.HasPrefix(tc.Version, newest+".") {
-			t.Errorf("located %s at %s, release tags %v", tc.Version, tc.GOROOT, tc.Context.ReleaseTags)
+		ctxt, err := tc.buildContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		newest := ctxt.ReleaseTags[len(ctxt.ReleaseTags)-1]
+		if tc.version != runtime.Version() || ctxt.GOROOT != tc.goroot || !strings.HasPrefix(tc.version, newest+".") {
+			t.Errorf("located %s at %s, release tags %v", tc.version, tc.goroot, ctxt.ReleaseTags)
 		}
 	})
 	if stderr != "" {
@@ -260,7 +268,7 @@ func TestLocateRunningToolchain(t *testing.T) {
 func TestLocateMissingToolchain(t *testing.T) {
 	t.Setenv("GOPROXY", "off")
 	var err error
-	stderr := captureStderr(t, func() { _, err = locateToolchain("go1.99.0") })
+	stderr := captureStderr(t, func() { _, err = newToolchain("go1.99.0", os.Environ()) })
 	if want := "linkcheck: fetching go1.99.0 through the module proxy (GOTOOLCHAIN=go1.99.0 go env GOROOT)\n"; stderr != want {
 		t.Errorf("stderr: %q, want %q", stderr, want)
 	}
@@ -295,7 +303,7 @@ func TestMarksCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A change the cache cannot know of: the cached answer stands.
-	if err := os.Remove(filepath.Join(tc.GOROOT, "src", "q", "q.go")); err != nil {
+	if err := os.Remove(filepath.Join(tc.goroot, "src", "q", "q.go")); err != nil {
 		t.Fatal(err)
 	}
 	cached, err := cachedMarks(tc)
@@ -321,16 +329,16 @@ func TestMarksCache(t *testing.T) {
 
 func TestDiffMarks(t *testing.T) {
 	from := &marksReport{Go: "go1.1.0", GOOS: "linux", GOARCH: "amd64", OneArgLinknameLines: 3, Symbols: []markSymbol{
-		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: markMarked, Where: "a/a.go:1"},
-		{Symbol: "a.lost", Kind: "func", Pullable: true, Reason: markAssembly, Where: "a/a.s:2"},
-		{Symbol: "a.gone", Kind: "var", Pullable: true, Reason: markMarked, Where: "a/a.go:3"},
-		{Symbol: "a.blocked", Kind: "func", Reason: markBlocked, Where: "loader.go:4"},
+		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:1"},
+		{Symbol: "a.lost", Kind: "func", Pullable: true, Reason: reasonAsmUnchecked, Where: "a/a.s:2"},
+		{Symbol: "a.gone", Kind: "var", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:3"},
+		{Symbol: "a.blocked", Kind: "func", Reason: reasonBlocked, Where: "loader.go:4"},
 	}}
 	to := &marksReport{Go: "go1.2.0", GOOS: "linux", GOARCH: "amd64", OneArgLinknameLines: 2, LinknamestdLines: 1, Symbols: []markSymbol{
-		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: markMarked, Where: "a/a.go:9"},
-		{Symbol: "a.lost", Kind: "func", Reason: markAssembly, Where: "a/a.s:2"},
-		{Symbol: "a.blocked", Kind: "func", Reason: markLinknamestd, Where: "a/a.go:5"},
-		{Symbol: "a.new", Kind: "func", Pullable: true, Reason: markPushed, Where: "b/b.go:6"},
+		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:9"},
+		{Symbol: "a.lost", Kind: "func", Reason: reasonAsmUnmarked, Where: "a/a.s:2"},
+		{Symbol: "a.blocked", Kind: "func", Reason: reasonLinknameStd, Where: "a/a.go:5"},
+		{Symbol: "a.new", Kind: "func", Pullable: true, Reason: reasonPushed, Where: "b/b.go:6"},
 	}}
 	var b strings.Builder
 	diffMarks(from, to).print(&b)
@@ -339,17 +347,17 @@ pullable from outside the standard library: 3 -> 2
 directive lines (all platforms): one-argument //go:linkname 3 -> 2, //go:linknamestd 0 -> 1
 
 Stop being pullable (2):
-  SYMBOL  KIND  GO1.1.0           GO1.2.0
-  a.gone  var   marked a/a.go:3   unmarked
-  a.lost  func  assembly a/a.s:2  refused: assembly a/a.s:2
+  SYMBOL  KIND  GO1.1.0              GO1.2.0
+  a.gone  var   std_marked a/a.go:3  unmarked
+  a.lost  func  assembly a/a.s:2     refused: assembly_unmarked a/a.s:2
 
 Start being pullable (1):
   SYMBOL  KIND  GO1.1.0   GO1.2.0
   a.new   func  unmarked  pushed b/b.go:6
 
 Same verdict, other reason (1):
-  SYMBOL     KIND  GO1.1.0                       GO1.2.0
-  a.blocked  func  refused: blocked loader.go:4  refused: linknamestd a/a.go:5
+  SYMBOL     KIND  GO1.1.0                           GO1.2.0
+  a.blocked  func  refused: blocklisted loader.go:4  refused: linknamestd a/a.go:5
 `
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)

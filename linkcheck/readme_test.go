@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"reflect"
 	"slices"
@@ -12,8 +13,9 @@ import (
 	"testing"
 )
 
-// TestReadme checks that README.md's tables of JSON fields and reason
-// codes list exactly the fields of a finding and the reasons in the code.
+// TestReadme checks that README.md's tables of JSON fields, reason codes
+// and -upgrade's kinds of change list exactly the fields of a finding and
+// the reasons and kinds in the code.
 func TestReadme(t *testing.T) {
 	data, err := os.ReadFile("README.md")
 	if err != nil {
@@ -26,19 +28,23 @@ func TestReadme(t *testing.T) {
 			fields = append(fields, tag)
 		}
 	}
-	var reasons []string
-	f, err := parser.ParseFile(token.NewFileSet(), "check.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, "reason") {
-			code, _ := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
-			reasons = append(reasons, code)
+	constants := func(file, prefix string) []string {
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return true
-	})
-	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": reasons} {
+		var codes []string
+		ast.Inspect(f, func(n ast.Node) bool {
+			if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, prefix) && len(vs.Values) == 1 {
+				code, _ := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
+				codes = append(codes, code)
+			}
+			return true
+		})
+		return codes
+	}
+	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("check.go", "reason"),
+		"## Before you upgrade Go": constants("upgrade.go", "change")} {
 		got := firstColumn(string(data), section)
 		slices.Sort(got)
 		slices.Sort(want)
@@ -49,10 +55,11 @@ func TestReadme(t *testing.T) {
 }
 
 // firstColumn returns the codes in the first column of the table under
-// a heading: "| `code` | ...".
+// a heading: "| `code` | ...", before any generated block.
 func firstColumn(markdown, heading string) []string {
 	_, section, _ := strings.Cut(markdown, "\n"+heading+"\n")
 	section, _, _ = strings.Cut(section, "\n## ")
+	section, _, _ = strings.Cut(section, "<!-- generated")
 	var codes []string
 	for _, line := range strings.Split(section, "\n") {
 		if cell, ok := strings.CutPrefix(line, "| `"); ok {
@@ -61,4 +68,49 @@ func firstColumn(markdown, heading string) []string {
 		}
 	}
 	return codes
+}
+
+// TestReadmeMarks checks that the reason codes README.md's "## Marks"
+// names are exactly those marks.go gives.
+func TestReadmeMarks(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]string{} // constant name -> code
+	fset := token.NewFileSet()
+	check, err := parser.ParseFile(fset, "check.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ast.Inspect(check, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, "reason") && len(vs.Values) == 1 {
+			codes[vs.Names[0].Name], _ = strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
+		}
+		return true
+	})
+	marks, err := parser.ParseFile(fset, "marks.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var used []string
+	ast.Inspect(marks, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && codes[id.Name] != "" {
+			used = append(used, codes[id.Name])
+		}
+		return true
+	})
+	_, section, _ := strings.Cut(string(data), "\n## Marks\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	var named []string
+	for i, part := range strings.Split(section, "`") {
+		if i%2 == 1 && slices.Contains(slices.Collect(maps.Values(codes)), part) {
+			named = append(named, part)
+		}
+	}
+	slices.Sort(used)
+	slices.Sort(named)
+	if used, named = slices.Compact(used), slices.Compact(named); !slices.Equal(used, named) {
+		t.Errorf("README.md's Marks section names %q\nmarks.go gives %q", named, used)
+	}
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"os"
@@ -40,38 +43,115 @@ type toolchain struct {
 	fset   *token.FileSet
 	stdMu  sync.Mutex
 	stdPkg map[string]*pkg
+	// context selects the files this version builds for the platform,
+	// with its own release and tool tags; through buildContext.
+	context *build.Context
 }
 
 // newToolchain asks the go command, run with the environment env, about
-// its Go, or about the Go named by version (such as go1.27.3), which the
-// go command fetches through the module proxy when it is not in the
-// module cache yet.
+// its Go, or about the Go named by version: "local" is the go on PATH,
+// and any other (such as go1.27.3) is what GOTOOLCHAIN=version selects.
+// The go command fetches that one through the module proxy into the
+// module cache when it is neither there nor the local one, and
+// newToolchain says so in one line on standard error first.
 func newToolchain(version string, env []string) (*toolchain, error) {
 	env = slices.Clone(env)
 	if version != "" {
+		local, err := goEnv(append(slices.Clone(env), "GOTOOLCHAIN=local"), "GOVERSION", "GOMODCACHE", "GOHOSTOS", "GOHOSTARCH")
+		if err != nil {
+			return nil, err
+		}
 		env = append(env, "GOTOOLCHAIN="+version)
-		if fetching(version) {
-			fmt.Fprintf(os.Stderr, "linkcheck: %s is not in the module cache; the go command fetches it through the module proxy\n", version)
+		if version != "local" && fetching(local, version) {
+			fmt.Fprintf(os.Stderr, "linkcheck: fetching %s through the module proxy (GOTOOLCHAIN=%s go env GOROOT)\n", version, version)
 		}
 	}
-	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH", "CGO_ENABLED", "GOMODCACHE")
-	cmd.Env = env
-	out, err := cmd.Output()
+	goEnv, err := goEnv(env, "GOVERSION", "GOROOT", "GOOS", "GOARCH", "CGO_ENABLED", "GOMODCACHE")
 	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			err = fmt.Errorf("%v: %s", err, strings.TrimSpace(string(ee.Stderr)))
-		}
-		return nil, fmt.Errorf("go env: %v", err)
+		return nil, err
 	}
-	var goEnv struct{ GOVERSION, GOROOT, GOOS, GOARCH, CGO_ENABLED, GOMODCACHE string }
-	if err := json.Unmarshal(out, &goEnv); err != nil {
-		return nil, fmt.Errorf("go env: %v", err)
-	}
-	tc := &toolchain{version: goEnv.GOVERSION, goroot: goEnv.GOROOT, goos: goEnv.GOOS, goarch: goEnv.GOARCH,
-		cgo: goEnv.CGO_ENABLED == "1", env: env, modCache: goEnv.GOMODCACHE, fset: token.NewFileSet(), stdPkg: map[string]*pkg{}}
+	tc := &toolchain{version: goEnv["GOVERSION"], goroot: goEnv["GOROOT"], goos: goEnv["GOOS"], goarch: goEnv["GOARCH"],
+		cgo: goEnv["CGO_ENABLED"] == "1", env: env, modCache: goEnv["GOMODCACHE"], fset: token.NewFileSet(), stdPkg: map[string]*pkg{}}
 	tc.cacheDir, _ = cacheDir()
 	tc.rules, err = readLinkerRules(tc.goroot)
 	return tc, err
+}
+
+// fetching reports whether the go command that answered local (its
+// GOVERSION, GOMODCACHE, GOHOSTOS, GOHOSTARCH) must download version: it
+// is not that go, and not in the module cache, where GOTOOLCHAIN puts it.
+func fetching(local map[string]string, version string) bool {
+	if local["GOVERSION"] == version {
+		return false
+	}
+	dir := filepath.Join(local["GOMODCACHE"], "golang.org",
+		"toolchain@v0.0.1-"+version+"."+local["GOHOSTOS"]+"-"+local["GOHOSTARCH"])
+	_, err := os.Stat(dir)
+	return err != nil
+}
+
+// buildContext is the go/build context of this version for its platform.
+// Release tags (go1.1 ... go1.N) and tool tags (goexperiment.*, the
+// GOAMD64 level) belong to the version, not to the Go that built
+// linkcheck: its own go list says them.
+func (tc *toolchain) buildContext() (build.Context, error) {
+	if tc.context != nil {
+		return *tc.context, nil
+	}
+	ctxt := build.Default
+	ctxt.GOROOT, ctxt.GOOS, ctxt.GOARCH, ctxt.CgoEnabled = tc.goroot, tc.goos, tc.goarch, tc.cgo
+	cmd := exec.Command("go", "list", "-f", "{{join context.ReleaseTags \",\"}} {{join context.ToolTags \",\"}}", "unsafe")
+	// Outside any module, so that no go.mod or go.work asks for another Go.
+	cmd.Dir = os.TempDir()
+	cmd.Env = append(slices.Clone(tc.env), "GOWORK=off")
+	out, err := output(cmd)
+	if err != nil {
+		return ctxt, err
+	}
+	release, tool, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+	ctxt.ReleaseTags = strings.Split(release, ",")
+	ctxt.ToolTags = strings.Split(tool, ",")
+	tc.context = &ctxt
+	return ctxt, nil
+}
+
+// goEnv runs go env -json for names with the environment env, outside
+// any module.
+func goEnv(env []string, names ...string) (map[string]string, error) {
+	cmd := exec.Command("go", append([]string{"env", "-json"}, names...)...)
+	cmd.Dir = os.TempDir()
+	cmd.Env = append(slices.Clone(env), "GOWORK=off")
+	out, err := output(cmd)
+	if err != nil {
+		return nil, err
+	}
+	values := map[string]string{}
+	if err := json.Unmarshal(out, &values); err != nil {
+		return nil, fmt.Errorf("go env -json: %v", err)
+	}
+	return values, nil
+}
+
+// output runs cmd; when it fails, the error is the go command's own
+// reason, as it printed it (offline, unknown version, ...).
+func output(cmd *exec.Cmd) ([]byte, error) {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		// Without its progress line: linkcheck said it is fetching.
+		var reason []string
+		for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+			if !strings.HasPrefix(line, "go: downloading ") {
+				reason = append(reason, line)
+			}
+		}
+		if len(reason) > 0 && reason[0] != "" {
+			return nil, errors.New(strings.Join(reason, "\n"))
+		}
+		return nil, fmt.Errorf("%s: %v", strings.Join(cmd.Args, " "), err)
+	}
+	return out, nil
 }
 
 // cacheDir is where linkcheck keeps what does not change for one Go
@@ -84,25 +164,16 @@ func cacheDir() (string, error) {
 	return filepath.Join(dir, "linkcheck"), err
 }
 
-// fetching reports whether the toolchain for version is missing from the
-// module cache, where GOTOOLCHAIN puts it.
-func fetching(version string) bool {
-	out, err := exec.Command("go", "env", "GOMODCACHE", "GOHOSTOS", "GOHOSTARCH").Output()
-	fields := strings.Fields(string(out))
-	if err != nil || len(fields) != 3 {
-		return false
-	}
-	dir := filepath.Join(fields[0], "golang.org", "toolchain@v0.0.1-"+version+"."+fields[1]+"-"+fields[2])
-	_, err = os.Stat(dir)
-	return err != nil
-}
+// loaderGo holds the linker's linkname rules, under GOROOT/src.
+const loaderGo = "cmd/link/internal/loader/loader.go"
 
 // linkerRules are the linker's linkname rules, read from the toolchain's
-// own source: cmd/link/internal/loader/loader.go.
+// own source: loaderGo.
 type linkerRules struct {
 	// blocked maps a symbol to the only packages that may reference it;
-	// an empty list allows none.
-	blocked map[string][]string
+	// an empty list allows none. blockedLine is its line in loaderGo.
+	blocked     map[string][]string
+	blockedLine map[string]int
 	// assemblyChecked: the linker checks references to assembly
 	// functions, and references made from assembly, like any other (Go
 	// 1.27); before, only the block-list applied to them.
@@ -116,18 +187,19 @@ type linkerRules struct {
 }
 
 func readLinkerRules(goroot string) (*linkerRules, error) {
-	r := &linkerRules{blocked: map[string][]string{}}
-	source := filepath.Join(goroot, "src", "cmd", "link", "internal", "loader", "loader.go")
-	f, err := parser.ParseFile(token.NewFileSet(), source, nil, 0)
+	r := &linkerRules{blocked: map[string][]string{}, blockedLine: map[string]int{}}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, filepath.Join(goroot, "src", loaderGo), nil, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
 	}
+	var malformed error
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl:
 			// Since Go 1.27, checkLinkname asks whether the definition
 			// comes from assembly, rather than letting wrappers through.
-			if n.Name.Name == "checkLinkname" {
+			if n.Name.Name == "checkLinkname" && n.Body != nil {
 				ast.Inspect(n.Body, func(n ast.Node) bool {
 					sel, ok := n.(*ast.SelectorExpr)
 					r.assemblyChecked = r.assemblyChecked || ok && sel.Sel.Name == "FromAssembly"
@@ -140,14 +212,33 @@ func readLinkerRules(goroot string) (*linkerRules, error) {
 			// are loaded.
 			r.varsChecked = r.varsChecked || n.Name == "linknameVarRefs"
 		case *ast.ValueSpec:
-			if len(n.Names) == 1 && n.Names[0].Name == "blockedLinknames" && len(n.Values) == 1 {
-				lit, _ := n.Values[0].(*ast.CompositeLit)
-				for _, elt := range lit.Elts {
-					kv := elt.(*ast.KeyValueExpr)
-					sym, _ := strconv.Unquote(kv.Key.(*ast.BasicLit).Value)
-					r.blocked[sym] = []string{}
-					for _, p := range kv.Value.(*ast.CompositeLit).Elts {
-						path, _ := strconv.Unquote(p.(*ast.BasicLit).Value)
+			if len(n.Names) != 1 || n.Names[0].Name != "blockedLinknames" || len(n.Values) != 1 {
+				break
+			}
+			lit, ok := n.Values[0].(*ast.CompositeLit)
+			if !ok {
+				malformed = errors.New("blockedLinknames is not a map literal")
+				break
+			}
+			for _, elt := range lit.Elts {
+				kv, ok := elt.(*ast.KeyValueExpr)
+				if !ok {
+					malformed = errors.New("unexpected blockedLinknames entry")
+					break
+				}
+				key, kok := kv.Key.(*ast.BasicLit)
+				allowed, aok := kv.Value.(*ast.CompositeLit)
+				if !kok || !aok {
+					malformed = errors.New("unexpected blockedLinknames entry")
+					break
+				}
+				sym, _ := strconv.Unquote(key.Value)
+				// An entry with no allowed package blocks everyone.
+				r.blocked[sym] = []string{}
+				r.blockedLine[sym] = fset.Position(kv.Pos()).Line
+				for _, p := range allowed.Elts {
+					if lit, ok := p.(*ast.BasicLit); ok {
+						path, _ := strconv.Unquote(lit.Value)
 						r.blocked[sym] = append(r.blocked[sym], path)
 					}
 				}
@@ -155,8 +246,11 @@ func readLinkerRules(goroot string) (*linkerRules, error) {
 		}
 		return true
 	})
-	if len(r.blocked) == 0 {
-		return nil, fmt.Errorf("%s: no blockedLinknames", source)
+	switch {
+	case malformed != nil:
+		return nil, fmt.Errorf("%s: %v", loaderGo, malformed)
+	case len(r.blocked) == 0:
+		return nil, fmt.Errorf("%s: no blockedLinknames", loaderGo)
 	}
 	return r, nil
 }

@@ -39,6 +39,8 @@ import (
 //	bench              the benchmark table and what it shows, from make bench's record
 //	linkcheck-real     linkcheck on published modules, recorded by make linkcheck-real
 //	linkcheck-transcript  one whole linkcheck run on a corpus program, recorded likewise
+//	upgrade-proof      linkcheck -go and -upgrade held to the toolchains, recorded by make upgrade-proof
+//	upgrade-transcript    linkcheck -upgrade on the workspace and the corpus, recorded likewise
 //	examples           the Makefile's list of examples
 
 // A document is a file with generated blocks. Those declared here must
@@ -61,8 +63,9 @@ var documents = []document{
 		"code handshake/main.go", "output handshake",
 		"code stdlib/main.go", "output stdlib", "failure stdlib",
 		"lab-table",
+		"upgrade-transcript",
 	}},
-	{"linkcheck/README.md", markdown, []string{"linkcheck-transcript"}},
+	{"linkcheck/README.md", markdown, []string{"linkcheck-transcript", "upgrade-proof"}},
 	{"workshop/README.md", markdown, []string{"test-steps", "recorded-go", "matrix", "bench", "linkcheck-real"}},
 	{"Makefile", makefileSyntax, []string{"examples"}},
 }
@@ -329,8 +332,9 @@ func generate(source string) (string, error) {
 			return "", err
 		}
 		return benchReport(string(record))
-	case "linkcheck-real", "linkcheck-transcript":
-		text, err := os.ReadFile(map[string]string{"linkcheck-real": realRecord, "linkcheck-transcript": realTranscript}[kind])
+	case "linkcheck-real", "linkcheck-transcript", "upgrade-proof", "upgrade-transcript":
+		text, err := os.ReadFile(map[string]string{"linkcheck-real": realRecord, "linkcheck-transcript": realTranscript,
+			"upgrade-proof": upgradeProofRecord, "upgrade-transcript": upgradeTranscriptRecord}[kind])
 		return string(text), err
 	case "test-steps":
 		var b strings.Builder

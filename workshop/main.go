@@ -47,6 +47,7 @@ var commands = []command{
 	{"linkcheck-real", "[-check]", "hold bin/linkcheck's predictions against the linker on published modules", linkcheckReal},
 	{"linkcheck-speed", "[-n N]", "time whole-program linkcheck against go list (network)", linkcheckSpeed},
 	{"marks-check", "[-check]", "link a pull of sampled standard-library symbols under each Go, against bin/linkcheck -marks", marksCheck},
+	{"upgrade-proof", "[-check]", "bin/linkcheck's -go and -upgrade against the toolchains, on the lab, Go's linker cases and the corpus (network)", upgradeProof},
 	{"exercise", "[start|check|hint|reset] [name]", "the hands-on exercises, copied into scratch/ (no name: list them)", exercise},
 	{"copy-out", "-mode M -dir D -module P", "write example M as a module of its own into D", copyOutCommand},
 }

@@ -17,10 +17,16 @@ var speedImports = []string{"golang.org/x/tools/go/packages", "net/http"}
 
 const speedToolsVersion = "golang.org/x/tools@v0.52.0"
 
+// speedUpgrade is the Go that the measured linkcheck -upgrade compares
+// the running one with.
+const speedUpgrade = "go1.27.3"
+
 // linkcheckSpeed measures whole-program linkcheck ./... on a program that
 // imports the corpus, x/tools/go/packages and net/http, against go list
 // -deps -json ./... on the same program, run side by side, n times each:
 // warm (linkcheck's cache filled), and on a first run (an empty cache).
+// It measures linkcheck -upgrade speedUpgrade ./... warm (that toolchain
+// fetched, both caches filled) against the warm plain check too.
 // It prints the minimum and median of the wall time and of the CPU time,
 // which a busy machine disturbs less, and their ratios.
 func linkcheckSpeed(args []string) bool {
@@ -43,10 +49,13 @@ func linkcheckSpeed(args []string) bool {
 	cache := filepath.Join(dir, "cache")
 	warmEnv := append(slices.Clone(env), "XDG_CACHE_HOME="+cache)
 	timed(warmEnv, dir, linkcheck, "./...") // fills the cache
-	var list, warm, first []sample
+	// Fetches the other toolchain if need be, and fills its cache.
+	timed(warmEnv, dir, linkcheck, "-upgrade", speedUpgrade, "./...")
+	var list, warm, first, upgrade []sample
 	for range *n {
 		list = append(list, timed(env, dir, "go", "list", "-deps", "-json", "./..."))
 		warm = append(warm, timed(warmEnv, dir, linkcheck, "./..."))
+		upgrade = append(upgrade, timed(warmEnv, dir, linkcheck, "-upgrade", speedUpgrade, "./..."))
 		os.RemoveAll(cache + "-first")
 		first = append(first, timed(append(slices.Clone(env), "XDG_CACHE_HOME="+cache+"-first"), dir, linkcheck, "./..."))
 	}
@@ -54,7 +63,8 @@ func linkcheckSpeed(args []string) bool {
 	for _, row := range []struct {
 		name    string
 		samples []sample
-	}{{"go list -deps -json ./...", list}, {"linkcheck ./... (warm)", warm}, {"linkcheck ./... (first run)", first}} {
+	}{{"go list -deps -json ./...", list}, {"linkcheck ./... (warm)", warm}, {"linkcheck ./... (first run)", first},
+		{"linkcheck -upgrade " + speedUpgrade + " (warm)", upgrade}} {
 		w, c := speedStats(row.samples)
 		fmt.Printf("%-34s %9s / %9s %9s / %9s\n", row.name, w[0], w[1], c[0], c[1])
 	}
@@ -62,6 +72,9 @@ func linkcheckSpeed(args []string) bool {
 	ww, wc := speedStats(warm)
 	fmt.Printf("\nwarm linkcheck / go list: wall %.1fx (min) %.1fx (median), CPU %.1fx (min) %.1fx (median); goal: at most 3x\n",
 		ratio(ww[0], lw[0]), ratio(ww[1], lw[1]), ratio(wc[0], lc[0]), ratio(wc[1], lc[1]))
+	uw, uc := speedStats(upgrade)
+	fmt.Printf("warm -upgrade / warm linkcheck: wall %.1fx (min) %.1fx (median), CPU %.1fx (min) %.1fx (median); goal: at most 2x\n",
+		ratio(uw[0], ww[0]), ratio(uw[1], ww[1]), ratio(uc[0], wc[0]), ratio(uc[1], wc[1]))
 	fw, _ := speedStats(first)
 	fmt.Printf("first run: %s (min), %s (median) wall; goal: under 3s\n", fw[0], fw[1])
 	return true

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestWordDiff(t *testing.T) {
+	for _, c := range []struct{ before, after, want string }{
+		{"func(int) int", "func(int) int", "func(int) int"},
+		{"func(unsafe.Pointer, int) int", "func(unsafe.Pointer, uintptr) int", "func(unsafe.Pointer, [-int-]{+uintptr+}) int"},
+		{"func([]byte) (int, error)", "func([]byte, bool) (int, error)", "func([]byte{+,+} {+bool+}) (int, error)"},
+		{"int64", "uint32", "[-int64-]{+uint32+}"},
+	} {
+		if got := wordDiff(c.before, c.after); got != c.want {
+			t.Errorf("wordDiff(%q, %q) = %q, want %q", c.before, c.after, got, c.want)
+		}
+	}
+}
+
+// upgradeProgram pulls what go1.27.3 changes and what it keeps.
+var upgradeProgram = map[string]string{"main.go": `package main
+
+import _ "unsafe"
+
+//go:linkname load internal/runtime/atomic.Load
+func load(p *uint32) uint32
+
+//go:linkname systemstack runtime.systemstack
+func systemstack(fn func())
+
+//go:linkname coroswitch runtime.coroswitch
+func coroswitch(c uintptr)
+
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
+
+func main() {
+	var x uint32
+	load(&x)
+	systemstack(func() {})
+	coroswitch(0)
+	println(nanotime())
+}
+`}
+
+// TestUpgrade checks -upgrade from go1.26.8 to go1.27.3 and back, whichever
+// Go runs the test, on a program whose pulls the upgrade changes in each
+// way there is.
+func TestUpgrade(t *testing.T) {
+	skipWithout(t, "go1.26.8")
+	skipWithout(t, "go1.27.3")
+	// A temporary module: a go.work above it must not count.
+	env := append(os.Environ(), "GOWORK=off")
+	var tcs [2]*toolchain
+	for i, v := range []string{"go1.26.8", "go1.27.3"} {
+		tc, err := newToolchain(v, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.cacheDir = testCache
+		defer tc.writing.Wait()
+		tcs[i] = tc
+	}
+	dir := writeModule(t, upgradeProgram)
+	up := `example.test
+  main.go:5: load -> internal/runtime/atomic.Load [pull]
+      stops linking
+      go1.26.8: links (std_marked by internal/runtime/atomic)
+      go1.27.3: fails (linknamestd)
+      why: internal/runtime/atomic marks it with //go:linknamestd, for the standard library's own use
+      go build: link: main: invalid reference to internal/runtime/atomic.Load
+  main.go:8: systemstack -> runtime.systemstack [pull]
+      stops linking
+      go1.26.8: links (assembly by runtime)
+      go1.27.3: fails (assembly_unmarked)
+      why: an assembly function in runtime that nothing marks for outside use
+      go build: link: main: invalid reference to runtime.systemstack
+  main.go:11: coroswitch -> runtime.coroswitch [pull]
+      same result, other reason
+      go1.26.8: fails (blocklisted)
+      go1.27.3: fails (linknamestd)
+go1.26.8 -> go1.27.3 (linux/amd64, cgo on), 4 directives checked: 2 stops linking, 1 same result, other reason: the upgrade breaks the build or makes a signature unsafe
+`
+	down := `example.test
+  main.go:5: load -> internal/runtime/atomic.Load [handshake]
+      starts linking
+      go1.27.3: fails (linknamestd)
+      go1.26.8: links (std_marked by internal/runtime/atomic)
+  main.go:8: systemstack -> runtime.systemstack [pull]
+      starts linking
+      go1.27.3: fails (assembly_unmarked)
+      go1.26.8: links (assembly by runtime)
+  main.go:11: coroswitch -> runtime.coroswitch [handshake]
+      same result, other reason
+      go1.27.3: fails (linknamestd)
+      go1.26.8: fails (blocklisted)
+go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 4 directives checked: 2 starts linking, 1 same result, other reason: the build fails with both
+`
+	for _, c := range []struct {
+		from, to int
+		want     string
+		breaks   bool
+	}{{0, 1, up, true}, {1, 0, down, false}} {
+		findings, progs, err := checkBoth([2]*toolchain{tcs[c.from], tcs[c.to]}, dir, []string{"."}, "", options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := compareUpgrade(tcs[c.from], tcs[c.to], findings[0], findings[1])
+		var b strings.Builder
+		r.print(&b, countDirectives(findings[0]), progs[1].isProgram(), countFails(findings[1]) > 0)
+		if got := b.String(); got != c.want || r.Breaks != c.breaks {
+			t.Errorf("%s -> %s: breaks %v, want %v; got:\n%s\nwant:\n%s", tcs[c.from].version, tcs[c.to].version, r.Breaks, c.breaks, got, c.want)
+		}
+	}
+	// Nothing changes from a Go to itself, and the JSON says so with
+	// empty lists, never null.
+	findings, _, err := checkBoth([2]*toolchain{tcs[0], tcs[0]}, dir, []string{"."}, "", options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(compareUpgrade(tcs[0], tcs[0], findings[0], findings[1]))
+	if want := `{"from":"go1.26.8","to":"go1.26.8","goos":"linux","goarch":"amd64","cgo":true,"breaks":false,"modules":[]}`; string(data) != want {
+		t.Errorf("JSON: %s\nwant %s", data, want)
+	}
+}
+
+// A target whose type changes, and a signature that stops agreeing: both
+// reported, and the second breaks the upgrade.
+func TestUpgradeSignature(t *testing.T) {
+	before := []finding{{Module: "m", Pos: "a.go:3", Local: "f", Target: "p.f", Mode: modePull, Link: linkOK, Reason: reasonStdMarked, By: "p",
+		Signature: sigIdentical, targetType: "func(unsafe.Pointer, int) int"}}
+	after := []finding{{Module: "m", Pos: "a.go:3", Local: "f", Target: "p.f", Mode: modePull, Link: linkOK, Reason: reasonStdMarked, By: "p",
+		Signature: sigIncompatible, Risk: riskMemory, Diffs: []string{"param 2: int vs uintptr"}, targetType: "func(unsafe.Pointer, uintptr) int"}}
+	got, breaks := upgradeText(before, after)
+	want := `m
+  a.go:3: f -> p.f [pull]
+      target's signature changes; signature becomes unsafe
+      go1.1.0: links (std_marked by p)
+      go1.2.0: links (std_marked by p)
+      target: func(unsafe.Pointer, [-int-]{+uintptr+}) int
+      UNSAFE signature, can corrupt memory: param 2: int vs uintptr
+go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 target's signature changes, 1 signature becomes unsafe: the upgrade breaks the build or makes a signature unsafe
+`
+	if got != want || !breaks {
+		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", breaks, got, want)
+	}
+}
+
+// A directive that the first Go ignores leaves a bodyless function, with
+// no target: the line still pairs with the second Go's pull, by name.
+func TestUpgradeIgnoredDirective(t *testing.T) {
+	before := []finding{{Module: "m", Package: "m", Pos: "a.go:9", Local: "nanotime", Mode: modeNone, Link: linkFails, Reason: reasonMissingBody,
+		Fails: "missing function body"}}
+	after := []finding{{Module: "m", Package: "m", Pos: "a.go:8", Local: "nanotime", Target: "runtime.nanotime", Mode: modeHandshake,
+		Link: linkOK, Reason: reasonStdMarked, By: "runtime", Signature: sigIdentical, targetType: "func() int64"}}
+	got, breaks := upgradeText(before, after)
+	want := `m
+  a.go:8: nanotime -> runtime.nanotime [handshake]
+      starts linking
+      go1.1.0: fails (missing_body)
+      go1.2.0: links (std_marked by runtime)
+go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 starts linking: the program still links
+`
+	if got != want || breaks {
+		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", breaks, got, want)
+	}
+}
+
+// upgradeText compares one-line programs from a made-up go1.1.0 to
+// go1.2.0, and prints the report.
+func upgradeText(before, after []finding) (string, bool) {
+	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
+	r := compareUpgrade(from, to, before, after)
+	var b strings.Builder
+	r.print(&b, 1, true, false)
+	return b.String(), r.Breaks
+}
