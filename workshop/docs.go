@@ -41,6 +41,7 @@ import (
 //	linkcheck-transcript  one whole linkcheck run on a corpus program, recorded likewise
 //	upgrade-proof      linkcheck -go and -upgrade held to the toolchains, recorded by make upgrade-proof
 //	upgrade-transcript    linkcheck -upgrade on the workspace and the corpus, recorded likewise
+//	marks-check        linkcheck -marks held to real links, recorded by workshop marks-check
 //	examples           the Makefile's list of examples
 
 // A document is a file with generated blocks. Those declared here must
@@ -65,7 +66,7 @@ var documents = []document{
 		"lab-table",
 		"upgrade-transcript",
 	}},
-	{"linkcheck/README.md", markdown, []string{"linkcheck-transcript", "upgrade-proof"}},
+	{"linkcheck/README.md", markdown, []string{"linkcheck-transcript", "upgrade-proof", "marks-check"}},
 	{"workshop/README.md", markdown, []string{"test-steps", "recorded-go", "matrix", "bench", "linkcheck-real"}},
 	{"Makefile", makefileSyntax, []string{"examples"}},
 }
@@ -332,9 +333,9 @@ func generate(source string) (string, error) {
 			return "", err
 		}
 		return benchReport(string(record))
-	case "linkcheck-real", "linkcheck-transcript", "upgrade-proof", "upgrade-transcript":
+	case "linkcheck-real", "linkcheck-transcript", "upgrade-proof", "upgrade-transcript", "marks-check":
 		text, err := os.ReadFile(map[string]string{"linkcheck-real": realRecord, "linkcheck-transcript": realTranscript,
-			"upgrade-proof": upgradeProofRecord, "upgrade-transcript": upgradeTranscriptRecord}[kind])
+			"upgrade-proof": upgradeProofRecord, "upgrade-transcript": upgradeTranscriptRecord, "marks-check": marksRecord}[kind])
 		return string(text), err
 	case "test-steps":
 		var b strings.Builder
