@@ -94,6 +94,8 @@ const (
 	reasonMissingBody   = "missing_body"
 	reasonDefined       = "defined" // a bodyless function that assembly or a push defines
 	reasonBuildExcluded = "build_constraint"
+	// a variable takes the place of a function's ABI0 wrapper (Go 1.27)
+	reasonVarOverWrapper = "variable_over_function"
 )
 
 type directive struct {
@@ -399,7 +401,12 @@ func (a *analysis) checkPull(p *pkg, fd *finding, local types.Object) {
 			fd.Mode = modeHandshake
 		}
 	}
-	a.linkerVerdict(p, fd, tp, local, false)
+	if a.replacesWrapper(p, fd.Target, local, target, tp) {
+		fd.fail(reasonVarOverWrapper, "passed to GetFuncDwarfAuxSyms",
+			"the variable replaces "+fd.Target+"'s DUPOK ABI0 wrapper, and the linker meets a variable among the functions")
+	} else {
+		a.linkerVerdict(p, fd, tp, local, false)
+	}
 	if fd.Link == linkOK {
 		_, isVar := local.(*types.Var)
 		a.checkDefined(p, fd, fd.Target, local, isVar)
@@ -407,6 +414,25 @@ func (a *analysis) checkPull(p *pkg, fd *finding, local types.Object) {
 	if target != nil && local != nil {
 		fd.compare(local, target, a.sizes, a.tc.goarch)
 	}
+}
+
+// replacesWrapper reports whether p's variable local, pulled over sym, the
+// Go function target of tp, takes the place of that function's ABI0 wrapper. The
+// compiler gives a function an ABI0 wrapper, marked DUPOK, when its own
+// package names it in a directive or calls it from assembly; a linker
+// whose addSym lets a DUPOK symbol lose keeps the variable, and stops
+// when p uses it. Without the register ABI there are no wrappers.
+func (a *analysis) replacesWrapper(p *pkg, sym string, local, target types.Object, tp *pkg) bool {
+	_, isVar := local.(*types.Var)
+	_, hasRegisters := abiRegisters[a.tc.goarch]
+	if !a.tc.rules.dupokLoses || !isVar || !hasRegisters || tp == nil || tp == p || !p.used[local.Name()] {
+		return false
+	}
+	if _, isFunc := target.(*types.Func); !isFunc || !slices.Contains(a.definitions(sym), definition{tp, "go"}) {
+		return false
+	}
+	open, stdOnly := a.marksIn(sym, tp)
+	return open || stdOnly || slices.ContainsFunc(tp.asmRefs, func(s asmSymbol) bool { return s.Sym == sym })
 }
 
 // pushedObject returns the declaration in p that pushes a body into sym.

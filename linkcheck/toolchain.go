@@ -184,6 +184,51 @@ type linkerRules struct {
 	// linknameStd: the toolchain knows //go:linknamestd (Go 1.27);
 	// before, the compiler ignored the line.
 	linknameStd bool
+	// dupokLoses: of two symbols of one name, one marked DUPOK, the other
+	// wins whatever their sizes (Go 1.27's addSym). A variable pulled
+	// over a function whose ABI0 symbol is a DUPOK wrapper then replaces
+	// the function, and the linker stops on a non-function in the text.
+	// Before, the larger wrapper replaced the variable.
+	dupokLoses bool
+}
+
+// overwritesDupok reports whether body holds an "if oldsym.Dupok()" whose
+// block assigns to l.objSyms: the new symbol replaces a DUPOK old one.
+func overwritesDupok(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		ifs, ok := n.(*ast.IfStmt)
+		if !ok {
+			return true
+		}
+		call, ok := ifs.Cond.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "Dupok" {
+			return true
+		}
+		if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "oldsym" {
+			return true
+		}
+		ast.Inspect(ifs.Body, func(n ast.Node) bool {
+			assign, ok := n.(*ast.AssignStmt)
+			if !ok {
+				return true
+			}
+			for _, lhs := range assign.Lhs {
+				if index, ok := lhs.(*ast.IndexExpr); ok {
+					if sel, ok := index.X.(*ast.SelectorExpr); ok && sel.Sel.Name == "objSyms" {
+						found = true
+					}
+				}
+			}
+			return true
+		})
+		return true
+	})
+	return found
 }
 
 func readLinkerRules(goroot string) (*linkerRules, error) {
@@ -197,6 +242,12 @@ func readLinkerRules(goroot string) (*linkerRules, error) {
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl:
+			// In addSym, "if oldsym.Dupok() { ... }" that overwrites the
+			// old symbol with the new one (Go 1.27) rather than keeping
+			// it.
+			if n.Name.Name == "addSym" && n.Body != nil {
+				r.dupokLoses = overwritesDupok(n.Body)
+			}
 			// Since Go 1.27, checkLinkname asks whether the definition
 			// comes from assembly, rather than letting wrappers through.
 			if n.Name.Name == "checkLinkname" && n.Body != nil {
