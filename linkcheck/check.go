@@ -143,10 +143,16 @@ func directives(f *ast.File) []directive {
 	return ds
 }
 
+// asmReference is the local name of a reference made from assembly.
+const asmReference = "assembly reference"
+
 // options are the command line's choices.
 type options struct {
 	checkOff bool // the program is linked with -ldflags=-checklinkname=0
 	std      bool // report the standard library's own lines too
+	// asmLinks: report the assembly references that link too, so that
+	// -upgrade can pair a reference that one Go refuses with the other's.
+	asmLinks bool
 }
 
 // analysis holds what analyze derives from a program.
@@ -698,10 +704,10 @@ func (a *analysis) checkAssemblyRefs(p *pkg) []finding {
 			continue
 		}
 		tp := a.byPath[tpath]
-		fd := finding{Pos: a.position(p, token.Position{Filename: ref.File, Line: ref.Line}), Local: "assembly reference",
+		fd := finding{Pos: a.position(p, token.Position{Filename: ref.File, Line: ref.Line}), Local: asmReference,
 			Target: ref.Sym, Mode: modeNone, Module: p.module(), Package: p.ImportPath, Link: linkOK, pkg: p}
 		a.linkerVerdict(p, &fd, tp, nil, true)
-		if fd.Link != linkOK {
+		if fd.Link != linkOK || a.opts.asmLinks {
 			findings = append(findings, fd)
 		}
 	}

@@ -68,8 +68,10 @@ type upgradeChange struct {
 }
 
 // checkBoth loads and analyzes the program with each toolchain, side by
-// side: the two share nothing.
+// side: the two share nothing. Assembly references are kept whatever
+// their verdict, so that each pairs with the other Go's.
 func checkBoth(tcs [2]*toolchain, dir string, patterns []string, overlay string, opts options) ([2][]finding, [2]*program, error) {
+	opts.asmLinks = true
 	var findings [2][]finding
 	var progs [2]*program
 	var errs [2]error
@@ -317,7 +319,7 @@ func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay
 		enc.SetIndent("", "  ")
 		enc.Encode(r)
 	} else {
-		r.print(os.Stdout, max(countDirectives(findings[0]), countDirectives(findings[1])), progs[1].isProgram(), countFails(findings[1]) > 0)
+		r.print(os.Stdout, findings[0], findings[1], progs[1].isProgram())
 	}
 	if r.Breaks {
 		return 1
@@ -350,10 +352,9 @@ func verdictText(f *finding) string {
 	return s + ")"
 }
 
-// print lays the report out by module, then a summary line; directives
-// is the number of lines checked, failsAfter whether the second Go fails
-// the build.
-func (r *upgradeReport) print(w io.Writer, directives int, isProgram, failsAfter bool) {
+// print lays the report out by module, then a summary line; before and
+// after are the findings under each Go.
+func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bool) {
 	cgo := "cgo off"
 	if r.Cgo {
 		cgo = "cgo on"
@@ -391,7 +392,7 @@ func (r *upgradeReport) print(w io.Writer, directives int, isProgram, failsAfter
 		}
 	}
 	var parts []string
-	for _, k := range []string{changeStops, changeStarts, changeReason, changeTargetRemoved, changeTargetType, changeUnsafe, changeSafe} {
+	for _, k := range []string{changeStops, changeStarts, changeReason, changeTargetRemoved, changeTargetType, changeUnsafe, changeSafe, changeOnlyBefore, changeOnlyAfter} {
 		if counts[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], kindText[k]))
 		}
@@ -400,15 +401,32 @@ func (r *upgradeReport) print(w io.Writer, directives int, isProgram, failsAfter
 	if len(parts) > 0 {
 		summary = strings.Join(parts, ", ")
 	}
-	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: ", r.From, r.To, r.GOOS, r.GOARCH, cgo, plural(directives, "directive"), summary)
+	checked := plural(max(countDirectives(before), countDirectives(after)), "directive")
+	if refs := max(countAssemblyRefs(before), countAssemblyRefs(after)); refs > 0 {
+		checked += " and " + plural(refs, "assembly reference")
+	}
+	unsafeAfter := slices.ContainsFunc(after, func(f finding) bool { return f.Signature == sigIncompatible })
+	failsBefore, failsAfter := countFails(before) > 0, countFails(after) > 0
+	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: ", r.From, r.To, r.GOOS, r.GOARCH, cgo, checked, summary)
 	switch {
 	case r.Breaks:
 		fmt.Fprintln(w, "the upgrade breaks the build or makes a signature unsafe")
-	case failsAfter:
+	case failsBefore && failsAfter:
 		fmt.Fprintln(w, "the build fails with both")
+	case failsAfter:
+		fmt.Fprintln(w, "the build fails with the second Go")
+	case failsBefore:
+		fmt.Fprintln(w, "the build fails with the first Go and links with the second")
+	case unsafeAfter:
+		fmt.Fprintln(w, "it links with both, but a signature is unsafe with both")
 	case isProgram:
 		fmt.Fprintln(w, "the program still links")
 	default:
 		fmt.Fprintln(w, "nothing here stops the build")
 	}
+}
+
+// countAssemblyRefs counts the references made from assembly.
+func countAssemblyRefs(fs []finding) int {
+	return len(slices.DeleteFunc(slices.Clone(fs), func(f finding) bool { return f.Local != asmReference }))
 }

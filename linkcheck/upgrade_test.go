@@ -37,13 +37,24 @@ func coroswitch(c uintptr)
 //go:linkname nanotime runtime.nanotime
 func nanotime() int64
 
+//go:linkname nanotimeVar runtime.nanotime
+var nanotimeVar int64
+
+func callSystemstack()
+
 func main() {
 	var x uint32
 	load(&x)
 	systemstack(func() {})
 	coroswitch(0)
-	println(nanotime())
+	println(nanotime(), nanotimeVar)
+	callSystemstack()
 }
+`, "systemstack_amd64.s": `#include "textflag.h"
+
+TEXT ·callSystemstack(SB),NOSPLIT,$0-0
+	CALL runtime·systemstack(SB)
+	RET
 `}
 
 // TestUpgrade checks -upgrade from go1.26.8 to go1.27.3 and back, whichever
@@ -82,7 +93,19 @@ func TestUpgrade(t *testing.T) {
       same result, other reason
       go1.26.8: fails (blocklisted)
       go1.27.3: fails (linknamestd)
-go1.26.8 -> go1.27.3 (linux/amd64, cgo on), 4 directives checked: 2 stops linking, 1 same result, other reason: the upgrade breaks the build or makes a signature unsafe
+  main.go:17: nanotimeVar -> runtime.nanotime [handshake]
+      stops linking
+      go1.26.8: links (std_marked by runtime)
+      go1.27.3: fails (variable_over_function)
+      why: the variable replaces runtime.nanotime's DUPOK ABI0 wrapper, and the linker meets a variable among the functions
+      go build: passed to GetFuncDwarfAuxSyms
+  systemstack_amd64.s:4: assembly reference -> runtime.systemstack [no directive]
+      stops linking
+      go1.26.8: links (not_checked)
+      go1.27.3: fails (assembly_unmarked)
+      why: an assembly function in runtime that nothing marks for outside use
+      go build: link: main: invalid reference to runtime.systemstack
+go1.26.8 -> go1.27.3 (linux/amd64, cgo on), 5 directives and 1 assembly reference checked: 4 stops linking, 1 same result, other reason: the upgrade breaks the build or makes a signature unsafe
 `
 	down := `example.test
   main.go:5: load -> internal/runtime/atomic.Load [handshake]
@@ -97,7 +120,15 @@ go1.26.8 -> go1.27.3 (linux/amd64, cgo on), 4 directives checked: 2 stops linkin
       same result, other reason
       go1.27.3: fails (linknamestd)
       go1.26.8: fails (blocklisted)
-go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 4 directives checked: 2 starts linking, 1 same result, other reason: the build fails with both
+  main.go:17: nanotimeVar -> runtime.nanotime [handshake]
+      starts linking
+      go1.27.3: fails (variable_over_function)
+      go1.26.8: links (std_marked by runtime)
+  systemstack_amd64.s:4: assembly reference -> runtime.systemstack [no directive]
+      starts linking
+      go1.27.3: fails (assembly_unmarked)
+      go1.26.8: links (not_checked)
+go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 5 directives and 1 assembly reference checked: 4 starts linking, 1 same result, other reason: the build fails with both
 `
 	for _, c := range []struct {
 		from, to int
@@ -110,7 +141,7 @@ go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 4 directives checked: 2 starts linki
 		}
 		r := compareUpgrade(tcs[c.from], tcs[c.to], findings[0], findings[1])
 		var b strings.Builder
-		r.print(&b, countDirectives(findings[0]), progs[1].isProgram(), countFails(findings[1]) > 0)
+		r.print(&b, findings[0], findings[1], progs[1].isProgram())
 		if got := b.String(); got != c.want || r.Breaks != c.breaks {
 			t.Errorf("%s -> %s: breaks %v, want %v; got:\n%s\nwant:\n%s", tcs[c.from].version, tcs[c.to].version, r.Breaks, c.breaks, got, c.want)
 		}
@@ -162,8 +193,20 @@ func TestUpgradeIgnoredDirective(t *testing.T) {
       starts linking
       go1.1.0: fails (missing_body)
       go1.2.0: links (std_marked by runtime)
-go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 starts linking: the program still links
+go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 starts linking: the build fails with the first Go and links with the second
 `
+	if got != want || breaks {
+		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", breaks, got, want)
+	}
+}
+
+// A signature unsafe under both Go versions is no change, and the summary
+// says it is unsafe with both.
+func TestUpgradeUnsafeOnBoth(t *testing.T) {
+	unsafe := []finding{{Module: "m", Pos: "a.go:3", Local: "f", Target: "p.f", Mode: modePull, Link: linkOK, Reason: reasonStdMarked, By: "p",
+		Signature: sigIncompatible, Risk: riskValues, Diffs: []string{"result 1: int64 vs float64"}, targetType: "func() int64"}}
+	got, breaks := upgradeText(unsafe, unsafe)
+	want := "go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: nothing changes: it links with both, but a signature is unsafe with both\n"
 	if got != want || breaks {
 		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", breaks, got, want)
 	}
@@ -175,6 +218,6 @@ func upgradeText(before, after []finding) (string, bool) {
 	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
 	r := compareUpgrade(from, to, before, after)
 	var b strings.Builder
-	r.print(&b, 1, true, false)
+	r.print(&b, before, after, true)
 	return b.String(), r.Breaks
 }
