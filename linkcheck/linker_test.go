@@ -520,3 +520,27 @@ func skipWithout(t *testing.T, version string) {
 		t.Skip(version + " is not in the module cache")
 	}
 }
+
+// A program that does not parse is not checked: load stops at the
+// parser's first error, as go build stops at the compiler's.
+func TestSyntaxError(t *testing.T) {
+	tc := toolchainOrFail(t)
+	dir := writeModule(t, map[string]string{"main.go": `package main
+
+import _ "unsafe"
+
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
+
+func main() { println(nanotime() }
+`})
+	cmd := exec.Command("go", "build", "-o", filepath.Join(t.TempDir(), "exe"), ".")
+	cmd.Env, cmd.Dir = append(tc.env, "GOWORK=off"), dir
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("go build links:\n%s", out)
+	}
+	_, err := load(tc, dir, []string{"."}, "")
+	if want := "main.go:8:34: missing ',' in argument list"; err == nil || err.Error() != want {
+		t.Errorf("load: %v, want %s", err, want)
+	}
+}

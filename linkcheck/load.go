@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"os"
@@ -292,6 +293,16 @@ func (prog *program) parseFile(p *pkg, path string, src []byte) error {
 		mode |= parser.ParseComments
 	}
 	f, err := parser.ParseFile(prog.tc.fset, path, src, mode)
+	// The go command would stop at a syntax error in the program's own
+	// code: so does linkcheck, with the parser's first error. A package
+	// of the standard library may use syntax newer than the parser knows.
+	if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 && !p.Standard {
+		pos := list[0].Pos
+		if rel, err := filepath.Rel(prog.dir, pos.Filename); err == nil {
+			pos.Filename = rel
+		}
+		return fmt.Errorf("%s: %s", pos, list[0].Msg)
+	}
 	if err != nil && f == nil {
 		return err
 	}
