@@ -150,6 +150,9 @@ func compareUpgrade(from, to *toolchain, before, after []finding) *upgradeReport
 		if !slices.Contains(modules, module) {
 			modules = append(modules, module)
 		}
+		// The standard library's own lines (-std) are the toolchain's
+		// business: they break nothing.
+		c.Breaks = c.Breaks && module != "std"
 		changes = append(changes, moduleChange{module, c})
 		r.Breaks = r.Breaks || c.Breaks
 	}
