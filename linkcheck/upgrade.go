@@ -408,8 +408,8 @@ func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bo
 	if refs := max(countAssemblyRefs(before), countAssemblyRefs(after)); refs > 0 {
 		checked += " and " + plural(refs, "assembly reference")
 	}
-	unsafeAfter := slices.ContainsFunc(after, func(f finding) bool { return f.Signature == sigIncompatible })
-	failsBefore, failsAfter := countFails(before) > 0, countFails(after) > 0
+	unsafeAfter := countErrors(outsideStd(after)) > countFails(outsideStd(after))
+	failsBefore, failsAfter := countFails(outsideStd(before)) > 0, countFails(outsideStd(after)) > 0
 	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: ", r.From, r.To, r.GOOS, r.GOARCH, cgo, checked, summary)
 	switch {
 	case r.Breaks:
