@@ -575,3 +575,40 @@ func main() { println(nanotime() > 0) }
 		t.Errorf("go build links: %v; exit status %d, want 0", links, got)
 	}
 }
+
+// A library named alone is checked against the standard library's marks
+// as its program is: every program links runtime.
+func TestLibraryAlone(t *testing.T) {
+	tc := toolchainOrFail(t)
+	dir := writeModule(t, map[string]string{
+		"main.go": `package main
+
+import "example.test/lib"
+
+func main() { println(lib.Pin()) }
+`,
+		"lib/lib.go": `package lib
+
+import _ "unsafe"
+
+//go:linkname runtime_procPin runtime.procPin
+func runtime_procPin() int
+
+func Pin() int { return runtime_procPin() }
+`})
+	if _, links := buildAndPredict(t, dir, "."); !links {
+		t.Fatal("go build fails")
+	}
+	prog, err := load(tc, dir, []string{"./lib"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := analyze(prog, options{})
+	if len(findings) != 1 {
+		t.Fatalf("%d findings, want 1:\n%s", len(findings), report(tc, findings, false))
+	}
+	f := findings[0]
+	if f.Mode != modeHandshake || f.Reason != reasonStdMarked || f.By != "runtime" || len(f.Warnings) > 0 {
+		t.Errorf("library alone:\n%s\nwant a handshake that runtime marks, without warnings", report(tc, findings, false))
+	}
+}

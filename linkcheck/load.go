@@ -113,7 +113,15 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 			prog.overlay[k] = v
 		}
 	}
-	cmd := exec.Command("go", append(args, patterns...)...)
+	// Every program links runtime, but go list names it only as a
+	// dependency of a main package: a library named alone needs it too,
+	// for the standard library's marks.
+	args = append(args, patterns...)
+	addedRuntime := !slices.ContainsFunc(patterns, func(p string) bool { return slices.Contains([]string{"runtime", "std", "all", "..."}, p) })
+	if addedRuntime {
+		args = append(args, "runtime")
+	}
+	cmd := exec.Command("go", args...)
 	cmd.Env, cmd.Dir = tc.env, dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -130,6 +138,7 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 		if p.Error != nil && !p.DepOnly {
 			return nil, fmt.Errorf("%s: %s", p.ImportPath, p.Error.Err)
 		}
+		p.DepOnly = p.DepOnly || addedRuntime && p.ImportPath == "runtime"
 		p.deps = map[string]bool{}
 		for _, d := range p.Deps {
 			p.deps[d] = true
