@@ -566,8 +566,8 @@ func (r *marksReport) print(w io.Writer) {
 			pullable++
 		}
 	}
-	fmt.Fprintf(w, "%s %s/%s: %d symbols code outside the standard library may pull, %d refused\n",
-		r.Go, r.GOOS, r.GOARCH, pullable, len(r.Symbols)-pullable)
+	fmt.Fprintf(w, "%s %s/%s, %s: %d symbols code outside the standard library may pull, %d refused\n",
+		r.Go, r.GOOS, r.GOARCH, cgoText(r.Cgo), pullable, len(r.Symbols)-pullable)
 	fmt.Fprintf(w, "directive lines (all platforms): %d one-argument //go:linkname, %d //go:linknamestd\n",
 		r.OneArgLinknameLines, r.LinknamestdLines)
 	fmt.Fprintf(w, "left out: %d assembly functions with no Go declaration, which a Go pull cannot reach\n\n", r.UnreachableAssembly)
@@ -577,6 +577,14 @@ func (r *marksReport) print(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Symbol, s.Kind, verdictWord(s.Pullable), s.Reason, s.Where, s.Detail)
 	}
 	tw.Flush()
+}
+
+// cgoText says the cgo setting as the other outputs do.
+func cgoText(on bool) string {
+	if on {
+		return "cgo on"
+	}
+	return "cgo off"
 }
 
 func verdictWord(pullable bool) string {
@@ -599,6 +607,7 @@ type marksSummary struct {
 	Go                  string `json:"go"`
 	GOOS                string `json:"goos"`
 	GOARCH              string `json:"goarch"`
+	Cgo                 bool   `json:"cgo"`
 	OneArgLinknameLines int    `json:"one_arg_linkname_lines"`
 	LinknamestdLines    int    `json:"linknamestd_lines"`
 	Pullable            int    `json:"pullable"`
@@ -654,7 +663,7 @@ func diffMarks(from, to *marksReport) *marksDiff {
 }
 
 func summarize(r *marksReport) marksSummary {
-	s := marksSummary{Go: r.Go, GOOS: r.GOOS, GOARCH: r.GOARCH,
+	s := marksSummary{Go: r.Go, GOOS: r.GOOS, GOARCH: r.GOARCH, Cgo: r.Cgo,
 		OneArgLinknameLines: r.OneArgLinknameLines, LinknamestdLines: r.LinknamestdLines}
 	for _, sym := range r.Symbols {
 		if sym.Pullable {
@@ -665,7 +674,7 @@ func summarize(r *marksReport) marksSummary {
 }
 
 func (d *marksDiff) print(w io.Writer) {
-	fmt.Fprintf(w, "%s -> %s, %s/%s\n", d.From.Go, d.To.Go, d.To.GOOS, d.To.GOARCH)
+	fmt.Fprintf(w, "%s -> %s, %s/%s, %s\n", d.From.Go, d.To.Go, d.To.GOOS, d.To.GOARCH, cgoText(d.To.Cgo))
 	fmt.Fprintf(w, "pullable from outside the standard library: %d -> %d\n", d.From.Pullable, d.To.Pullable)
 	fmt.Fprintf(w, "directive lines (all platforms): one-argument //go:linkname %d -> %d, //go:linknamestd %d -> %d\n",
 		d.From.OneArgLinknameLines, d.To.OneArgLinknameLines, d.From.LinknamestdLines, d.To.LinknamestdLines)

@@ -334,7 +334,7 @@ func TestDiffMarks(t *testing.T) {
 		{Symbol: "a.gone", Kind: "var", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:3"},
 		{Symbol: "a.blocked", Kind: "func", Reason: reasonBlocked, Where: "loader.go:4"},
 	}}
-	to := &marksReport{Go: "go1.2.0", GOOS: "linux", GOARCH: "amd64", OneArgLinknameLines: 2, LinknamestdLines: 1, Symbols: []markSymbol{
+	to := &marksReport{Go: "go1.2.0", GOOS: "linux", GOARCH: "amd64", Cgo: true, OneArgLinknameLines: 2, LinknamestdLines: 1, Symbols: []markSymbol{
 		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:9"},
 		{Symbol: "a.lost", Kind: "func", Reason: reasonAsmUnmarked, Where: "a/a.s:2"},
 		{Symbol: "a.blocked", Kind: "func", Reason: reasonLinknameStd, Where: "a/a.go:5"},
@@ -342,7 +342,7 @@ func TestDiffMarks(t *testing.T) {
 	}}
 	var b strings.Builder
 	diffMarks(from, to).print(&b)
-	want := `go1.1.0 -> go1.2.0, linux/amd64
+	want := `go1.1.0 -> go1.2.0, linux/amd64, cgo on
 pullable from outside the standard library: 3 -> 2
 directive lines (all platforms): one-argument //go:linkname 3 -> 2, //go:linknamestd 0 -> 1
 
@@ -364,7 +364,7 @@ Same verdict, other reason (1):
 	}
 	// JSON lists are never null.
 	data, _ := json.Marshal(diffMarks(&marksReport{}, &marksReport{}))
-	if want := `{"from":{"go":"","goos":"","goarch":"","one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0},"to":{"go":"","goos":"","goarch":"","one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0},"stop_pullable":[],"start_pullable":[],"reason_changed":[]}`; string(data) != want {
+	if want := `{"from":{"go":"","goos":"","goarch":"","cgo":false,"one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0},"to":{"go":"","goos":"","goarch":"","cgo":false,"one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0},"stop_pullable":[],"start_pullable":[],"reason_changed":[]}`; string(data) != want {
 		t.Errorf("JSON of an empty difference: %s", data)
 	}
 }
