@@ -13,9 +13,9 @@ import (
 	"testing"
 )
 
-// TestReadme checks that README.md's tables of JSON fields, reason codes
-// and -upgrade's kinds of change list exactly the fields of a finding and
-// the reasons and kinds in the code.
+// TestReadme checks that README.md's tables of JSON fields, reason codes,
+// -upgrade's kinds of change and its JSON fields list exactly the fields,
+// reasons and kinds in the code.
 func TestReadme(t *testing.T) {
 	data, err := os.ReadFile("README.md")
 	if err != nil {
@@ -43,8 +43,17 @@ func TestReadme(t *testing.T) {
 		})
 		return codes
 	}
+	// The -upgrade object's fields, some rows naming several.
+	var upgradeFields []string
+	for _, typ := range []reflect.Type{reflect.TypeFor[upgradeReport](), reflect.TypeFor[upgradeModule](), reflect.TypeFor[upgradeChange]()} {
+		for i := range typ.NumField() {
+			if tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ","); tag != "" && !slices.Contains(upgradeFields, tag) {
+				upgradeFields = append(upgradeFields, tag)
+			}
+		}
+	}
 	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("check.go", "reason"),
-		"## Before you upgrade Go": constants("upgrade.go", "change")} {
+		"## Before you upgrade Go": constants("upgrade.go", "change"), "## -upgrade JSON fields": upgradeFields} {
 		got := firstColumn(string(data), section)
 		slices.Sort(got)
 		slices.Sort(want)
@@ -63,8 +72,11 @@ func firstColumn(markdown, heading string) []string {
 	var codes []string
 	for _, line := range strings.Split(section, "\n") {
 		if cell, ok := strings.CutPrefix(line, "| `"); ok {
-			code, _, _ := strings.Cut(cell, "`")
-			codes = append(codes, code)
+			// A cell may name several: "`from`, `to`".
+			cell, _, _ = strings.Cut(cell, " |")
+			for _, code := range strings.Split(cell, ", `") {
+				codes = append(codes, strings.Trim(code, "`"))
+			}
 		}
 	}
 	return codes
