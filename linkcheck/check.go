@@ -409,7 +409,7 @@ func (a *analysis) checkPull(p *pkg, fd *finding, local types.Object) {
 	}
 	if a.replacesWrapper(p, fd.Target, local, target, tp) {
 		fd.fail(reasonVarOverWrapper, "passed to GetFuncDwarfAuxSyms",
-			"the variable replaces "+fd.Target+"'s DUPOK ABI0 wrapper, and the linker meets a variable among the functions")
+			"the variable replaces "+fd.Target+"'s DUPOK ABI0 wrapper, and the linker meets a variable among the functions (with -ldflags=-w it panics instead)")
 	} else {
 		a.linkerVerdict(p, fd, tp, local, false)
 	}

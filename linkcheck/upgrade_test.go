@@ -97,7 +97,7 @@ func TestUpgrade(t *testing.T) {
       stops linking
       go1.26.8: links (std_marked by runtime)
       go1.27.3: fails (variable_over_function)
-      why: the variable replaces runtime.nanotime's DUPOK ABI0 wrapper, and the linker meets a variable among the functions
+      why: the variable replaces runtime.nanotime's DUPOK ABI0 wrapper, and the linker meets a variable among the functions (with -ldflags=-w it panics instead)
       go build: passed to GetFuncDwarfAuxSyms
   systemstack_amd64.s:4: assembly reference -> runtime.systemstack [no directive]
       stops linking
