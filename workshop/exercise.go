@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,8 +11,10 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The exercises: each is a broken program that a participant fixes. It
@@ -39,58 +43,68 @@ type exerciseSpec struct {
 	// keep names the declaration that must still be linked by a directive
 	// when the exercise is fixed; "" when a fix may do without one.
 	keep string
-	goal string
-	hint string
+	// keepMode is the mode linkcheck must find on keep's directive: a fix
+	// that turns a pull into a push is no fix.
+	keepMode string
+	goal     string
+	hint     string
 }
 
 // The exercises in lesson order: the rule people meet first comes first.
 var exerciseList = []exerciseSpec{
 	{
-		name: "import-unsafe",
-		mode: "pull",
-		edit: "main.go",
-		keep: "Add",
-		goal: "Make the compiler accept the //go:linkname directive on Add.",
+		name:     "import-unsafe",
+		mode:     "pull",
+		edit:     "main.go",
+		keep:     "Add",
+		keepMode: "pull",
+		goal:     "Make the compiler accept the //go:linkname directive on Add.",
 		hint: "The compiler honours //go:linkname only in a file that imports unsafe. " +
 			"Nothing here uses unsafe by name, so the import is a blank one: _ \"unsafe\".",
 	},
 	{
-		name: "link-the-target",
-		mode: "pull",
-		edit: "main.go",
-		keep: "Add",
-		goal: "Make the program link: Add's body, bar.add, is nowhere to be found.",
+		name:     "link-the-target",
+		mode:     "pull",
+		edit:     "main.go",
+		keep:     "Add",
+		keepMode: "pull",
+		goal:     "Make the program link: Add's body, bar.add, is nowhere to be found.",
 		hint: "A pull finds only what the program links in, and a package is linked in " +
 			"only if something imports it. Nothing here uses bar by name: import it for " +
 			"its side effect, with a blank import.",
 	},
 	{
-		name:   "push-body",
-		mode:   "push",
-		remove: []string{"foo/foo.s"},
-		edit:   "foo/foo.go",
-		keep:   "div",
-		goal:   "Make package foo compile: Div has no body, because bar pushes one into it.",
+		name:     "push-body",
+		mode:     "push",
+		remove:   []string{"foo/foo.s"},
+		edit:     "foo/foo.go",
+		keep:     "div",
+		keepMode: "push",
+		goal:     "Make package foo compile: Div has no body, because bar pushes one into it.",
 		hint: "The compiler accepts a function without a body only when something says the " +
 			"body comes from elsewhere: an assembly file in the package (even an empty one), " +
 			"or a one-argument //go:linkname Div on the function (which needs the unsafe import).",
 	},
 	{
-		name: "match-the-signature",
-		mode: "pull",
-		edit: "main.go",
-		keep: "Add",
-		goal: "Make Add's declaration agree with bar.add's. It builds, runs and passes go vet; only linkcheck sees the mistake.",
+		name:     "match-the-signature",
+		mode:     "pull",
+		edit:     "main.go",
+		keep:     "Add",
+		keepMode: "pull",
+		goal:     "Make Add's declaration agree with bar.add's on every port Go supports first class. It builds, runs and passes go vet; only linkcheck sees the mistake.",
 		hint: "Read bar/bar.go: add takes two ints and returns an int. The linker matches names, " +
 			"not types, so a declaration with other types links and reads the wrong registers " +
-			"or the wrong memory. Run ../../bin/linkcheck ./... in the scratch folder for the details.",
+			"or the wrong memory. A type that has the size of int on this machine may not have it " +
+			"on another: make check runs linkcheck for each first-class port. " +
+			"Run ../../bin/linkcheck ./... in the scratch folder for the details.",
 	},
 	{
-		name: "method-symbol",
-		mode: "pull",
-		edit: "main.go",
-		keep: "add",
-		goal: "Pull the method add of bar's unexported type tally: the symbol the directive names does not exist.",
+		name:     "method-symbol",
+		mode:     "pull",
+		edit:     "main.go",
+		keep:     "add",
+		keepMode: "pull",
+		goal:     "Pull the method add of bar's unexported type tally: the symbol the directive names does not exist.",
 		hint: "The symbol of a method with a pointer receiver is path.(*T).name, with the " +
 			"parentheses and the star; a value receiver's is path.T.name. tally's add has a " +
 			"pointer receiver.",
@@ -161,7 +175,10 @@ func exercise(args []string) bool {
 			fmt.Printf("%s: not yet: %s", ex.name, problem)
 			return false
 		}
-		fmt.Printf("%s: fixed. It builds, linkcheck finds nothing wrong, and it prints what main_test.go expects.\n", ex.name)
+		if err := markDone(scratch); err != nil {
+			fatalf("%v", err)
+		}
+		fmt.Printf("%s: fixed. It builds, linkcheck finds nothing wrong on any first-class port, and it prints what main_test.go expects.\n", ex.name)
 		if i+1 < len(exerciseList) {
 			fmt.Printf("next: make exercise EX=%s\n", exerciseList[i+1].name)
 		} else {
@@ -174,12 +191,58 @@ func exercise(args []string) bool {
 func listExercises() {
 	fmt.Println("exercises, in lesson order (make exercise EX=name starts one):")
 	for i, ex := range exerciseList {
-		started := ""
-		if _, err := os.Stat(filepath.Join(scratchDir, ex.name)); err == nil {
-			started = " (started)"
-		}
-		fmt.Printf("  %d. %-20s %s%s\n", i+1, ex.name, ex.goal, started)
+		fmt.Printf("  %d. %-20s %s%s\n", i+1, ex.name, ex.goal, exerciseState(filepath.Join(scratchDir, ex.name)))
 	}
+}
+
+// doneMark is the file make check writes into a scratch copy it finds
+// fixed: the digest of the copy's files as they were then.
+const doneMark = ".done"
+
+// exerciseState is how the listing marks the exercise whose scratch copy
+// is dir: " (done)" when make check found it fixed and nothing changed
+// since, " (started)" when the copy exists, "" when it does not.
+func exerciseState(dir string) string {
+	if _, err := os.Stat(dir); err != nil {
+		return ""
+	}
+	mark, err := os.ReadFile(filepath.Join(dir, doneMark))
+	if digest, derr := scratchDigest(dir); err == nil && derr == nil && string(mark) == digest {
+		return " (done)"
+	}
+	return " (started)"
+}
+
+// markDone records that the scratch copy in dir passed its check.
+func markDone(dir string) error {
+	digest, err := scratchDigest(dir)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, doneMark), []byte(digest), 0o666)
+}
+
+// scratchDigest is a digest of every file of a scratch copy but the mark,
+// with its path: an edit after the check, a file added or removed, shows.
+func scratchDigest(dir string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(file string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, file)
+		if rel == doneMark {
+			return nil
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.ToSlash(rel), len(data))
+		h.Write(data)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
 }
 
 // startExercise writes the exercise's scratch copy into dir: its example,
@@ -278,7 +341,7 @@ var buildDiagnoses = []buildDiagnosis{
 	{"missing function body", "a function has no body, and nothing tells the compiler that its body comes from elsewhere."},
 	{"relocation target ", "nothing linked into the program defines %s, the symbol a directive names."},
 	{"invalid reference to ", "the linker refuses to let a program pull %s: the standard library keeps it to itself."},
-	{"duplicated definition of symbol ", "two packages define %s."},
+	{"duplicated definition of symbol ", "two packages define %s, and a symbol has one body: a push gives it one, and so does a function written with a body."},
 }
 
 // diagnose turns a failed build's output into what is still wrong: the
@@ -300,7 +363,8 @@ func diagnose(out string) string {
 			}
 			found, explanation = true, d.explain
 			if strings.Contains(d.explain, "%s") {
-				explanation = fmt.Sprintf(d.explain, strings.Fields(after)[0])
+				// The linker ends the symbol with a comma when it says more.
+				explanation = fmt.Sprintf(d.explain, strings.TrimRight(strings.Fields(after)[0], ",.:;"))
 			}
 		}
 	}
@@ -321,37 +385,78 @@ func installLinkcheck(root string) (string, error) {
 	return filepath.Join(bin, "linkcheck"+exeSuffix()), nil
 }
 
-// linkcheckExercise runs bin/linkcheck on the program in dir and returns
-// what it finds wrong, from its exit status (0: nothing, 1: findings with
-// errors, 2: could not check) and its findings, of which it names those in
-// the package of the file to fix.
+// linkcheckExercise runs bin/linkcheck on the program in dir for every
+// first-class port and returns what it finds wrong: a directive the
+// exercise is about that is gone or has changed mode, or the findings with
+// errors (exit status 1) in the package of the file to fix, grouped by the
+// ports that report them alike.
 func linkcheckExercise(root string, ex exerciseSpec, dir string) (string, error) {
 	linkcheck, err := installLinkcheck(root)
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command(linkcheck, "-json", "./...")
-	cmd.Dir = dir
-	cmd.Env = linkcheckEnv(append(os.Environ(), "GOWORK=off", "GOPROXY=off"))
-	out, err := cmd.Output()
-	var exit *exec.ExitError
-	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
-		return "", fmt.Errorf("linkcheck could not check %s: %v\n%s", dir, err, out)
+	ports, err := linkcheckPorts(linkcheck, dir)
+	if err != nil {
+		return "", err
 	}
-	var findings []linkcheckFinding
-	if err := json.Unmarshal(out, &findings); err != nil {
-		return "", fmt.Errorf("linkcheck -json: %v", err)
+	// The directives are the same on every port of a program in plain Go:
+	// the first port's findings say what each directive is.
+	var kept *linkcheckFinding
+	for i, f := range ports[0].findings {
+		if f.Local == ex.keep && f.Target != "" {
+			kept = &ports[0].findings[i]
+		}
 	}
-	if ex.keep != "" && !slices.ContainsFunc(findings, func(f linkcheckFinding) bool { return f.Local == ex.keep && f.Target != "" }) {
+	if ex.keep != "" && kept == nil {
 		return fmt.Sprintf("%s no longer carries a //go:linkname directive naming its target: the exercise is to make the directive work, not to do without it.\n", ex.keep), nil
 	}
-	if err == nil {
+	if kept != nil && ex.keepMode != "" && kept.Mode != ex.keepMode {
+		return modeChanged(*kept, ex.keepMode), nil
+	}
+	// Ports whose wrong lines read alike are named together, in the order
+	// of the list.
+	var groups []string
+	byLines := map[string][]string{}
+	for _, p := range ports {
+		if !p.failed {
+			continue
+		}
+		lines := wrongLines(p.findings, ex.edit)
+		if _, seen := byLines[lines]; !seen {
+			groups = append(groups, lines)
+		}
+		byLines[lines] = append(byLines[lines], p.port)
+	}
+	if len(groups) == 0 {
 		return "", nil
 	}
+	host := runtime.GOOS + "/" + runtime.GOARCH
+	wrongHere := slices.ContainsFunc(ports, func(p portFindings) bool { return p.port == host && p.failed })
+	var b strings.Builder
+	if wrongHere {
+		b.WriteString("linkcheck finds a wrong directive, though the program builds and runs:\n")
+	} else {
+		fmt.Fprintf(&b, "linkcheck finds a wrong directive on other ports, though the program builds and runs on this one (%s): a declaration must agree with its target on every port Go supports first class.\n", host)
+	}
+	for _, lines := range groups {
+		fmt.Fprintf(&b, "  on %s:\n%s", strings.Join(byLines[lines], ", "), indent(lines))
+	}
+	say := "../../bin/linkcheck ./..."
+	if !wrongHere {
+		goos, goarch, _ := strings.Cut(byLines[groups[0]][0], "/")
+		say = "GOOS=" + goos + " GOARCH=" + goarch + " CGO_ENABLED=0 " + say
+	}
+	fmt.Fprintf(&b, "  %s in the scratch folder says why.\n", say)
+	return b.String(), nil
+}
+
+// wrongLines is what the findings in the package of the file to fix say
+// of each directive there: one line, then its signature's differences.
+func wrongLines(findings []linkcheckFinding, edit string) string {
 	var lines []string
 	for _, f := range findings {
 		file, _, _ := strings.Cut(f.Pos, ":")
-		if f.Target == "" || path.Dir(file) != path.Dir(ex.edit) {
+		if f.Target == "" || path.Dir(file) != path.Dir(edit) {
 			continue
 		}
 		line := fmt.Sprintf("%s: %s -> %s [%s]", f.Pos, f.Local, f.Target, f.Mode)
@@ -363,7 +468,56 @@ func linkcheckExercise(root string, ex exerciseSpec, dir string) (string, error)
 		}
 		lines = append(lines, line)
 	}
-	return "linkcheck finds a wrong directive, though the program builds and runs:\n" +
-		indent(strings.Join(lines, "\n")) +
-		"  ../../bin/linkcheck ./... in the scratch folder says why.\n", nil
+	return strings.Join(lines, "\n")
+}
+
+// modeChanged says, in the lesson's words, what a fix did that changed the
+// mode of the directive the exercise is about.
+func modeChanged(f linkcheckFinding, want string) string {
+	if f.Mode == "push" && want == "pull" {
+		pkg, _ := splitSymbol(f.Target)
+		return fmt.Sprintf("%[1]s has a body now, so its directive pushes that body into %[2]s instead of pulling %[2]s's: "+
+			"the program runs its own code, and nothing of %[3]s is used (linkcheck labels the line [push]). "+
+			"The exercise is a pull: take %[1]s's body away again and make %[3]s part of the program.\n", f.Local, f.Target, pkg)
+	}
+	return fmt.Sprintf("the directive on %s is a %s now (linkcheck labels the line [%s]); the exercise is a %s.\n", f.Local, f.Mode, f.Mode, want)
+}
+
+// portFindings is what linkcheck says of a program built for one port.
+type portFindings struct {
+	port     string // GOOS/GOARCH
+	findings []linkcheckFinding
+	failed   bool // exit status 1: the build would fail or a signature is unsafe
+}
+
+// linkcheckPorts runs linkcheck -json on the program in dir once for each
+// of firstClassPorts, with cgo off (no C toolchain is needed to check a
+// port), side by side, and returns the answers in the order of the list.
+func linkcheckPorts(linkcheck, dir string) ([]portFindings, error) {
+	results := make([]portFindings, len(firstClassPorts))
+	errs := make([]error, len(firstClassPorts))
+	var wg sync.WaitGroup
+	for i, port := range firstClassPorts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			goos, goarch, _ := strings.Cut(port, "/")
+			cmd := exec.Command(linkcheck, "-json", "./...")
+			cmd.Dir = dir
+			cmd.Env = linkcheckEnv(append(os.Environ(), "GOWORK=off", "GOPROXY=off", "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch))
+			out, err := cmd.Output()
+			var exit *exec.ExitError
+			failed := errors.As(err, &exit) && exit.ExitCode() == 1
+			if err != nil && !failed {
+				errs[i] = fmt.Errorf("linkcheck could not check %s for %s: %v\n%s", dir, port, err, out)
+				return
+			}
+			results[i] = portFindings{port: port, failed: failed}
+			if err := json.Unmarshal(out, &results[i].findings); err != nil {
+				errs[i] = fmt.Errorf("linkcheck -json for %s: %v", port, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -22,6 +24,7 @@ var brokenExercises = map[string]string{
     foo/foo.go:11:6: missing function body
 `,
 	"match-the-signature": `linkcheck finds a wrong directive, though the program builds and runs:
+  on linux/amd64, linux/arm64, darwin/amd64, darwin/arm64, windows/amd64:
     main.go:18: Add -> example.com/linkname/bar.add [pull]
         param 1: int32 (int register 0: int 4 bytes) vs int (int register 0: int 8 bytes)
         param 2: int32 (int register 1: int 4 bytes) vs int (int register 1: int 8 bytes)
@@ -181,5 +184,112 @@ func TestExerciseOtherFixes(t *testing.T) {
 				t.Errorf("the check says %q, want %q", problem, c.want)
 			}
 		})
+	}
+}
+
+// A wrong fix that makes the program print the right line is refused, in
+// the lesson's words, with the exact message make check prints.
+func TestExerciseWrongFixesRefused(t *testing.T) {
+	t.Parallel()
+	root := workspaceRoot(t)
+	installLinkcheckOnce(t, root)
+	for _, c := range []struct {
+		name, exercise, file string
+		// edit turns the exercise as shipped into the wrong fix.
+		old, new string
+		want     string
+	}{
+		{
+			// Add gets a body: the directive now pushes it into bar.add,
+			// and bar is still not part of the program.
+			"body instead of import", "link-the-target", "main.go",
+			"func Add(a, b int) int\n", "func Add(a, b int) int { return a + b }\n",
+			"Add has a body now, so its directive pushes that body into example.com/linkname/bar.add instead of pulling " +
+				"example.com/linkname/bar.add's: the program runs its own code, and nothing of example.com/linkname/bar is used " +
+				"(linkcheck labels the line [push]). The exercise is a pull: take Add's body away again and make " +
+				"example.com/linkname/bar part of the program.\n",
+		},
+		{
+			// int64 is int's size on 64-bit ports only.
+			"int64", "match-the-signature", "main.go",
+			"func Add(a, b int32) int32\n", "func Add(a, b int64) int64\n",
+			`linkcheck finds a wrong directive on other ports, though the program builds and runs on this one (linux/amd64): a declaration must agree with its target on every port Go supports first class.
+  on linux/386, linux/arm, windows/386:
+    main.go:18: Add -> example.com/linkname/bar.add [pull]
+        param 1: int64 (stack at 0: 8 bytes, no pointers) vs int (stack at 0: 4 bytes, no pointers)
+        param 2: int64 (stack at 8: 8 bytes, no pointers) vs int (stack at 4: 4 bytes, no pointers)
+        result 1: int64 (stack at 16: 8 bytes, no pointers) vs int (stack at 8: 4 bytes, no pointers)
+        stack frame: 24 bytes vs 12
+  GOOS=linux GOARCH=386 CGO_ENABLED=0 ../../bin/linkcheck ./... in the scratch folder says why.
+`,
+		},
+		{
+			// Div gets a body of its own, and bar still pushes one.
+			"body in foo", "push-body", "foo/foo.go",
+			"func Div(a, b int) int\n", "func Div(a, b int) int { return a / b }\n",
+			`two packages define example.com/linkname/foo.Div, and a symbol has one body: a push gives it one, and so does a function written with a body.
+    link: duplicated definition of symbol example.com/linkname/foo.Div, from example.com/linkname/bar (type STEXT size 38) and example.com/linkname/foo (type STEXT size 38)
+`,
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if c.exercise == "match-the-signature" && runtime.GOOS+"/"+runtime.GOARCH != "linux/amd64" {
+				t.Skip("the message names the ports other than linux/amd64, the one it was recorded on")
+			}
+			i := slices.IndexFunc(exerciseList, func(e exerciseSpec) bool { return e.name == c.exercise })
+			dir := t.TempDir()
+			if err := startExercise(root, exerciseList[i], dir); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, c.file)
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(src), c.old) {
+				t.Fatalf("%s as shipped has no line %q", c.file, c.old)
+			}
+			if err := os.WriteFile(file, []byte(strings.Replace(string(src), c.old, c.new, 1)), 0o666); err != nil {
+				t.Fatal(err)
+			}
+			problem, err := checkExercise(root, exerciseList[i], dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if problem != c.want {
+				t.Errorf("the check says:\n%s\nwant:\n%s", problem, c.want)
+			}
+		})
+	}
+}
+
+// The listing marks an exercise done once make check passed it, and only
+// while its copy stays as it was then.
+func TestExerciseDoneMark(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ex")
+	if got := exerciseState(dir); got != "" {
+		t.Errorf("no copy: %q", got)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sub", "main.go"), []byte("package main\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if got := exerciseState(dir); got != " (started)" {
+		t.Errorf("started: %q", got)
+	}
+	if err := markDone(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := exerciseState(dir); got != " (done)" {
+		t.Errorf("checked: %q", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sub", "main.go"), []byte("package main // edited\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if got := exerciseState(dir); got != " (started)" {
+		t.Errorf("edited after the check: %q", got)
 	}
 }

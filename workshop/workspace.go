@@ -156,6 +156,14 @@ func indent(text string) string {
 	return "    " + strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\n    ") + "\n"
 }
 
+// firstClassPorts are the ports the Go project calls first class. An
+// exercise's fix must satisfy linkcheck on each of them, not only on the
+// machine that checks it: int is 4 bytes on the 32-bit ones.
+var firstClassPorts = []string{
+	"linux/386", "linux/amd64", "linux/arm", "linux/arm64",
+	"darwin/amd64", "darwin/arm64", "windows/386", "windows/amd64",
+}
+
 // linkcheckEnv is env for a run of bin/linkcheck that make starts: its
 // cache goes to bin/cache, not to the user's cache folder.
 func linkcheckEnv(env []string) []string {
