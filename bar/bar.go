@@ -1,20 +1,13 @@
 // Package bar is the target package: it keeps every function and variable
-// unexported, and the other modules of this workspace reach them anyway
-// with //go:linkname.
-//
-// Each name shows one side of a mode:
-//
-//   - add carries no marking at all; package main of ../pull pulls it.
-//   - div is pushed: its body is filed under the symbol foo.Div.
-//   - hello and x are marked with a one-argument //go:linkname, which
-//     says "others may pull this"; package main of ../handshake does.
+// unexported, and other packages reach them anyway with //go:linkname.
+// Each declaration below says which side of which mode it shows.
 package bar
 
 // Linkname directives are honoured only in files that import unsafe: the
 // import is how a file owns up to breaking the rules of the type system.
 import _ "unsafe"
 
-// add has no directive. Pull mode needs nothing from the target.
+// add has no directive: a pull needs nothing from the target.
 func add(a, b int) int {
 	return a + b
 }
@@ -27,8 +20,8 @@ func div(a, b int) int {
 	return a / b
 }
 
-// hello is marked as reachable from outside: the target's half of a
-// handshake.
+// hello is marked with a one-argument //go:linkname, which says "others
+// may pull this": the target's half of a handshake.
 //
 //go:linkname hello
 func hello(name string) string {

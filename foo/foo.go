@@ -12,5 +12,5 @@ import _ "example.com/linkname/bar"
 // A function without a body is a compile error unless the package has an
 // assembly file or a directive names the function. foo.s holds no code: it
 // exists only to lift that check. (A one-argument //go:linkname Div here
-// would lift it too, as the lab's push-directive-instead-of-asm case shows.)
+// would lift it too, with an import of unsafe.)
 func Div(a, b int) int

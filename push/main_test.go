@@ -1,7 +1,7 @@
 package main
 
-// The output below is the one place this program's expected output is
-// written: go test checks it, and so do make run-all and the README.
+// The output below is what the program must print, written once: go test
+// runs main and compares.
 func Example() {
 	main()
 	// Output:

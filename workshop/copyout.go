@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
@@ -116,7 +117,8 @@ func checkModulePath(module string) error {
 
 // copyOut writes example's module into dir under the module path module,
 // with the workspace packages it imports as subpackages, and returns the
-// files written, relative to dir.
+// files written, relative to dir. A module path that would shadow the
+// standard library is refused before anything is written.
 func copyOut(root, example, dir, module string) ([]string, error) {
 	modules, err := workspaceModules(localToolchain("", "bin", nil))
 	if err != nil {
@@ -136,13 +138,17 @@ func copyOut(root, example, dir, module string) ([]string, error) {
 		}
 		return "", false
 	}
-	var written []string
+	// First what to copy: the main package and every workspace package it
+	// imports, directly or not.
+	type copiedPackage struct {
+		path, srcDir string
+		names        []string
+	}
+	var packages []copiedPackage
 	copied := map[string]bool{mainPath: true}
 	for queue := []string{mainPath}; len(queue) > 0; queue = queue[1:] {
 		pkg := queue[0]
-		to, _ := newPath(pkg)
 		srcDir := filepath.Join(root, filepath.FromSlash(packageDir(modules, pkg)))
-		dstDir := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(strings.TrimPrefix(to, module), "/")))
 		names, imports, err := packageFiles(srcDir, pkg == mainPath)
 		if err != nil {
 			return nil, err
@@ -153,16 +159,36 @@ func copyOut(root, example, dir, module string) ([]string, error) {
 				queue = append(queue, imp)
 			}
 		}
+		packages = append(packages, copiedPackage{pkg, srcDir, names})
+	}
+	var newPaths []string
+	for _, p := range packages {
+		to, _ := newPath(p.path)
+		newPaths = append(newPaths, to)
+	}
+	if err := checkNotStandard(module, newPaths); err != nil {
+		return nil, err
+	}
+	// A directive that names a workspace package left out of the copy,
+	// such as bar's push into foo.Div in a copy without foo, goes with the
+	// declaration it is on.
+	leftOut := func(pkg string) bool {
+		_, inWorkspace := newPath(pkg)
+		return inWorkspace && !copied[pkg]
+	}
+	var written []string
+	for i, p := range packages {
+		dstDir := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(strings.TrimPrefix(newPaths[i], module), "/")))
 		if err := os.MkdirAll(dstDir, 0o777); err != nil {
 			return nil, err
 		}
-		for _, name := range names {
-			src, err := os.ReadFile(filepath.Join(srcDir, name))
+		for _, name := range p.names {
+			src, err := os.ReadFile(filepath.Join(p.srcDir, name))
 			if err != nil {
 				return nil, err
 			}
 			if strings.HasSuffix(name, ".go") {
-				if src, err = relocate(name, src, newPath); err != nil {
+				if src, err = relocate(name, src, newPath, leftOut); err != nil {
 					return nil, err
 				}
 			}
@@ -186,6 +212,33 @@ func copyOut(root, example, dir, module string) ([]string, error) {
 	written = append(written, "go.mod")
 	sort.Strings(written)
 	return written, nil
+}
+
+// checkNotStandard refuses a module whose packages would have the import
+// path of a standard-library package: an import of it would find the
+// standard library's package, never the copy's. Only a path whose first
+// element has no dot can be one, so only then is the go command asked.
+func checkNotStandard(module string, paths []string) error {
+	first, _, _ := strings.Cut(module, "/")
+	if strings.Contains(first, ".") {
+		return nil
+	}
+	cmd := exec.Command("go", "list", "std")
+	cmd.Dir = os.TempDir()
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off")
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go list std: %v", err)
+	}
+	std := strings.Fields(string(out))
+	for _, p := range paths {
+		if slices.Contains(std, p) {
+			return fmt.Errorf("MODULE %s would put a package at %s, the path of a standard-library package: "+
+				"its imports would reach the standard library's %s, not the copy. "+
+				"Pick a path whose first element has a dot, such as example.com/me/demo; nothing was written", module, p, p)
+		}
+	}
+	return nil
 }
 
 func modulePathOf(mods []module, dir string) string {
@@ -248,10 +301,12 @@ func packageFiles(dir string, isMain bool) (names, imports []string, err error) 
 
 // relocate rewrites one Go file for packages that changed import path
 // (newPath gives a package's new path, if it moved): its import paths, and
-// the package path inside each //go:linkname target symbol. A target in a package that
-// did not move, such as fmt.tooLarge, is left as it is, and so is every
-// other comment, even one that quotes a moved path.
-func relocate(name string, src []byte, newPath func(string) (string, bool)) ([]byte, error) {
+// the package path inside each //go:linkname target symbol. A target in a
+// package that did not move, such as fmt.tooLarge, is left as it is, and so
+// is every other comment, even one that quotes a moved path. A declaration
+// whose directive names a package that leftOut says is not copied is
+// dropped, with its doc comment.
+func relocate(name string, src []byte, newPath func(string) (string, bool), leftOut func(string) bool) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if err != nil {
@@ -262,22 +317,47 @@ func relocate(name string, src []byte, newPath func(string) (string, bool)) ([]b
 		text       string
 	}
 	var edits []edit
+	offset := func(p token.Pos) int { return fset.Position(p).Offset }
+	for _, decl := range f.Decls {
+		var doc *ast.CommentGroup
+		switch d := decl.(type) {
+		case *ast.FuncDecl:
+			doc = d.Doc
+		case *ast.GenDecl:
+			doc = d.Doc
+		}
+		if doc == nil {
+			continue
+		}
+		for _, c := range doc.List {
+			if target, _, ok := linknameTarget(c.Text); ok {
+				if pkg, _ := splitSymbol(target); leftOut(pkg) {
+					edits = append(edits, edit{offset(doc.Pos()), offset(decl.End()), ""})
+					break
+				}
+			}
+		}
+	}
+	dropped := slices.Clone(edits)
+	inDropped := func(at int) bool {
+		return slices.ContainsFunc(dropped, func(e edit) bool { return e.start <= at && at < e.end })
+	}
 	for _, spec := range f.Imports {
 		imp, _ := strconv.Unquote(spec.Path.Value)
 		if to, ok := newPath(imp); ok {
-			edits = append(edits, edit{fset.Position(spec.Path.Pos()).Offset, fset.Position(spec.Path.End()).Offset, strconv.Quote(to)})
+			edits = append(edits, edit{offset(spec.Path.Pos()), offset(spec.Path.End()), strconv.Quote(to)})
 		}
 	}
 	for _, group := range f.Comments {
 		for _, c := range group.List {
 			target, start, ok := linknameTarget(c.Text)
-			if !ok {
+			if !ok || inDropped(offset(c.Pos())) {
 				continue
 			}
 			pkg, symbol := splitSymbol(target)
 			if to, ok := newPath(pkg); ok {
-				offset := fset.Position(c.Pos()).Offset + start
-				edits = append(edits, edit{offset, offset + len(target), to + "." + symbol})
+				at := offset(c.Pos()) + start
+				edits = append(edits, edit{at, at + len(target), to + "." + symbol})
 			}
 		}
 	}
@@ -287,7 +367,7 @@ func relocate(name string, src []byte, newPath func(string) (string, bool)) ([]b
 		out = slices.Concat(out[:e.start], []byte(e.text), out[e.end:])
 	}
 	// A longer import path can change how gofmt aligns the comments beside
-	// an import block.
+	// an import block, and a dropped declaration leaves blank lines.
 	formatted, err := format.Source(out)
 	if err != nil {
 		return nil, fmt.Errorf("%s after moving packages: %v", name, err)

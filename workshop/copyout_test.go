@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -185,7 +189,7 @@ func local()
 		}
 		return "", false
 	}
-	got, err := relocate("p.go", []byte(src), moved)
+	got, err := relocate("p.go", []byte(src), moved, func(string) bool { return false })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,5 +272,149 @@ func TestCopyOutFolders(t *testing.T) {
 		if got := shellQuote(path); got != want {
 			t.Errorf("shellQuote(%q) = %s, want %s", path, got, want)
 		}
+	}
+}
+
+// workspaceTalk matches what a comment of a copy must not speak of: the
+// workspace, its lab, its make targets, its documents, its exercises, and
+// the folders beside the one copied.
+var workspaceTalk = regexp.MustCompile(`(?i)\b(workspace|lab|make|makefile|readme|exercises?|scratch|go\.work)\b|\.\./`)
+
+// copyComments returns every comment of a copied file, one per line: Go
+// comments read by the parser, assembly comments as the lines that start
+// with //.
+func copyComments(t *testing.T, file string) []string {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	if strings.HasSuffix(file, ".go") {
+		f, err := parser.ParseFile(token.NewFileSet(), file, src, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, group := range f.Comments {
+			for _, c := range group.List {
+				lines = append(lines, strings.Split(c.Text, "\n")...)
+			}
+		}
+		return lines
+	}
+	for _, line := range strings.Split(string(src), "\n") {
+		if _, comment, ok := strings.Cut(line, "//"); ok {
+			lines = append(lines, comment)
+		}
+	}
+	return lines
+}
+
+// A copy holds only what its mode needs: no comment speaks of the
+// workspace, and every directive naming a package of the new module
+// names one that was copied (bar's push into foo.Div stays behind when
+// foo does).
+func TestCopyOutHoldsOnlyItsMode(t *testing.T) {
+	root := workspaceRoot(t)
+	const module = "example.com/me/demo"
+	for _, e := range examples {
+		t.Run(e.name, func(t *testing.T) {
+			dir := t.TempDir()
+			files, err := copyOut(root, e.name, dir, module)
+			if err != nil {
+				t.Fatal(err)
+			}
+			packages := map[string]bool{}
+			for _, f := range files {
+				if rel := path.Dir(f); rel == "." {
+					packages[module] = true
+				} else {
+					packages[module+"/"+rel] = true
+				}
+			}
+			for _, f := range files {
+				for _, line := range copyComments(t, filepath.Join(dir, f)) {
+					if workspaceTalk.MatchString(line) {
+						t.Errorf("%s: a comment speaks of the workspace: %s", f, strings.TrimSpace(line))
+					}
+					target, _, ok := linknameTarget(strings.TrimSpace(line))
+					if !ok {
+						continue
+					}
+					if pkg, _ := splitSymbol(target); (pkg == module || strings.HasPrefix(pkg, module+"/")) && !packages[pkg] {
+						t.Errorf("%s: %s names %s, a package the copy does not hold", f, strings.TrimSpace(line), pkg)
+					}
+				}
+			}
+		})
+	}
+}
+
+// A MODULE that would give a copied package a standard-library path is
+// refused before anything is written; a path without a dot that the
+// standard library does not use is accepted.
+func TestCopyOutRefusesStandardLibraryPaths(t *testing.T) {
+	root := workspaceRoot(t)
+	for module, shadowed := range map[string]string{
+		"fmt":      "fmt",
+		"net/http": "net/http",
+		"crypto":   "crypto",
+	} {
+		dir := filepath.Join(t.TempDir(), "demo")
+		_, err := copyOut(root, "push", dir, module)
+		want := "MODULE " + module + " would put a package at " + shadowed + ", the path of a standard-library package: " +
+			"its imports would reach the standard library's " + shadowed + ", not the copy. " +
+			"Pick a path whose first element has a dot, such as example.com/me/demo; nothing was written"
+		if err == nil || err.Error() != want {
+			t.Errorf("copy-out with MODULE %s: %v\nwant: %s", module, err, want)
+		}
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("copy-out with MODULE %s wrote %s", module, dir)
+		}
+	}
+	if _, err := copyOut(root, "push", t.TempDir(), "demo"); err != nil {
+		t.Errorf("copy-out with MODULE demo: %v", err)
+	}
+}
+
+// A declaration whose directive names a package left out of the copy goes,
+// doc comment and all; the rest of the file stays as it was.
+func TestRelocateDropsWhatNamesALeftOutPackage(t *testing.T) {
+	src := `package bar
+
+import _ "unsafe"
+
+func add(a, b int) int { return a + b }
+
+// div is pushed into foo.
+//
+//go:linkname div example.com/linkname/foo.Div
+func div(a, b int) int { return a / b }
+
+// y is pushed too.
+//
+//go:linkname y example.com/linkname/foo.Y
+var y = 1
+
+//go:linkname x
+var x = 12
+`
+	want := `package bar
+
+import _ "unsafe"
+
+func add(a, b int) int { return a + b }
+
+//go:linkname x
+var x = 12
+`
+	got, err := relocate("bar.go", []byte(src),
+		func(pkg string) (string, bool) { return "", false },
+		func(pkg string) bool { return pkg == "example.com/linkname/foo" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("relocate:\n%s\nwant:\n%s", got, want)
 	}
 }
