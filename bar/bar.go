@@ -3,8 +3,7 @@
 // Each declaration below says which side of which mode it shows.
 package bar
 
-// Linkname directives are honoured only in files that import unsafe: the
-// import is how a file owns up to breaking the rules of the type system.
+// Linkname directives are honoured only in files that import unsafe.
 import _ "unsafe"
 
 // add has no directive: a pull needs nothing from the target.

@@ -10,7 +10,6 @@ import _ "example.com/linkname/bar"
 // Div returns a / b. Its body lives in package bar.
 //
 // A function without a body is a compile error unless the package has an
-// assembly file or a directive names the function. foo.s holds no code: it
-// exists only to lift that check. (A one-argument //go:linkname Div here
-// would lift it too, with an import of unsafe.)
+// assembly file or a directive names the function: foo.s, which holds no
+// code, lifts that check, as a one-argument //go:linkname Div would.
 func Div(a, b int) int

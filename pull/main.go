@@ -6,12 +6,11 @@ package main
 import (
 	"fmt"
 
-	// Blank import: nothing from bar is used by name, but bar must be linked
-	// into the program or the symbol bar.add would not exist.
+	// Blank import: bar must be linked in, or the symbol bar.add would not
+	// exist.
 	_ "example.com/linkname/bar"
 
-	// The linkname directive below is honoured only in a file that imports
-	// unsafe.
+	// The directive below is honoured only in a file that imports unsafe.
 	_ "unsafe"
 )
 

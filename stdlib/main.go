@@ -1,8 +1,7 @@
-// Standard library: this program pulls the unexported fmt.tooLarge. Since
-// Go 1.23 the linker refuses pulls of standard-library symbols that the
-// standard library has not marked, so a plain build fails with
-// "invalid reference to fmt.tooLarge". It links only with
-// -ldflags=-checklinkname=0, which turns that check off.
+// Standard library: this program pulls the unexported fmt.tooLarge, which
+// the standard library does not mark. Since Go 1.23 the linker refuses such
+// a pull ("invalid reference to fmt.tooLarge") unless the build turns its
+// check off with -ldflags=-checklinkname=0.
 package main
 
 import (

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // The documents are written by hand, except for generated blocks. Each
@@ -57,17 +58,15 @@ type document struct {
 var documents = []document{
 	{"README.md", markdown, []string{
 		"forms",
-		"run-all", "root-dots", "root-commands",
 		"code bar/bar.go",
 		"code pull/main.go", "output pull",
-		"code foo/foo.go", "code push/main.go", "output push",
+		"code foo/foo.go", "output push",
 		"code handshake/main.go", "output handshake",
-		"code stdlib/main.go", "output stdlib", "failure stdlib",
+		"code stdlib/main.go", "output stdlib",
 		"lab-table",
-		"upgrade-transcript",
 	}},
-	{"linkcheck/README.md", markdown, []string{"linkcheck-transcript", "upgrade-proof", "marks-check"}},
-	{"workshop/README.md", markdown, []string{"test-steps", "recorded-go", "matrix", "bench", "linkcheck-real"}},
+	{"linkcheck/README.md", markdown, []string{"linkcheck-transcript", "upgrade-transcript", "upgrade-proof", "marks-check"}},
+	{"workshop/README.md", markdown, []string{"run-all", "root-dots", "root-commands", "test-steps", "recorded-go", "matrix", "bench", "linkcheck-real"}},
 	{"Makefile", makefileSyntax, []string{"examples"}},
 }
 
@@ -183,8 +182,9 @@ func renderDocument(d document, src string) (text string, stale, problems []stri
 var markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
 
 // brokenLinks names each link of a Markdown document to a file of the
-// workspace that does not exist. Links to the web and to a heading of the
-// same page are not followed.
+// workspace that does not exist, or to a heading that the page it leads
+// to (the same page, for #heading) does not have. Links to the web are not
+// followed.
 func brokenLinks(doc, src string) []string {
 	if !strings.HasSuffix(doc, ".md") {
 		return nil
@@ -192,16 +192,62 @@ func brokenLinks(doc, src string) []string {
 	var problems []string
 	for n, line := range strings.Split(src, "\n") {
 		for _, m := range markdownLink.FindAllStringSubmatch(line, -1) {
-			target, _, _ := strings.Cut(m[1], "#")
-			if target == "" || strings.Contains(target, "://") {
+			target, heading, _ := strings.Cut(m[1], "#")
+			if strings.Contains(target, "://") {
 				continue
 			}
-			if _, err := os.Stat(path.Join(path.Dir(doc), target)); err != nil {
-				problems = append(problems, fmt.Sprintf("%s:%d: a link to %s, which does not exist", doc, n+1, target))
+			page, file := src, doc
+			if target != "" {
+				file = path.Join(path.Dir(doc), target)
+				data, err := os.ReadFile(file)
+				if err != nil {
+					problems = append(problems, fmt.Sprintf("%s:%d: a link to %s, which does not exist", doc, n+1, target))
+					continue
+				}
+				page = string(data)
+			}
+			if heading != "" && strings.HasSuffix(file, ".md") && !slices.Contains(headingAnchors(page), heading) {
+				problems = append(problems, fmt.Sprintf("%s:%d: a link to %s#%s, a heading that %s does not have", doc, n+1, target, heading, file))
 			}
 		}
 	}
 	return problems
+}
+
+// headingAnchors returns the anchors of a Markdown page's headings, as
+// GitHub writes them: lower case, spaces turned to hyphens, punctuation
+// other than hyphens and underscores dropped, and -1, -2... after a
+// repeated one. Lines inside code fences are not headings.
+func headingAnchors(page string) []string {
+	var anchors []string
+	seen := map[string]int{}
+	fenced := false
+	for _, line := range strings.Split(page, "\n") {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		title, ok := strings.CutPrefix(strings.TrimLeft(line, "#"), " ")
+		if fenced || !ok || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		var b strings.Builder
+		for _, r := range strings.ToLower(strings.TrimSpace(title)) {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(r)
+			}
+		}
+		anchor := b.String()
+		if k := seen[anchor]; k > 0 {
+			anchors = append(anchors, fmt.Sprintf("%s-%d", anchor, k))
+		} else {
+			anchors = append(anchors, anchor)
+		}
+		seen[anchor]++
+	}
+	return anchors
 }
 
 // declarationProblems compares a declared document's blocks with its
@@ -318,7 +364,7 @@ func generate(source string) (string, error) {
 		args := []string{"build", "./..."}
 		out, err := exec.Command("go", args...).CombinedOutput()
 		if err == nil {
-			return "", errors.New("go build ./... at the root succeeded; the README says it fails")
+			return "", errors.New("go build ./... at the root succeeded; workshop/README.md says it fails")
 		}
 		return fence("console", shellLine("go", args...)+string(out)), nil
 	case "root-commands":

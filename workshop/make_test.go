@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -86,11 +87,8 @@ func TestMakeTargets(t *testing.T) {
 		t.Fatalf("make help: %v\n%s", err, help)
 	}
 	tested := 0
-	for _, line := range strings.Split(strings.TrimRight(help, "\n"), "\n") {
-		// "  make TARGETS  description", the targets padded to 28 columns.
-		const column = len("  make ")
-		fields := strings.Fields(line[column:min(len(line), column+28)])
-		for _, target := range fields {
+	for _, group := range helpGroups(help) {
+		for _, target := range group.targets {
 			w, ok := want[target]
 			if !ok {
 				t.Errorf("make help lists %q, a target this test does not know: add what it must call", target)
@@ -157,6 +155,71 @@ func TestWorkspaceInASpacedFolder(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		if err != nil || strings.Contains(string(out), "rewrote") {
 			t.Errorf("make %s in %q: %v\n%s", strings.Join(args, " "), dir, err, out)
+		}
+	}
+}
+
+// A helpGroup is one group of make help's output: its header line and
+// the targets listed under it.
+type helpGroup struct {
+	header  string
+	targets []string
+}
+
+// helpGroups reads make help's output: a header line, then one line per
+// target, "  make TARGETS  description", the targets padded to 28
+// columns; a blank line between groups. A target before any header lands
+// in a group with an empty header.
+func helpGroups(help string) []helpGroup {
+	var groups []helpGroup
+	for _, line := range strings.Split(strings.TrimRight(help, "\n"), "\n") {
+		const column = len("  make ")
+		switch {
+		case line == "":
+		case !strings.HasPrefix(line, "  make "):
+			groups = append(groups, helpGroup{header: line})
+		default:
+			if len(groups) == 0 {
+				groups = append(groups, helpGroup{})
+			}
+			g := &groups[len(groups)-1]
+			g.targets = append(g.targets, strings.Fields(line[column:min(len(line), column+28)])...)
+		}
+	}
+	return groups
+}
+
+// make help lists the targets under three headers, by who uses them:
+// participants, teachers, maintainers, in that order, every target under
+// one; the room's targets are not mixed with the maintainers' own.
+func TestMakeHelpGroups(t *testing.T) {
+	out, err := exec.Command("make", "--no-print-directory", "help").CombinedOutput()
+	if err != nil {
+		t.Fatalf("make help: %v\n%s", err, out)
+	}
+	groups := helpGroups(string(out))
+	var who []string
+	in := map[string]string{}
+	for _, g := range groups {
+		// "For participants: ..." is the participants' group.
+		name, _, _ := strings.Cut(strings.TrimPrefix(g.header, "For "), ":")
+		who = append(who, name)
+		for _, target := range g.targets {
+			in[target] = name
+		}
+	}
+	if want := []string{"participants", "teachers", "maintainers"}; !slices.Equal(who, want) {
+		t.Fatalf("make help's groups: %q, want %q\n%s", who, want, out)
+	}
+	for target, want := range map[string]string{
+		"run-all": "participants", "pull": "participants", "exercise": "participants",
+		"check": "participants", "copy-out": "participants",
+		"lab":  "teachers",
+		"docs": "maintainers", "matrix": "maintainers", "timings": "maintainers",
+		"linkcheck-real": "maintainers", "linkcheck-speed": "maintainers", "upgrade-proof": "maintainers",
+	} {
+		if in[target] != want {
+			t.Errorf("make help lists %s under %q, want it under %q", target, in[target], want)
 		}
 	}
 }

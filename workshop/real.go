@@ -14,7 +14,7 @@ import (
 )
 
 // realRecord is what the last make linkcheck-real found on the corpus,
-// which make docs copies into the README; realTranscript is one whole
+// which make docs copies into workshop/README.md; realTranscript is one whole
 // run of linkcheck on a program of the corpus, for linkcheck/README.md.
 const (
 	realRecord     = "workshop/records/linkcheck-real.md"
@@ -191,7 +191,7 @@ func linkcheckReal(args []string) bool {
 		if err := os.WriteFile(name, []byte(files[name]), 0o666); err != nil {
 			fatalf("%v", err)
 		}
-		fmt.Printf("\nrecorded in %s; make docs puts it in the README\n", name)
+		fmt.Printf("\nrecorded in %s; make docs puts it in workshop/README.md and linkcheck/README.md\n", name)
 	}
 	return true
 }

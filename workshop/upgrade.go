@@ -18,15 +18,15 @@ import (
 	"sync"
 )
 
-// The records of workshop upgrade-proof: the proof, and the transcripts
-// that the README shows.
+// The records of workshop upgrade-proof: the proof, and the transcripts;
+// linkcheck/README.md shows both.
 const (
 	upgradeProofRecord      = "workshop/records/upgrade-proof.md"
 	upgradeTranscriptRecord = "workshop/records/upgrade-transcript.md"
 )
 
-// transcriptLabCase is the lab case overlaid on the workspace for the
-// README's -upgrade transcript: the workspace alone has nothing that
+// transcriptLabCase is the lab case overlaid on the workspace for
+// linkcheck/README.md's -upgrade transcript: the workspace alone has nothing that
 // changes.
 const transcriptLabCase = "internal-atomic-load"
 
@@ -59,7 +59,7 @@ type linkcheckRun struct {
 // under GOTOOLCHAIN=TO as under GOTOOLCHAIN=FROM. Then linkcheck
 // -upgrade TO, run under FROM, must report exactly the lab checks whose
 // records differ between the two versions, with the linker's own words
-// of each record. It records both, and the README's transcripts; with
+// of each record. It records both, and linkcheck/README.md's transcripts; with
 // -check it records nothing and fails if a record says otherwise.
 func upgradeProof(args []string) bool {
 	check := slices.Equal(args, []string{"-check"})
@@ -486,7 +486,7 @@ func orNothing(s string) string {
 
 // upgradeTranscripts runs linkcheck -upgrade TO under FROM on the
 // workspace with transcriptLabCase overlaid, and on each corpus program,
-// and writes what the README shows: the first in full, the corpus as one
+// and writes what linkcheck/README.md shows: the first in full, the corpus as one
 // line each, or in full where something changes.
 func upgradeTranscripts(env []string, linkcheck string, subjects []proofSubject, from, to string) (string, error) {
 	var b strings.Builder
