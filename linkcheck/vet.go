@@ -48,25 +48,20 @@ var vetFlags = []struct {
 }
 
 // vetConfig is what linkcheck reads of the vet.cfg that the go command
-// writes for each package. go1.26 names the module in ModulePath and
-// ModuleVersion, go1.27 in a Module object; the export data (PackageFile)
-// is left alone.
+// writes for each package. What differs between Go versions is left out:
+// go1.26 names the module in ModulePath and ModuleVersion, go1.27 in a
+// Module object, and the export data (PackageFile) is in each version's
+// own format. Nothing the vet mode reports depends on them.
 type vetConfig struct {
-	ID            string // the package as vet names it: "p [p.test]" for p with its tests
-	ImportPath    string
-	Dir           string
-	GoFiles       []string // absolute paths, cgo's output included
-	NonGoFiles    []string
-	ImportMap     map[string]string // import path in the source -> package path
-	VetxOnly      bool              // a dependency: only its facts are wanted
-	VetxOutput    string            // where the facts go; written even when there are none
-	Stdout        string            // where -json output goes, when set
-	ModulePath    string            // go1.26
-	ModuleVersion string            // go1.26
-	Module        *struct {         // go1.27
-		Path, Version, Dir string
-	}
-	SucceedOnTypecheckFailure bool
+	ID         string // the package as vet's JSON names it
+	ImportPath string
+	Dir        string
+	GoFiles    []string // absolute paths, cgo's output and the package's own tests included
+	NonGoFiles []string
+	ImportMap  map[string]string // import path in the source -> package path
+	VetxOnly   bool              // a dependency: only its facts are wanted
+	VetxOutput string            // where the facts go; written even when there are none
+	Stdout     string            // where -json output goes, when set
 }
 
 // isVetInvocation reports whether the arguments are go vet's: -V=full,
@@ -120,9 +115,6 @@ func runVet(args []string) int {
 	}
 	diags, err := vetPackage(cfg)
 	if err != nil {
-		if cfg.SucceedOnTypecheckFailure {
-			return 0
-		}
 		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
 		return 1
 	}
@@ -207,8 +199,9 @@ var vetReasons = []string{reasonNoUnsafe, reasonUsage, reasonDuplicate, reasonNo
 // vetPackage checks the package that cfg describes with linkcheck's own
 // checks, and returns what one package decides, in the order found.
 func vetPackage(cfg *vetConfig) ([]vetDiagnostic, error) {
-	// Each go command run is the one that runs vet: its GOROOT is in the
-	// environment go vet gives its tools, and it must not switch again.
+	// Each go command run is the one that runs vet, found by the GOROOT
+	// that go vet puts in its tools' environment (go need not be on PATH),
+	// and it must not switch to another Go again.
 	if goroot := os.Getenv("GOROOT"); goroot != "" {
 		os.Setenv("PATH", filepath.Join(goroot, "bin")+string(filepath.ListSeparator)+os.Getenv("PATH"))
 		os.Setenv("GOTOOLCHAIN", "local")
@@ -242,12 +235,6 @@ func vetPackage(cfg *vetConfig) ([]vetDiagnostic, error) {
 			p.SFiles = append(p.SFiles, relativeTo(cfg.Dir, file))
 		}
 	}
-	switch {
-	case cfg.Module != nil:
-		p.Module = &struct{ Path, Version, Dir string }{cfg.Module.Path, cfg.Module.Version, cfg.Module.Dir}
-	case cfg.ModulePath != "":
-		p.Module = &struct{ Path, Version, Dir string }{cfg.ModulePath, cfg.ModuleVersion, ""}
-	}
 	// The dependencies, read from source by the plain command's loader.
 	var deps []string
 	for imp, path := range cfg.ImportMap {
@@ -270,6 +257,8 @@ func vetPackage(cfg *vetConfig) ([]vetDiagnostic, error) {
 	for _, d := range p.Deps {
 		p.deps[d] = true
 	}
+	// Positions stay absolute, errors' included: go vet shortens them.
+	prog.dir = ""
 	if err := prog.readSources(p, "", sources); err != nil {
 		return nil, err
 	}
@@ -330,10 +319,12 @@ func scanFile(fset *token.FileSet, file string, src []byte) (name string, bodyle
 }
 
 // vetPosition finds a finding's line and column in the package's syntax:
-// the directive's comment, or the bodyless function's declaration.
+// the directive's comment, or the bodyless function's declaration. The
+// finding's own position is file:line, the file absolute.
 func vetPosition(fset *token.FileSet, p *pkg, f finding) token.Position {
-	file, lineText, _ := cutLast(f.Pos, ":")
-	line, _ := strconv.Atoi(lineText)
+	colon := strings.LastIndex(f.Pos, ":")
+	file := f.Pos[:max(colon, 0)]
+	line, _ := strconv.Atoi(f.Pos[colon+1:])
 	for _, d := range p.directives {
 		if d.Local == f.Local && d.Line == line && d.File == filepath.Base(file) {
 			return fset.Position(d.pos)
@@ -346,12 +337,5 @@ func vetPosition(fset *token.FileSet, p *pkg, f finding) token.Position {
 			}
 		}
 	}
-	return token.Position{Filename: filepath.Join(p.Dir, file), Line: line}
-}
-
-func cutLast(s, sep string) (before, after string, found bool) {
-	if i := strings.LastIndex(s, sep); i >= 0 {
-		return s[:i], s[i+len(sep):], true
-	}
-	return s, "", false
+	return token.Position{Filename: file, Line: line}
 }

@@ -127,26 +127,30 @@ func TestVetJSON(t *testing.T) {
 // TestVetConfig runs linkcheck on vet.cfg files written here, as go vet
 // writes them for go1.26 (ModulePath) and go1.27 (Module): text on
 // standard error and exit status 1; for a dependency (VetxOnly), nothing
-// at all; the facts file written in both cases.
+// at all; for a file that does not parse, the parser's error. The facts
+// file is written in every case.
 func TestVetConfig(t *testing.T) {
 	exe := buildLinkcheck(t, "local")
 	dir := vetModule(t)
+	nounsafe := filepath.Join(dir, "nounsafe", "nounsafe.go")
+	broken := filepath.Join(dir, "broken.go")
+	if err := os.WriteFile(broken, []byte("package broken\n\nfunc f( {}\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
-		name, module string
-		vetxOnly     bool
-		want         string
-		code         int
+		name, fields, file, want string
+		code                     int
 	}{
-		{"go1.26", `"ModulePath": "example.test"`, false, dir + "/" + vetLine(t, "nounsafe/") + "\n", 1},
-		{"go1.27", `"Module": {"Path": "example.test", "Main": true, "Dir": "` + dir + `"}`, false, dir + "/" + vetLine(t, "nounsafe/") + "\n", 1},
-		{"dependency", `"ModulePath": "example.test"`, true, "", 0},
+		{"go1.26", `"ModulePath": "example.test", "ModuleVersion": ""`, nounsafe, dir + "/" + vetLine(t, "nounsafe/") + "\n", 1},
+		{"go1.27", `"Module": {"Path": "example.test", "Main": true, "Dir": "` + dir + `"}`, nounsafe, dir + "/" + vetLine(t, "nounsafe/") + "\n", 1},
+		{"dependency", `"ModulePath": "example.test", "VetxOnly": true`, nounsafe, "", 0},
+		{"syntax error", `"ModulePath": "example.test"`, broken, "linkcheck: " + broken + ":3:9: expected ')', found '{'\n", 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tmp := t.TempDir()
-			cfg := `{"ID": "example.test/nounsafe", "ImportPath": "example.test/nounsafe", "Dir": "` + filepath.Join(dir, "nounsafe") + `",
-	"GoFiles": ["` + filepath.Join(dir, "nounsafe", "nounsafe.go") + `"], "NonGoFiles": [], ` + c.module + `,
-	"ImportMap": {"unsafe": "unsafe"}, "VetxOnly": ` + map[bool]string{true: "true", false: "false"}[c.vetxOnly] + `,
-	"VetxOutput": "` + filepath.Join(tmp, "vet.out") + `", "GoVersion": "go1.23"}`
+			cfg := `{"ID": "example.test/p", "ImportPath": "example.test/p", "Dir": "` + filepath.Dir(c.file) + `",
+	"GoFiles": ["` + c.file + `"], "NonGoFiles": [], ` + c.fields + `,
+	"ImportMap": {"unsafe": "unsafe"}, "VetxOutput": "` + filepath.Join(tmp, "vet.out") + `", "GoVersion": "go1.23"}`
 			file := filepath.Join(tmp, "vet.cfg")
 			if err := os.WriteFile(file, []byte(cfg), 0o666); err != nil {
 				t.Fatal(err)
@@ -157,7 +161,8 @@ func TestVetConfig(t *testing.T) {
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
 			code := 0
-			if exit, ok := err.(*exec.ExitError); ok {
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
 				code = exit.ExitCode()
 			} else if err != nil {
 				t.Fatal(err)
@@ -169,6 +174,45 @@ func TestVetConfig(t *testing.T) {
 				t.Errorf("no facts file: %v", err)
 			}
 		})
+	}
+}
+
+// TestVetWithoutGoOnPath runs go vet by its full name with no go on
+// PATH: linkcheck runs the go command of the Go that runs vet.
+func TestVetWithoutGoOnPath(t *testing.T) {
+	exe, dir := buildLinkcheck(t, "local"), vetModule(t)
+	var path []string
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(d, "go")); err != nil {
+			path = append(path, d)
+		}
+	}
+	cmd := exec.Command(filepath.Join(toolchainOrFail(t).goroot, "bin", "go"), "vet", "-vettool="+exe, "./nounsafe")
+	cmd.Dir, cmd.Env = dir, append(vetEnv("local"), "PATH="+strings.Join(path, string(filepath.ListSeparator)))
+	out, err := cmd.CombinedOutput()
+	if want := vetLine(t, "nounsafe/") + "\n"; err == nil || string(out) != want {
+		t.Errorf("go vet: %v\n%s\nwant exit status 1 and\n%s", err, out, want)
+	}
+}
+
+// TestVetTags shows what README.md says of build tags: go vet -tags does
+// not reach the dependencies that linkcheck lists, GOFLAGS does. Each
+// run has a module of its own: go vet keeps a package's answer by its
+// files and flags, which are the same for both.
+func TestVetTags(t *testing.T) {
+	files := map[string]string{
+		"dep/plain.go":   "//go:build !special\n\npackage dep\n\nfunc add(a, b int) int { return a + b }\n",
+		"dep/special.go": "//go:build special\n\npackage dep\n\nfunc add(s string) int { return len(s) }\n",
+		"p/p.go": "package p\n\nimport (\n\t_ \"unsafe\"\n\n\t_ \"example.test/dep\"\n)\n\n" +
+			"//go:linkname add example.test/dep.add\nfunc add(s string) int\n\nfunc Length(s string) int { return add(s) }\n",
+	}
+	exe := buildLinkcheck(t, "local")
+	if _, stderr, code := goVet(t, writeModule(t, files), "local", "-tags=special", "-vettool="+exe, "./p"); code != 1 || !strings.Contains(stderr, "UNSAFE signature") {
+		t.Errorf("go vet -tags=special: exit status %d, want 1 and the signature of dep/plain.go's add:\n%s", code, stderr)
+	}
+	t.Setenv("GOFLAGS", strings.TrimSpace(os.Getenv("GOFLAGS")+" -tags=special"))
+	if stdout, stderr, code := goVet(t, writeModule(t, files), "local", "-vettool="+exe, "./p"); code != 0 || stdout+stderr != "" {
+		t.Errorf("GOFLAGS=-tags=special go vet: exit status %d, want 0:\n%s%s", code, stdout, stderr)
 	}
 }
 
