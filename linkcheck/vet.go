@@ -279,7 +279,13 @@ func vetPackage(cfg *vetConfig) ([]vetDiagnostic, error) {
 		default:
 			continue
 		}
-		posn := vetPosition(tc.fset, p, f).String()
+		pos := vetPosition(tc.fset, p, f)
+		// cmd/cgo's own files (_cgo_gotypes.go) are the toolchain's; the
+		// files it rewrites point back to the package's with //line.
+		if !strings.HasPrefix(pos.Filename, cfg.Dir+string(filepath.Separator)) {
+			continue
+		}
+		posn := pos.String()
 		diags = append(diags, vetDiagnostic{Posn: posn, End: posn, Message: message})
 	}
 	return diags, nil

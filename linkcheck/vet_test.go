@@ -216,6 +216,24 @@ func TestVetTags(t *testing.T) {
 	}
 }
 
+// TestVetCgo checks a cgo package: go vet hands over the files cmd/cgo
+// writes, and the diagnostics are for the package's own lines.
+func TestVetCgo(t *testing.T) {
+	if !toolchainOrFail(t).cgo {
+		t.Skip("cgo is off")
+	}
+	dir := writeModule(t, map[string]string{
+		"dep/dep.go": "package dep\n\nfunc add(a, b int) int { return a + b }\n",
+		"p/p.go": "package p\n\n// static int one(void) { return 1; }\nimport \"C\"\n\nimport (\n\t_ \"unsafe\"\n\n\t_ \"example.test/dep\"\n)\n\n" +
+			"//go:linkname add example.test/dep.add\nfunc add(s string) int\n\nfunc One() int { return int(C.one()) + add(\"\") }\n",
+	})
+	_, stderr, code := goVet(t, dir, "local", "-vettool="+buildLinkcheck(t, "local"), "./...")
+	want := "p/p.go:12:1: add -> example.test/dep.add: UNSAFE signature, can corrupt memory: " + strings.SplitN(vetLine(t, "sig/"), "can corrupt memory: ", 2)[1] + "\n"
+	if code != 1 || stderr != want {
+		t.Errorf("exit status %d, want 1; diagnostics:\n%s\nwant:\n%s", code, stderr, want)
+	}
+}
+
 // TestVetTranscript checks README.md's go vet transcript against a real
 // run on testdata/vet; -update rewrites it. With -p 1, go vet checks the
 // packages one at a time, in the same order each time.
@@ -247,6 +265,15 @@ func TestVetTranscript(t *testing.T) {
 	}
 	if string(data) != want {
 		t.Errorf("README.md's go vet transcript is stale (go test -run TestVetTranscript -update):\n%s", b.String())
+	}
+}
+
+// TestVetHelp checks that linkcheck -h tells of the vet mode and what it
+// leaves to the plain command.
+func TestVetHelp(t *testing.T) {
+	out, _ := exec.Command(buildLinkcheck(t, "local"), "-h").CombinedOutput()
+	if !strings.Contains(string(out), vetUsage) || !strings.Contains(vetUsage, "go vet -vettool=") || !strings.Contains(vetUsage, "plain command") {
+		t.Errorf("linkcheck -h:\n%s\nwant it to hold:\n%s", out, vetUsage)
 	}
 }
 
