@@ -36,6 +36,9 @@ import (
 func main() {
 	// A short-lived process that allocates much: collect less often.
 	debug.SetGCPercent(400)
+	if isVetInvocation(os.Args[1:]) {
+		os.Exit(runVet(os.Args[1:]))
+	}
 	asJSON := flag.Bool("json", false, "print the findings as a JSON array")
 	withStd := flag.Bool("std", false, "report the standard library's own directives too")
 	goVersion := flag.String("go", "", "use the rules, marks and sources of this Go (such as go1.27.3), fetched like GOTOOLCHAIN does")
@@ -47,6 +50,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
 		fmt.Fprintln(os.Stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
 		fmt.Fprintln(os.Stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
+		fmt.Fprint(os.Stderr, vetUsage)
 		flag.PrintDefaults()
 	}
 	flag.Parse()

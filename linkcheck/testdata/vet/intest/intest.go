@@ -1,0 +1,4 @@
+// Package intest is clean; its test file is not.
+package intest
+
+func Two() int { return 2 }

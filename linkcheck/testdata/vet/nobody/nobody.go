@@ -1,0 +1,5 @@
+// Package nobody declares a function without a body, a directive or
+// assembly.
+package nobody
+
+func nanotime() int64

@@ -1,0 +1,7 @@
+// Package undeclared pulls into a name it never declares.
+package undeclared
+
+import _ "unsafe"
+
+//go:linkname nanotme runtime.nanotime
+func nanotime() int64
