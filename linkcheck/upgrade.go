@@ -448,6 +448,10 @@ var endings = map[[2]string]string{
 	{buildFails, buildFails}:   "the build fails with both",
 }
 
+// breaksToo ends the summary when the second Go breaks lines and the
+// ending does not show it.
+const breaksToo = ", and the upgrade breaks lines that linked or makes a signature unsafe"
+
 // ending says how the build ends with each Go, and whether the second
 // breaks what the first built when the two endings do not say it.
 func (r *upgradeReport) ending(isProgram bool) string {
@@ -461,7 +465,7 @@ func (r *upgradeReport) ending(isProgram bool) string {
 	}
 	worse := map[string]int{buildLinks: 0, buildUnsafe: 1, buildFails: 2}
 	if r.Breaks && worse[r.ToBuild] <= worse[r.FromBuild] {
-		s += ", and the upgrade breaks lines that linked or makes a signature unsafe"
+		s += breaksToo
 	}
 	return s
 }

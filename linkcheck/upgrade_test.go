@@ -221,3 +221,54 @@ func upgradeText(before, after []finding) (string, bool) {
 	r.print(&b, before, after, true)
 	return b.String(), r.Breaks
 }
+
+// -upgrade says how the build ends with each Go, in the JSON and in the
+// summary: each of the nine pairs reads differently, and a program that
+// fails with both never reads as a clean one.
+func TestUpgradeEndings(t *testing.T) {
+	line := func(link, signature string) []finding {
+		f := finding{Module: "m", Package: "m", Pos: "a.go:3", Local: "f", Target: "p.f", Mode: modePull, Link: link, Reason: reasonStdMarked,
+			By: "p", Signature: signature, targetType: "func() int64"}
+		if link == linkFails {
+			f.Reason, f.By, f.Fails = reasonUnmarked, "", "link: main: invalid reference to p.f"
+		}
+		if signature == sigIncompatible {
+			f.Risk, f.Diffs = riskValues, []string{"result 1: float64 vs int64"}
+		}
+		return []finding{f}
+	}
+	sides := map[string][]finding{buildLinks: line(linkOK, sigIdentical), buildUnsafe: line(linkOK, sigIncompatible), buildFails: line(linkFails, sigIdentical)}
+	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
+	endingOf, jsonOf := map[string]string{}, map[string]string{}
+	for _, a := range []string{buildLinks, buildUnsafe, buildFails} {
+		for _, b := range []string{buildLinks, buildUnsafe, buildFails} {
+			r := compareUpgrade(from, to, sides[a], sides[b])
+			if r.FromBuild != a || r.ToBuild != b {
+				t.Errorf("%s -> %s: from_build %q, to_build %q", a, b, r.FromBuild, r.ToBuild)
+			}
+			var text strings.Builder
+			r.print(&text, sides[a], sides[b], true)
+			summary := strings.TrimSuffix(text.String()[strings.LastIndex(text.String(), "\ngo1.1.0")+1:], "\n")
+			ending := summary[strings.LastIndex(summary, ": ")+2:]
+			data, _ := json.Marshal(r)
+			pair := a + " -> " + b
+			for other, e := range endingOf {
+				if e == ending {
+					t.Errorf("%s and %s end alike: %q", pair, other, ending)
+				}
+			}
+			for other, j := range jsonOf {
+				if j == string(data) {
+					t.Errorf("%s and %s print the same JSON: %s", pair, other, data)
+				}
+			}
+			endingOf[pair], jsonOf[pair] = ending, string(data)
+		}
+	}
+	// Nothing changes, yet the build fails with both: not the clean JSON.
+	failing := compareUpgrade(from, to, sides[buildFails], sides[buildFails])
+	clean := compareUpgrade(from, to, nil, nil)
+	if failing.FromBuild != buildFails || failing.ToBuild != buildFails || clean.FromBuild != buildLinks || clean.ToBuild != buildLinks || len(failing.Modules) != 0 {
+		t.Errorf("failing with both: %+v; clean: %+v", failing, clean)
+	}
+}
