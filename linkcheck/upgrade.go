@@ -439,7 +439,7 @@ func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bo
 // endings say how the build ends with the first Go and with the second.
 var endings = map[[2]string]string{
 	{buildLinks, buildUnsafe}:  "the upgrade makes a signature unsafe",
-	{buildLinks, buildFails}:   "the upgrade breaks the build",
+	{buildLinks, buildFails}:   "the upgrade breaks the build or makes a signature unsafe",
 	{buildUnsafe, buildLinks}:  "it links with both, and a signature unsafe with the first Go is safe with the second",
 	{buildUnsafe, buildUnsafe}: "it links with both, but a signature is unsafe with both",
 	{buildUnsafe, buildFails}:  "the upgrade breaks the build, which links with the first Go (a signature unsafe)",
