@@ -138,16 +138,18 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 // parseSkeleton parses the cached sources of p, for the type checker.
 // The directives stay those of the cache: another load may be reading
 // them. A cached source that does not parse is not used: the file itself
-// is parsed instead, and the entry removed, to be made again.
+// is parsed instead. When the file parses, the entry was wrong, and is
+// removed, to be made again; when it does not either, the file uses
+// syntax newer than this parser (another Go's standard library), and what
+// parses of it is kept, as parseFile keeps it.
 func (prog *program) parseSkeleton(p *pkg) {
 	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
 		path := filepath.Join(p.Dir, name)
 		f, err := parser.ParseFile(prog.tc.fset, path, p.skeleton[name], parser.SkipObjectResolution)
 		if err != nil {
-			os.Remove(prog.skeletonFile(p))
-			// As parseFile does: a package of the standard library may
-			// use syntax newer than this parser, and keeps what parses.
-			f, _ = parser.ParseFile(prog.tc.fset, path, nil, parser.SkipObjectResolution)
+			if f, err = parser.ParseFile(prog.tc.fset, path, nil, parser.SkipObjectResolution); err == nil {
+				os.Remove(prog.skeletonFile(p))
+			}
 		}
 		if f != nil {
 			p.files = append(p.files, f)
