@@ -63,15 +63,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else if err != nil {
 		return 2
 	}
+	// Every version is checked before any is fetched.
+	type named struct{ flag, version string }
+	versions := []named{{"go", *goVersion}, {"upgrade", *upgrade}}
 	if *listMarks {
-		return runMarks(flags.Args(), *asJSON)
+		versions = nil
+		for _, v := range flags.Args() {
+			versions = append(versions, named{"marks", v})
+		}
 	}
-	// Both versions are checked before either is fetched.
-	for _, v := range []struct{ flag, version string }{{"go", *goVersion}, {"upgrade", *upgrade}} {
+	for _, v := range versions {
 		if err := checkVersion(v.version); err != nil {
 			fmt.Fprintf(stderr, "linkcheck: -%s: %v\n", v.flag, err)
 			return 2
 		}
+	}
+	if *listMarks {
+		return runMarks(flags.Args(), *asJSON)
 	}
 	patterns := flags.Args()
 	if len(patterns) == 0 {

@@ -124,7 +124,8 @@ func TestFileArguments(t *testing.T) {
 }
 
 // A word that is not a Go version is refused before any go command runs
-// (none is on PATH here), whichever flag it is given to.
+// (none is on PATH here), whichever flag it is given to, and before the
+// versions named with it are fetched.
 func TestNotAVersion(t *testing.T) {
 	dir := writeModule(t, filesProgram)
 	for _, args := range [][]string{
@@ -132,6 +133,7 @@ func TestNotAVersion(t *testing.T) {
 		{"-go", "go1.27.3", "-upgrade", "./..."},
 		{"-go", "1.27.3", "."},
 		{"-upgrade", "go1.27.3+auto", "."},
+		{"-marks", "go1.27.3", "./..."},
 	} {
 		t.Setenv("PATH", "")
 		stdout, stderr, status := runIn(t, dir, args...)
