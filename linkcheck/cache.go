@@ -10,8 +10,12 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // The skeleton cache. The packages of the standard library and of the
@@ -23,7 +27,7 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 6"
+const skeletonFormat = "linkcheck skeleton 7"
 
 type skeleton struct {
 	Later      bool              // nothing read: see parse
@@ -38,6 +42,12 @@ type skeleton struct {
 	Roots      []string
 }
 
+// A cache entry is a line holding its sum, then the skeleton as JSON.
+// The sum ties the skeleton to what it was made from: the SHA-256 of the
+// package's files as read (Go, cgo and assembly), then of the skeleton's
+// own bytes. An entry whose files changed, or that was edited, even into
+// other valid JSON, no longer matches, and is made again.
+
 // skeletonFile names the cache file for p, or "" when p is not cached:
 // outside the standard library and the module cache, or overlaid.
 func (prog *program) skeletonFile(p *pkg) string {
@@ -45,25 +55,70 @@ func (prog *program) skeletonFile(p *pkg) string {
 	if tc.cacheDir == "" || !p.Standard && (tc.modCache == "" || !strings.HasPrefix(p.Dir, tc.modCache+string(filepath.Separator))) {
 		return ""
 	}
-	files := append(append(slices.Clone(p.GoFiles), p.CgoFiles...), p.SFiles...)
-	for _, name := range files {
+	for _, name := range p.sourceFiles() {
 		if _, ok := prog.overlay[filepath.Join(p.Dir, name)]; ok {
 			return ""
 		}
 	}
-	key := strings.Join(append([]string{skeletonFormat, tc.version, tc.goos, tc.goarch, p.ImportPath, p.Dir}, files...), "\n")
-	return filepath.Join(tc.cacheDir, fmt.Sprintf("%x.json", sha256.Sum256([]byte(key))))
+	return filepath.Join(tc.cacheDir, cacheKey(tc, p)+".json")
 }
 
-// readSkeleton fills in p from its cached skeleton, if there is one. Its
-// sources wait until the package must be type-checked.
+// cacheKey names p's entry: by what linkcheck reads it with (its format,
+// and the Go that built linkcheck, whose go/parser reads the files), the
+// Go version whose sources and build constraints it comes from, the
+// platform and cgo setting, and the package's folder and files.
+func cacheKey(tc *toolchain, p *pkg) string {
+	parts := []string{skeletonFormat, runtime.Version(), tc.version, tc.goos, tc.goarch, strconv.FormatBool(tc.cgo), p.ImportPath, p.Dir}
+	return fmt.Sprintf("%x", sha256.Sum256([]byte(strings.Join(append(parts, p.sourceFiles()...), "\n"))))
+}
+
+// sourceFiles are the files a skeleton is made from, in p.Dir.
+func (p *pkg) sourceFiles() []string {
+	return slices.Concat(p.GoFiles, p.CgoFiles, p.SFiles)
+}
+
+// sourceSum is the SHA-256 of p's files as they are now, or "" when one
+// cannot be read.
+func (p *pkg) sourceSum() string {
+	h := sha256.New()
+	for _, name := range p.sourceFiles() {
+		data, err := os.ReadFile(filepath.Join(p.Dir, name))
+		if err != nil {
+			return ""
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(data))
+		h.Write(data)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// entrySum is the sum an entry made from files whose sum is sources, and
+// holding skeleton, carries.
+func entrySum(sources string, skeleton []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n", sources)
+	h.Write(skeleton)
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// readSkeleton fills in p from its cached skeleton, if there is one that
+// matches p's files. Its sources wait until the package must be
+// type-checked.
 func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 	data, err := os.ReadFile(cacheFile)
 	if err != nil {
 		return false
 	}
+	sum, skel, ok := bytes.Cut(data, []byte("\n"))
+	if !ok {
+		return false
+	}
+	sources := p.sourceSum()
+	if sources == "" || string(sum) != entrySum(sources, skel) {
+		return false
+	}
 	var s skeleton
-	if json.Unmarshal(data, &s) != nil {
+	if json.Unmarshal(skel, &s) != nil {
 		return false
 	}
 	if s.Later {
@@ -82,11 +137,21 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 
 // parseSkeleton parses the cached sources of p, for the type checker.
 // The directives stay those of the cache: another load may be reading
-// them.
+// them. A cached source that does not parse is not used: the file itself
+// is parsed instead. When the file parses, the entry was wrong, and is
+// removed, to be made again; when it does not either, the file uses
+// syntax newer than this parser (another Go's standard library), and what
+// parses of it is kept, as parseFile keeps it.
 func (prog *program) parseSkeleton(p *pkg) {
 	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
 		path := filepath.Join(p.Dir, name)
-		if f, err := parser.ParseFile(prog.tc.fset, path, p.skeleton[name], parser.SkipObjectResolution); err == nil {
+		f, err := parser.ParseFile(prog.tc.fset, path, p.skeleton[name], parser.SkipObjectResolution)
+		if err != nil {
+			if f, err = parser.ParseFile(prog.tc.fset, path, nil, parser.SkipObjectResolution); err == nil {
+				os.Remove(prog.skeletonFile(p))
+			}
+		}
+		if f != nil {
 			p.files = append(p.files, f)
 		}
 	}
@@ -105,16 +170,73 @@ func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string]
 	if err != nil {
 		return
 	}
-	// Written aside, then renamed: another linkcheck may be reading. The
-	// writing goes on while the analysis runs; main waits for it.
+	// The writing goes on while the analysis runs; main waits for it.
 	prog.tc.writing.Add(1)
 	go func() {
 		defer prog.tc.writing.Done()
-		tmp := fmt.Sprintf("%s.%d.tmp", cacheFile, os.Getpid())
-		if os.MkdirAll(filepath.Dir(cacheFile), 0o777) == nil && os.WriteFile(tmp, data, 0o666) == nil {
-			os.Rename(tmp, cacheFile)
-		}
+		writeEntry(cacheFile, p.sourceSum(), data)
 	}()
+}
+
+// writeEntry stores an entry holding skeleton, made from files whose
+// sum is sources. It is written aside, then renamed: another linkcheck
+// may be reading.
+func writeEntry(cacheFile, sources string, skeleton []byte) {
+	if sources == "" {
+		return
+	}
+	data := append([]byte(entrySum(sources, skeleton)+"\n"), skeleton...)
+	dir := filepath.Dir(cacheFile)
+	if os.MkdirAll(dir, 0o777) != nil {
+		return
+	}
+	sweepOnce(dir)
+	tmp, err := os.CreateTemp(dir, filepath.Base(cacheFile)+".*"+tempSuffix)
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr == nil && cerr == nil && os.Rename(tmp.Name(), cacheFile) == nil {
+		return
+	}
+	os.Remove(tmp.Name())
+}
+
+// tempSuffix ends the name of a cache file being written.
+const tempSuffix = ".tmp"
+
+// staleAfter is how old a file being written must be to be taken for one
+// that an interrupted linkcheck left: a write takes milliseconds.
+const staleAfter = 10 * time.Minute
+
+var swept sync.Map // cache folder -> *sync.Once
+
+// sweepOnce removes, once per process and folder, what interrupted runs
+// left there: files being written (NAME.*.tmp, and -marks' NAME.json.*)
+// older than staleAfter. Every entry such a run did not finish is written
+// by a later run that needs it, which sweeps first.
+func sweepOnce(dir string) {
+	once, _ := swept.LoadOrStore(dir, new(sync.Once))
+	once.(*sync.Once).Do(func() {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			if !isTempName(e.Name()) {
+				continue
+			}
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	})
+}
+
+// isTempName reports whether a file of the cache folder is one being
+// written: the entry's name, a dot and more.
+func isTempName(name string) bool {
+	return strings.HasSuffix(name, tempSuffix) || strings.Contains(name, ".json.")
 }
 
 // blankBodies returns src with the insides of function bodies and of

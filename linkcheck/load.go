@@ -10,11 +10,9 @@ import (
 	"go/token"
 	"go/types"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -22,6 +20,7 @@ import (
 type pkg struct {
 	ImportPath     string
 	Name           string
+	Match          []string
 	Dir            string
 	GoFiles        []string
 	CgoFiles       []string
@@ -96,7 +95,7 @@ type program struct {
 // its directives, definitions and assembly, from the cache when they are
 // there. Type-checking waits until analyze needs a package's types.
 func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*program, error) {
-	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Match,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
 	prog := &program{tc: tc, byPath: map[string]*pkg{}, overlay: map[string]string{},
 		sizes: types.SizesFor("gc", tc.goarch), dir: dir}
 	if overlayFile != "" {
@@ -113,21 +112,9 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 			prog.overlay[k] = v
 		}
 	}
-	// Every program links runtime, but go list names it only as a
-	// dependency of a main package: a library named alone needs it too,
-	// for the standard library's marks.
-	args = append(args, patterns...)
-	addedRuntime := !slices.ContainsFunc(patterns, func(p string) bool { return slices.Contains([]string{"runtime", "std", "all", "..."}, p) })
-	if addedRuntime {
-		args = append(args, "runtime")
-	}
-	cmd := exec.Command("go", args...)
-	cmd.Env, cmd.Dir = tc.env, dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, addedRuntime, err := goList(tc, dir, args, patterns)
 	if err != nil {
-		return nil, fmt.Errorf("go list: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for dec.More() {
@@ -135,8 +122,11 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 		if err := dec.Decode(p); err != nil {
 			return nil, err
 		}
-		if p.Error != nil && !p.DepOnly {
-			return nil, fmt.Errorf("%s: %s", p.ImportPath, p.Error.Err)
+		if prog.byPath[p.ImportPath] != nil {
+			continue // listed twice: see goList
+		}
+		if err := p.listError(); err != nil {
+			return nil, err
 		}
 		p.DepOnly = p.DepOnly || addedRuntime && p.ImportPath == "runtime"
 		p.deps = map[string]bool{}
@@ -145,6 +135,9 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 		}
 		prog.pkgs = append(prog.pkgs, p)
 		prog.byPath[p.ImportPath] = p
+	}
+	if err := prog.unmatched(patterns); err != nil {
+		return nil, err
 	}
 	// Reading each package does not depend on the others: do it side
 	// by side. A standard-library package that another load with this

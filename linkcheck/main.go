@@ -6,11 +6,12 @@
 //
 // Usage:
 //
-//	linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]
-//	linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]
+//	linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
+//	linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
 //	linkcheck -marks [-json] VERSION [VERSION]
 //
-// Packages are go list patterns (default ./...). When they name a main
+// Packages are go list patterns (default ./...), or Go files of one
+// package, as go build main.go takes them. When they name a main
 // package, linkcheck checks the whole program: every package it links,
 // the standard library's left out unless -std. The exit status is 0 when
 // the build links and no signature is unsafe, 1 when the build would fail
@@ -39,51 +40,78 @@ func main() {
 	if isVetInvocation(os.Args[1:]) {
 		os.Exit(runVet(os.Args[1:]))
 	}
-	asJSON := flag.Bool("json", false, "print the findings as a JSON array")
-	withStd := flag.Bool("std", false, "report the standard library's own directives too")
-	goVersion := flag.String("go", "", "use the rules, marks and sources of this Go (such as go1.27.3), fetched like GOTOOLCHAIN does")
-	overlay := flag.String("overlay", "", "a go build -overlay file to apply")
-	checkLinkname := flag.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
-	upgrade := flag.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go")
-	listMarks := flag.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
-	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
-		fmt.Fprintln(os.Stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
-		fmt.Fprintln(os.Stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
-		fmt.Fprint(os.Stderr, vetUsage)
-		flag.PrintDefaults()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is linkcheck with the command line args: it prints to stdout and
+// stderr, and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("linkcheck", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	asJSON := flags.Bool("json", false, "print the findings as a JSON array")
+	withStd := flags.Bool("std", false, "report the standard library's own directives too")
+	goVersion := flags.String("go", "", "use the rules, marks and sources of this Go (such as go1.27.3), fetched like GOTOOLCHAIN does")
+	overlay := flags.String("overlay", "", "a go build -overlay file to apply")
+	checkLinkname := flags.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
+	upgrade := flags.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go")
+	listMarks := flags.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
+		fmt.Fprintln(stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
+		fmt.Fprintln(stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
+		fmt.Fprint(stderr, vetUsage)
+		flags.PrintDefaults()
 	}
-	flag.Parse()
+	if err := flags.Parse(args); err == flag.ErrHelp {
+		return 0
+	} else if err != nil {
+		return 2
+	}
+	// Every version is checked before any is fetched.
+	type named struct{ flag, version string }
+	versions := []named{{"go", *goVersion}, {"upgrade", *upgrade}}
 	if *listMarks {
-		os.Exit(runMarks(flag.Args(), *asJSON))
+		versions = nil
+		for _, v := range flags.Args() {
+			versions = append(versions, named{"marks", v})
+		}
 	}
-	patterns := flag.Args()
+	for _, v := range versions {
+		if err := checkVersion(v.version); err != nil {
+			fmt.Fprintf(stderr, "linkcheck: -%s: %v\n", v.flag, err)
+			return 2
+		}
+	}
+	if *listMarks {
+		return runMarks(flags.Args(), *asJSON)
+	}
+	patterns := flags.Args()
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
 	tc, err := newToolchain(*goVersion, os.Environ())
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
-		os.Exit(2)
+		fmt.Fprintf(stderr, "linkcheck: %v\n", err)
+		return 2
 	}
 	dir, _ := os.Getwd()
 	opts := options{checkOff: !*checkLinkname, std: *withStd}
 	if *upgrade != "" {
-		os.Exit(runUpgrade(tc, *upgrade, dir, patterns, *overlay, opts, *asJSON))
+		return runUpgrade(tc, *upgrade, dir, patterns, *overlay, opts, *asJSON, stdout, stderr)
 	}
 	prog, err := load(tc, dir, patterns, *overlay)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
-		os.Exit(2)
+		fmt.Fprintf(stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
+		return 2
 	}
 	findings := analyze(prog, opts)
 	tc.writing.Wait()
 	if *asJSON {
-		writeJSON(os.Stdout, findings)
+		writeJSON(stdout, findings)
 	} else {
-		fmt.Print(report(tc, findings, prog.isProgram()))
+		fmt.Fprint(stdout, report(tc, findings, prog.isProgram()))
 	}
-	os.Exit(exitStatus(findings))
+	return exitStatus(findings)
 }
 
 // exitStatus is 1 when a finding stops the build or declares a signature
@@ -196,10 +224,10 @@ func report(tc *toolchain, findings []finding, isProgram bool) string {
 	}
 	fmt.Fprintf(&b, "total: %s in %s, %s, with %s's rules (%s/%s, %s): ",
 		plural(directives, "directive"), plural(len(modules), "module"), plural(errors, "error"), tc.version, tc.goos, tc.goarch, cgo)
-	switch {
-	case countFails(outsideStd(findings)) > 0:
+	switch result := buildResult(findings); {
+	case result == buildFails:
 		b.WriteString("the build fails\n")
-	case errors > 0:
+	case result == buildUnsafe:
 		b.WriteString("it links, but a signature is unsafe\n")
 	case isProgram:
 		b.WriteString("the program links\n")

@@ -126,3 +126,38 @@ func TestReadmeMarks(t *testing.T) {
 		t.Errorf("README.md's Marks section names %q\nmarks.go gives %q", named, used)
 	}
 }
+
+// TestReadmeEndings checks README.md's table of -upgrade's summary
+// endings, one row per pair of build results, against the code.
+func TestReadmeEndings(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(data), "\n## Before you upgrade Go\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	results := []string{buildLinks, buildUnsafe, buildFails}
+	got := map[[2]string]string{}
+	for _, line := range strings.Split(section, "\n") {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if len(cells) == 3 && slices.Contains(results, cells[0]) && slices.Contains(results, cells[1]) {
+			got[[2]string{cells[0], cells[1]}] = cells[2]
+		}
+	}
+	want := map[[2]string]string{}
+	for _, a := range results {
+		for _, b := range results {
+			r := &upgradeReport{FromBuild: a, ToBuild: b}
+			want[[2]string{a, b}] = r.ending(true)
+			if library := r.ending(false); library != r.ending(true) {
+				want[[2]string{a, b}] += " (a library: " + library + ")"
+			}
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("README.md's endings:\n%q\nthe code's:\n%q", got, want)
+	}
+	if words := strings.Join(strings.Fields(section), " "); !strings.Contains(words, `"`+breaksToo+`"`) {
+		t.Errorf("README.md does not quote what the summary adds when the upgrade breaks lines: %q", breaksToo)
+	}
+}

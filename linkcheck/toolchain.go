@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,16 +56,22 @@ type toolchain struct {
 // module cache when it is neither there nor the local one, and
 // newToolchain says so in one line on standard error first.
 func newToolchain(version string, env []string) (*toolchain, error) {
+	if err := checkVersion(version); err != nil {
+		return nil, err
+	}
 	env = slices.Clone(env)
 	if version != "" {
-		local, err := goEnv(append(slices.Clone(env), "GOTOOLCHAIN=local"), "GOVERSION", "GOMODCACHE", "GOHOSTOS", "GOHOSTARCH")
+		local, err := goEnv(append(slices.Clone(env), "GOTOOLCHAIN=local"), "GOVERSION", "GOMODCACHE", "GOHOSTOS", "GOHOSTARCH", "GOPROXY")
 		if err != nil {
 			return nil, err
 		}
-		env = append(env, "GOTOOLCHAIN="+version)
 		if version != "local" && fetching(local, version) {
+			if err := unknownRelease(env, local, version); err != nil {
+				return nil, err
+			}
 			fmt.Fprintf(os.Stderr, "linkcheck: fetching %s through the module proxy (GOTOOLCHAIN=%s go env GOROOT)\n", version, version)
 		}
+		env = append(env, "GOTOOLCHAIN="+version)
 	}
 	goEnv, err := goEnv(env, "GOVERSION", "GOROOT", "GOOS", "GOARCH", "CGO_ENABLED", "GOMODCACHE")
 	if err != nil {
@@ -75,6 +82,44 @@ func newToolchain(version string, env []string) (*toolchain, error) {
 	tc.cacheDir, _ = cacheDir()
 	tc.rules, err = readLinkerRules(tc.goroot)
 	return tc, err
+}
+
+// goRelease is the form of a Go release as GOTOOLCHAIN names one:
+// go1.27.3, go1.26rc1, go1.20.
+var goRelease = regexp.MustCompile(`^go1\.[0-9]+(\.[0-9]+|(rc|beta)[0-9]+)?$`)
+
+// checkVersion refuses what cannot name a Go version, before anything is
+// run or fetched: "" (the running Go), local, or a release.
+func checkVersion(version string) error {
+	if version == "" || version == "local" || goRelease.MatchString(version) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a Go version: name a release such as go1.27.3, or local (the go on PATH)", version)
+}
+
+// toolchainModule is the module through which the go command fetches a
+// Go release: one version per release and platform,
+// v0.0.1-go1.27.3.linux-amd64.
+const toolchainModule = "golang.org/toolchain"
+
+// unknownRelease asks the module proxy, before the go command fetches
+// version, whether it has that release for this platform, and says so
+// when it lists none. When the list cannot be had (offline, say), it
+// returns nil: the go command's own reason will tell.
+func unknownRelease(env []string, local map[string]string, version string) error {
+	cmd := exec.Command("go", "list", "-m", "-versions", "-retracted", toolchainModule)
+	cmd.Dir = os.TempDir()
+	cmd.Env = append(slices.Clone(env), "GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=-mod=mod")
+	out, err := output(cmd)
+	if err != nil {
+		return nil
+	}
+	platform := local["GOHOSTOS"] + "-" + local["GOHOSTARCH"]
+	if slices.Contains(strings.Fields(string(out)), "v0.0.1-"+version+"."+platform) {
+		return nil
+	}
+	return fmt.Errorf("no Go release %s for %s: the module proxy (GOPROXY=%s) lists no %s@v0.0.1-%s.%s",
+		version, local["GOHOSTOS"]+"/"+local["GOHOSTARCH"], local["GOPROXY"], toolchainModule, version, platform)
 }
 
 // fetching reports whether the go command that answered local (its

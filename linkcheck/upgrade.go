@@ -32,15 +32,39 @@ const (
 	changeSignatureOther = "signature_changed"
 )
 
+// How the build ends with one Go, the standard library's own lines left
+// out: as the plain check's exit status and summary say it.
+const (
+	buildLinks  = "links"  // nothing stops the build, and no signature is unsafe
+	buildUnsafe = "unsafe" // it links, but a signature is unsafe
+	buildFails  = "fails"  // a line stops the build
+)
+
+// buildResult says how the build ends with these findings.
+func buildResult(fs []finding) string {
+	fs = outsideStd(fs)
+	switch {
+	case countFails(fs) > 0:
+		return buildFails
+	case countErrors(fs) > 0:
+		return buildUnsafe
+	}
+	return buildLinks
+}
+
 // An upgradeReport is what changes between two Go versions.
 type upgradeReport struct {
-	From    string          `json:"from"`
-	To      string          `json:"to"`
-	GOOS    string          `json:"goos"`
-	GOARCH  string          `json:"goarch"`
-	Cgo     bool            `json:"cgo"`
-	Breaks  bool            `json:"breaks"` // the second Go fails the build or makes a signature unsafe where the first did not
-	Modules []upgradeModule `json:"modules"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	GOOS   string `json:"goos"`
+	GOARCH string `json:"goarch"`
+	Cgo    bool   `json:"cgo"`
+	// How the build ends with each Go: buildLinks, buildUnsafe or
+	// buildFails.
+	FromBuild string          `json:"from_build"`
+	ToBuild   string          `json:"to_build"`
+	Breaks    bool            `json:"breaks"` // the second Go fails the build or makes a signature unsafe where the first did not
+	Modules   []upgradeModule `json:"modules"`
 }
 
 type upgradeModule struct {
@@ -115,7 +139,8 @@ func declarationKey(f finding) string {
 
 // compareUpgrade lays the findings of the two Go versions side by side.
 func compareUpgrade(from, to *toolchain, before, after []finding) *upgradeReport {
-	r := &upgradeReport{From: from.version, To: to.version, GOOS: to.goos, GOARCH: to.goarch, Cgo: to.cgo, Modules: []upgradeModule{}}
+	r := &upgradeReport{From: from.version, To: to.version, GOOS: to.goos, GOARCH: to.goarch, Cgo: to.cgo,
+		FromBuild: buildResult(before), ToBuild: buildResult(after), Modules: []upgradeModule{}}
 	// match[i] is the index in after of before[i]'s line, or -1.
 	match := make([]int, len(before))
 	for i := range match {
@@ -303,26 +328,26 @@ var name = regexp.MustCompile(`^[\p{L}\p{N}_./]+$`)
 
 // runUpgrade checks the program with from and with the Go named by
 // version, prints what changes, and returns the exit status.
-func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay string, opts options, asJSON bool) int {
+func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout, stderr io.Writer) int {
 	to, err := newToolchain(version, os.Environ())
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %s: %s\n", version, strings.SplitN(err.Error(), "\n", 2)[0])
+		fmt.Fprintf(stderr, "linkcheck: %s: %s\n", version, strings.SplitN(err.Error(), "\n", 2)[0])
 		return 2
 	}
 	findings, progs, err := checkBoth([2]*toolchain{from, to}, dir, patterns, overlay, opts)
 	from.writing.Wait()
 	to.writing.Wait()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
+		fmt.Fprintf(stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
 		return 2
 	}
 	r := compareUpgrade(from, to, findings[0], findings[1])
 	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(r)
 	} else {
-		r.print(os.Stdout, findings[0], findings[1], progs[1].isProgram())
+		r.print(stdout, findings[0], findings[1], progs[1].isProgram())
 	}
 	if r.Breaks {
 		return 1
@@ -408,25 +433,41 @@ func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bo
 	if refs := max(countAssemblyRefs(before), countAssemblyRefs(after)); refs > 0 {
 		checked += " and " + plural(refs, "assembly reference")
 	}
-	unsafeAfter := countErrors(outsideStd(after)) > countFails(outsideStd(after))
-	failsBefore, failsAfter := countFails(outsideStd(before)) > 0, countFails(outsideStd(after)) > 0
-	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: ", r.From, r.To, r.GOOS, r.GOARCH, cgo, checked, summary)
+	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: %s\n", r.From, r.To, r.GOOS, r.GOARCH, cgo, checked, summary, r.ending(isProgram))
+}
+
+// endings say how the build ends with the first Go and with the second.
+var endings = map[[2]string]string{
+	{buildLinks, buildUnsafe}:  "the upgrade makes a signature unsafe",
+	{buildLinks, buildFails}:   "the upgrade breaks the build or makes a signature unsafe",
+	{buildUnsafe, buildLinks}:  "it links with both, and a signature unsafe with the first Go is safe with the second",
+	{buildUnsafe, buildUnsafe}: "it links with both, but a signature is unsafe with both",
+	{buildUnsafe, buildFails}:  "the upgrade breaks the build, which links with the first Go (a signature unsafe)",
+	{buildFails, buildLinks}:   "the build fails with the first Go and links with the second",
+	{buildFails, buildUnsafe}:  "the build fails with the first Go, and links with the second but a signature is unsafe",
+	{buildFails, buildFails}:   "the build fails with both",
+}
+
+// breaksToo ends the summary when the second Go breaks lines and the
+// ending does not show it.
+const breaksToo = ", and the upgrade breaks lines that linked or makes a signature unsafe"
+
+// ending says how the build ends with each Go, and whether the second
+// breaks what the first built when the two endings do not say it.
+func (r *upgradeReport) ending(isProgram bool) string {
+	s, ok := endings[[2]string{r.FromBuild, r.ToBuild}]
 	switch {
-	case r.Breaks:
-		fmt.Fprintln(w, "the upgrade breaks the build or makes a signature unsafe")
-	case failsBefore && failsAfter:
-		fmt.Fprintln(w, "the build fails with both")
-	case failsAfter:
-		fmt.Fprintln(w, "the build fails with the second Go")
-	case failsBefore:
-		fmt.Fprintln(w, "the build fails with the first Go and links with the second")
-	case unsafeAfter:
-		fmt.Fprintln(w, "it links with both, but a signature is unsafe with both")
+	case ok:
 	case isProgram:
-		fmt.Fprintln(w, "the program still links")
+		s = "the program still links"
 	default:
-		fmt.Fprintln(w, "nothing here stops the build")
+		s = "nothing here stops the build"
 	}
+	worse := map[string]int{buildLinks: 0, buildUnsafe: 1, buildFails: 2}
+	if r.Breaks && worse[r.ToBuild] <= worse[r.FromBuild] {
+		s += breaksToo
+	}
+	return s
 }
 
 // countAssemblyRefs counts the references made from assembly.

@@ -105,7 +105,7 @@ func TestUpgrade(t *testing.T) {
       go1.27.3: fails (assembly_unmarked)
       why: an assembly function in runtime that nothing marks for outside use
       go build: link: main: invalid reference to runtime.systemstack
-go1.26.8 -> go1.27.3 (linux/amd64, cgo on), 5 directives and 1 assembly reference checked: 4 stops linking, 1 same result, other reason: the upgrade breaks the build or makes a signature unsafe
+go1.26.8 -> go1.27.3 (linux/amd64, cgo on), 5 directives and 1 assembly reference checked: 4 stops linking, 1 same result, other reason: the build fails with both, and the upgrade breaks lines that linked or makes a signature unsafe
 `
 	down := `example.test
   main.go:5: load -> internal/runtime/atomic.Load [handshake]
@@ -147,13 +147,13 @@ go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 5 directives and 1 assembly referenc
 		}
 	}
 	// Nothing changes from a Go to itself, and the JSON says so with
-	// empty lists, never null.
+	// empty lists, never null; the build fails with both (coroswitch).
 	findings, _, err := checkBoth([2]*toolchain{tcs[0], tcs[0]}, dir, []string{"."}, "", options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	data, _ := json.Marshal(compareUpgrade(tcs[0], tcs[0], findings[0], findings[1]))
-	if want := `{"from":"go1.26.8","to":"go1.26.8","goos":"linux","goarch":"amd64","cgo":true,"breaks":false,"modules":[]}`; string(data) != want {
+	if want := `{"from":"go1.26.8","to":"go1.26.8","goos":"linux","goarch":"amd64","cgo":true,"from_build":"fails","to_build":"fails","breaks":false,"modules":[]}`; string(data) != want {
 		t.Errorf("JSON: %s\nwant %s", data, want)
 	}
 }
@@ -173,7 +173,7 @@ func TestUpgradeSignature(t *testing.T) {
       go1.2.0: links (std_marked by p)
       target: func(unsafe.Pointer, [-int-]{+uintptr+}) int
       UNSAFE signature, can corrupt memory: param 2: int vs uintptr
-go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 target's signature changes, 1 signature becomes unsafe: the upgrade breaks the build or makes a signature unsafe
+go1.1.0 -> go1.2.0 (linux/amd64, cgo off), 1 directive checked: 1 target's signature changes, 1 signature becomes unsafe: the upgrade makes a signature unsafe
 `
 	if got != want || !breaks {
 		t.Errorf("breaks %v; got:\n%s\nwant:\n%s", breaks, got, want)
@@ -220,4 +220,55 @@ func upgradeText(before, after []finding) (string, bool) {
 	var b strings.Builder
 	r.print(&b, before, after, true)
 	return b.String(), r.Breaks
+}
+
+// -upgrade says how the build ends with each Go, in the JSON and in the
+// summary: each of the nine pairs reads differently, and a program that
+// fails with both never reads as a clean one.
+func TestUpgradeEndings(t *testing.T) {
+	line := func(link, signature string) []finding {
+		f := finding{Module: "m", Package: "m", Pos: "a.go:3", Local: "f", Target: "p.f", Mode: modePull, Link: link, Reason: reasonStdMarked,
+			By: "p", Signature: signature, targetType: "func() int64"}
+		if link == linkFails {
+			f.Reason, f.By, f.Fails = reasonUnmarked, "", "link: main: invalid reference to p.f"
+		}
+		if signature == sigIncompatible {
+			f.Risk, f.Diffs = riskValues, []string{"result 1: float64 vs int64"}
+		}
+		return []finding{f}
+	}
+	sides := map[string][]finding{buildLinks: line(linkOK, sigIdentical), buildUnsafe: line(linkOK, sigIncompatible), buildFails: line(linkFails, sigIdentical)}
+	from, to := &toolchain{version: "go1.1.0", goos: "linux", goarch: "amd64"}, &toolchain{version: "go1.2.0", goos: "linux", goarch: "amd64"}
+	endingOf, jsonOf := map[string]string{}, map[string]string{}
+	for _, a := range []string{buildLinks, buildUnsafe, buildFails} {
+		for _, b := range []string{buildLinks, buildUnsafe, buildFails} {
+			r := compareUpgrade(from, to, sides[a], sides[b])
+			if r.FromBuild != a || r.ToBuild != b {
+				t.Errorf("%s -> %s: from_build %q, to_build %q", a, b, r.FromBuild, r.ToBuild)
+			}
+			var text strings.Builder
+			r.print(&text, sides[a], sides[b], true)
+			summary := strings.TrimSuffix(text.String()[strings.LastIndex(text.String(), "\ngo1.1.0")+1:], "\n")
+			ending := summary[strings.LastIndex(summary, ": ")+2:]
+			data, _ := json.Marshal(r)
+			pair := a + " -> " + b
+			for other, e := range endingOf {
+				if e == ending {
+					t.Errorf("%s and %s end alike: %q", pair, other, ending)
+				}
+			}
+			for other, j := range jsonOf {
+				if j == string(data) {
+					t.Errorf("%s and %s print the same JSON: %s", pair, other, data)
+				}
+			}
+			endingOf[pair], jsonOf[pair] = ending, string(data)
+		}
+	}
+	// Nothing changes, yet the build fails with both: not the clean JSON.
+	failing := compareUpgrade(from, to, sides[buildFails], sides[buildFails])
+	clean := compareUpgrade(from, to, nil, nil)
+	if failing.FromBuild != buildFails || failing.ToBuild != buildFails || clean.FromBuild != buildLinks || clean.ToBuild != buildLinks || len(failing.Modules) != 0 {
+		t.Errorf("failing with both: %+v; clean: %+v", failing, clean)
+	}
 }
