@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -158,5 +160,77 @@ func TestWorkspaceInASpacedFolder(t *testing.T) {
 		if err != nil || strings.Contains(string(out), "rewrote") {
 			t.Errorf("make %s in %q: %v\n%s", strings.Join(args, " "), dir, err, out)
 		}
+	}
+}
+
+// make test is the full check and nothing else: its recipe is the one
+// line that runs every step, and .ci/run holds the last line make test
+// prints to the summary that line prints, so a recipe that stopped
+// calling it fails CI even where the recipe's exit status says nothing.
+func TestMakeTestRunsTheFullCheck(t *testing.T) {
+	makefile, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules int
+	var recipe []string
+	lines := strings.Split(string(makefile), "\n")
+	for i, line := range lines {
+		if !strings.HasPrefix(line, "test:") && !strings.HasPrefix(line, "test ") {
+			continue
+		}
+		rules++
+		for _, r := range lines[i+1:] {
+			if !strings.HasPrefix(r, "\t") {
+				break
+			}
+			recipe = append(recipe, strings.TrimPrefix(r, "\t"))
+		}
+	}
+	if want := []string{"@$(WORKSHOP) test"}; rules != 1 || !slices.Equal(recipe, want) {
+		t.Errorf("the Makefile has %d rules for test, with the recipe %q; want one rule whose recipe is %q", rules, recipe, want)
+	}
+
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	passed := regexp.MustCompile(`(?m)^make test 2>&1 \| tee "([^"]+)"\n` +
+		`tail -n 1 "([^"]+)" \| grep -q '([^']+)' \|\| \{ echo "[^"]+"; exit 1; \}$`)
+	m := passed.FindStringSubmatch(string(ci))
+	if m == nil || m[1] != m[2] {
+		t.Fatalf(".ci/run does not run make test into a log and then fail unless the log's last line is the summary; it says:\n%s", ci)
+	}
+	summary, err := regexp.Compile(m[3])
+	if err != nil {
+		t.Fatalf(".ci/run's pattern %q: %v", m[3], err)
+	}
+	if line := allStepsPassed(len(testSteps())); !summary.MatchString(line) || summary.MatchString("make test: 1 of 10 steps failed: go test") {
+		t.Errorf(".ci/run's pattern %q does not tell the summary %q from a failure's", m[3], line)
+	}
+}
+
+// make test fails when bin/workshop test does.
+func TestMakeTestFailsWhenTheCheckFails(t *testing.T) {
+	dir := spacedFolder(t)
+	makefile, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakes := filepath.Join(t.TempDir(), "fake go")
+	for file, script := range map[string]string{
+		filepath.Join(dir, "Makefile"):        string(makefile),
+		filepath.Join(dir, "bin", "workshop"): "#!/bin/sh\necho 'make test: 1 of 10 steps failed: go test'\nexit 1\n",
+		filepath.Join(fakes, "go"):            "#!/bin/sh\n[ \"$1\" = env ] && echo go1.26.8\nexit 0\n",
+	} {
+		os.MkdirAll(filepath.Dir(file), 0o777)
+		if err := os.WriteFile(file, []byte(script), 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("make", "--no-print-directory", "-C", dir, "test")
+	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Errorf("make test passed although bin/workshop test failed:\n%s", out)
 	}
 }

@@ -28,6 +28,9 @@ func TestMain(m *testing.M) {
 type fake struct {
 	goAnswers map[string]answer
 	programs  map[string]string
+	// exits maps a program's path to the error it ends with, as a
+	// program that prints and then exits non-zero.
+	exits     map[string]error
 	linkcheck map[string]string
 	out       strings.Builder
 }
@@ -62,7 +65,7 @@ func (f *fake) toolchain(t *testing.T) toolchain {
 			if !ok {
 				return "", errors.New("no such program: " + path)
 			}
-			return out, nil
+			return out, f.exits[path]
 		},
 		linkcheck: func(args ...string) ([]byte, error) {
 			return []byte(f.linkcheck[args[len(args)-1]]), nil
@@ -80,7 +83,7 @@ func passingExamples(t *testing.T) *fake {
 	f := &fake{goAnswers: map[string]answer{
 		"build -o bin/ ":                 {},
 		"build -o " + os.DevNull + " ./": {out: stdlibFailure, fail: true},
-	}, programs: map[string]string{}}
+	}, programs: map[string]string{}, exits: map[string]error{}}
 	for _, e := range examples {
 		out, err := expectedOutput(e.name)
 		if err != nil {
@@ -695,5 +698,86 @@ func TestMatrixChecksTheColumnsItRan(t *testing.T) {
 	f.goAnswers["build -overlay bin/lab/runtime-assembly.overlay.json"] = answer{out: "link: main: invalid reference to runtime.systemstack\n", fail: true}
 	if matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }) || !strings.Contains(f.out.String(), "FAIL  runtime-assembly on go1.26") {
 		t.Errorf("a go1.26 that refuses runtime-assembly passed:\n%s", f.out.String())
+	}
+}
+
+// The runner's comparison, held to each way it could go lax: a later line
+// changed, a line added at the end, the right output from a program that
+// exits non-zero, and a plain build of stdlib that fails at the linker
+// for another reason than the one the example teaches.
+func TestRunAllCatchesEachLaxComparison(t *testing.T) {
+	multiLine := ""
+	for _, e := range examples {
+		if out, _ := expectedOutput(e.name); strings.Count(out, "\n") >= 2 {
+			multiLine = e.name
+			break
+		}
+	}
+	if multiLine == "" {
+		t.Fatal("no example prints two lines or more: a changed second line cannot be tested")
+	}
+	plain := "build -o " + os.DevNull + " ./"
+	for _, c := range []struct {
+		name   string
+		change func(f *fake)
+		want   string // in the summary line
+	}{
+		{"second line changed", func(f *fake) {
+			bin := "bin/" + multiLine + exeSuffix()
+			lines := strings.SplitAfter(f.programs[bin], "\n")
+			lines[1] = "changed: " + lines[1]
+			f.programs[bin] = strings.Join(lines, "")
+		}, multiLine + ": output differs"},
+		{"a line added at the end", func(f *fake) { f.programs["bin/pull"+exeSuffix()] += "one more line\n" },
+			"pull: output differs"},
+		{"right output, non-zero exit", func(f *fake) { f.exits["bin/push"+exeSuffix()] = errors.New("exit status 3") },
+			"push: does not run"},
+		{"another linker failure", func(f *fake) {
+			f.goAnswers[plain] = answer{out: "# example.com/linkname/stdlib\nlink: main: invalid reference to fmt.Println\n", fail: true}
+		}, "stdlib (without the flag): fails with another message"},
+		{"the right line with more after it", func(f *fake) {
+			f.goAnswers[plain] = answer{out: stdlibFailure + "link: main: invalid reference to fmt.Println\n", fail: true}
+		}, "stdlib (without the flag): fails with another message"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := passingExamples(t)
+			c.change(f)
+			if runExamples(f.toolchain(t), nil) {
+				t.Errorf("run-all passed:\n%s", f.out.String())
+			}
+			if !strings.Contains(f.out.String(), "FAILED 1 of 5 checks: "+c.want+"\n") {
+				t.Errorf("run-all does not end with %q; it printed:\n%s", c.want, f.out.String())
+			}
+		})
+	}
+}
+
+// A Go the lab has no record of is held to the nearest record: a newer
+// Go whose build does something else than the newest record says fails,
+// flagged unverified, and one that does the same passes, flagged too.
+func TestLabHoldsAnUnrecordedGoToTheNearestRecord(t *testing.T) {
+	c := oneCase(verdict{kind: "builds"})
+	c[0].checks[0].want["go1.27"] = verdict{kind: "fails", text: "link: main: invalid reference to runtime.systemstack"}
+	for _, run := range []struct {
+		name   string
+		answer answer
+		ok     bool
+	}{
+		{"builds where the nearest record fails", answer{}, false},
+		{"fails with another text", answer{out: "# p\nmissing function body\n", fail: true}, false},
+		{"fails as the nearest record says", answer{out: "# p\nlink: main: invalid reference to runtime.systemstack\n", fail: true}, true},
+	} {
+		t.Run(run.name, func(t *testing.T) {
+			f := &fake{goAnswers: map[string]answer{"": run.answer}}
+			tc := f.toolchain(t)
+			tc.bin = t.TempDir()
+			results := runLabChecks(tc, c, "go1.99")
+			if ok := reportLab(tc, results, false); ok != run.ok {
+				t.Errorf("the lab on go1.99 says ok = %v, want %v; it printed:\n%s", ok, run.ok, f.out.String())
+			}
+			if !strings.Contains(f.out.String(), "(unverified: go1.99 is not on record; expecting what go1.27 did)") {
+				t.Errorf("the line does not say which record stood in:\n%s", f.out.String())
+			}
+		})
 	}
 }
