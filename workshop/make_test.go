@@ -35,6 +35,7 @@ func TestMakeTargets(t *testing.T) {
 	for file, script := range map[string]string{
 		filepath.Join(dir, "Makefile"):             string(makefile),
 		filepath.Join(dir, "bin", "workshop"):      "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/calls\"\n",
+		filepath.Join(dir, "bin", "run-all"):       "#!/bin/sh\necho \"run-all $*\" >> \"$(dirname \"$0\")/calls\"\n",
 		filepath.Join(fakes, "go"):                 "#!/bin/sh\necho \"$*\" >> \"$GO_CALLS\"\n[ \"$1\" = env ] && echo go1.26.8\nexit 0\n",
 		filepath.Join(dir, "workshop", "keep.txt"): "",
 	} {
@@ -53,10 +54,20 @@ func TestMakeTargets(t *testing.T) {
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()
 		data, _ := os.ReadFile(filepath.Join(dir, "bin", "calls"))
-		// Every target that runs bin/workshop first lets the go command
-		// bring it up to date: by content, not by a file's time.
-		if goData, _ := os.ReadFile(goCalls); len(data) > 0 && !strings.Contains(string(goData), "build -o bin/ ./workshop\n") {
-			return "", string(out), fmt.Errorf("bin/workshop was run without go build -o bin/ ./workshop first (go was called with %q)", goData)
+		// Every target that runs bin/workshop or bin/run-all first lets the
+		// go command bring it up to date: by content, not by a file's time.
+		goData, _ := os.ReadFile(goCalls)
+		for _, call := range strings.SplitAfter(string(data), "\n") {
+			pkg := "./workshop"
+			if strings.HasPrefix(call, "run-all") {
+				pkg = "./workshop/run-all"
+			}
+			built := slices.ContainsFunc(strings.Split(string(goData), "\n"), func(line string) bool {
+				return strings.HasPrefix(line, "build ") && strings.Contains(line, " -o bin/ ") && strings.HasSuffix(line, " "+pkg)
+			})
+			if call != "" && !built {
+				return "", string(out), fmt.Errorf("%q was run without go build -o bin/ %s first (go was called with %q)", call, pkg, goData)
+			}
 		}
 		return string(data), string(out), err
 	}
@@ -64,7 +75,7 @@ func TestMakeTargets(t *testing.T) {
 	// What bin/workshop must receive, one line per call.
 	want := map[string]string{
 		"help":            "",
-		"run-all":         "run\n",
+		"run-all":         "run-all \n",
 		"lab":             "lab\n",
 		"test":            "test\n",
 		"docs":            "docs\n",
@@ -81,7 +92,7 @@ func TestMakeTargets(t *testing.T) {
 		"copy-out":        "copy-out -mode  -dir  -module \n",
 	}
 	for _, e := range examples {
-		want[e.name] = "run " + e.name + "\n"
+		want[e.name] = "run-all " + e.name + "\n"
 	}
 	_, help, err := make("help")
 	if err != nil {

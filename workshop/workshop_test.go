@@ -781,3 +781,26 @@ func TestLabHoldsAnUnrecordedGoToTheNearestRecord(t *testing.T) {
 		})
 	}
 }
+
+// make timings' floor builds and runs every example, each with the flags
+// it needs: the list is the workspace's, not one of its own.
+func TestTimingsFloorCoversEveryExample(t *testing.T) {
+	commands := floorCommands("bin/floor")
+	for _, e := range examples {
+		built, ran := 0, 0
+		for _, c := range commands {
+			if c[0] == "go" && slices.Contains(c, "./"+e.name) {
+				built++
+				if e.ldflags != "" && !slices.Contains(c, "-ldflags="+e.ldflags) {
+					t.Errorf("the floor builds %s without -ldflags=%s: %q", e.name, e.ldflags, c)
+				}
+			}
+			if len(c) == 1 && c[0] == "bin/floor/"+e.name+exeSuffix() {
+				ran++
+			}
+		}
+		if built != 1 || ran != 1 {
+			t.Errorf("the floor builds %s %d times and runs it %d times, want once each: %q", e.name, built, ran, commands)
+		}
+	}
+}
