@@ -40,7 +40,7 @@ var commands = []command{
 		}
 		return matrix(os.Stdout, args, func(v string) toolchain {
 			return localToolchain(v, filepath.Join("bin", v), io.Discard)
-		})
+		}, matrixRecord)
 	}},
 	{"bench", "[-count N] [-record]", "run the benchmarks; print min, median and max (-record: keep them)", func(args []string) bool {
 		return bench(localToolchain("", "bin", os.Stdout), benchRecord, args)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -312,6 +313,13 @@ func TestParseLabCaseErrors(t *testing.T) {
 		"//lab:frobnicate\n//lab:want go1.26 go1.27 builds\n",           // unknown directive
 		"//lab:build ./pull\n",                                          // no //lab:want
 		"//lab:why go1.26 Only one.\n//lab:want go1.26 go1.27 builds\n", // why for one version
+		"//lab:want go1.26+ builds\n//lab:want go1.27 builds\n",         // go1.27 twice
+		"//lab:want go1.27 builds\n//lab:want go1.26+ builds\n",         // go1.27 twice, the other way round
+		"//lab:want go1.26+ builds\n//lab:want go1.27+ builds\n",        // two onward lines
+		"//lab:want go1.25+ builds\n",                                   // from a Go not on record
+		"//lab:want go1.27+ builds\n",                                   // nothing for go1.26
+		"//lab:want go1.26++ builds\n",                                  // not a version
+		"//lab:why go1.26+ One.\n//lab:why go1.27 Two.\n//lab:want go1.26+ builds\n",
 	} {
 		if _, err := parseLabCase("bad", "lab/bad/pull/main.go", header+src); err == nil {
 			t.Errorf("parseLabCase accepted %q", src)
@@ -690,13 +698,13 @@ func TestMatrixChecksTheColumnsItRan(t *testing.T) {
 	for _, minor := range recordedMinors() {
 		f := replayRecords(t, minor)
 		newToolchain := func(string) toolchain { return f.toolchain(t) }
-		if !matrix(&f.out, []string{minor}, newToolchain) {
+		if !matrix(&f.out, []string{minor}, newToolchain, filepath.Join(t.TempDir(), "matrix.txt")) {
 			t.Errorf("make matrix GO_VERSIONS=%s failed on a Go that does as recorded:\n%s", minor, f.out.String())
 		}
 	}
 	f := replayRecords(t, "go1.26")
 	f.goAnswers["build -overlay bin/lab/runtime-assembly.overlay.json"] = answer{out: "link: main: invalid reference to runtime.systemstack\n", fail: true}
-	if matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }) || !strings.Contains(f.out.String(), "FAIL  runtime-assembly on go1.26") {
+	if matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }, filepath.Join(t.TempDir(), "matrix.txt")) || !strings.Contains(f.out.String(), "FAIL  runtime-assembly on go1.26") {
 		t.Errorf("a go1.26 that refuses runtime-assembly passed:\n%s", f.out.String())
 	}
 }
@@ -801,6 +809,139 @@ func TestTimingsFloorCoversEveryExample(t *testing.T) {
 		}
 		if built != 1 || ran != 1 {
 			t.Errorf("the floor builds %s %d times and runs it %d times, want once each: %q", e.name, built, ran, commands)
+		}
+	}
+}
+
+// go1.N+ covers that Go and every later one, on record or not; a Go not
+// on record is still flagged, and one before it is held to the nearest.
+func TestOnwardExpectations(t *testing.T) {
+	src := header + `//lab:why go1.26 Old reason.
+//lab:why go1.27+ New reason.
+//lab:want go1.26 builds
+//lab:want go1.27+ fails "no"
+//lab:want go1.26+ vet-silent
+package main
+`
+	c, err := parseLabCase("a-case", "lab/a-case/pull/main.go", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.whyBy["go1.27"] != "New reason." || len(c.checks) != 2 {
+		t.Fatalf("why %q, %d checks", c.whyBy, len(c.checks))
+	}
+	build, vet := c.checks[0], c.checks[1]
+	for _, w := range []struct {
+		check   labCheck
+		version string
+		kind    string
+		flagged string
+	}{
+		{build, "go1.26", "builds", ""},
+		{build, "go1.27", "fails", ""},
+		{build, "go1.30", "fails", "go1.30 is not on record; expecting what go1.27+ says"},
+		{build, "go1.25", "builds", "go1.25 is not on record; expecting what go1.26 did"},
+		{vet, "go1.27", "vet-silent", ""},
+		{vet, "go1.30", "vet-silent", "go1.30 is not on record; expecting what go1.26+ says"},
+	} {
+		v, flagged := w.check.expectation(w.version)
+		if v.kind != w.kind || flagged != w.flagged {
+			t.Errorf("%v on %s: %v, %q; want %s, %q", w.check.flags, w.version, v, flagged, w.kind, w.flagged)
+		}
+	}
+}
+
+// The docs table marks each cell make matrix has not observed: one the
+// record lacks, and one whose record says otherwise.
+func TestUnobservedCellsAreMarked(t *testing.T) {
+	full, err := expectedMatrix([]string{"go1.26", "go1.27"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	observed := observations{}
+	for _, line := range strings.Split(strings.TrimSuffix(full, "\n"), "\n")[2:] {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		label := strings.Trim(cells[0], "`")
+		for i, minor := range []string{"go1.26", "go1.27"} {
+			if minor == "go1.27" && label == "runtime-assembly" {
+				continue // never observed
+			}
+			cell := cells[i+1]
+			if minor == "go1.26" && label == "method" {
+				cell = "fails" // observed otherwise
+			}
+			observed[minor] = append(observed[minor], [2]string{label, cell})
+		}
+	}
+	marked, err := expectedMatrix([]string{"go1.26", "go1.27"}, observed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| `runtime-assembly` | builds | fails (unobserved) |\n", "| `method` | runs (unobserved) | runs |\n"} {
+		if !strings.Contains(marked, want) {
+			t.Errorf("the table does not hold %q:\n%s", want, marked)
+		}
+	}
+	if n := strings.Count(marked, "(unobserved)"); n != 2 {
+		t.Errorf("%d cells marked unobserved, want 2:\n%s", n, marked)
+	}
+}
+
+// make matrix keeps a column that passed in its record, and leaves the
+// record alone for one that failed.
+func TestMatrixKeepsWhatItObserved(t *testing.T) {
+	record := filepath.Join(t.TempDir(), "matrix.txt")
+	f := replayRecords(t, "go1.26")
+	if !matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }, record) {
+		t.Fatalf("the matrix failed:\n%s", f.out.String())
+	}
+	o, err := readObservations(record)
+	if err != nil || o.cell("go1.26", "runtime-assembly") != "builds" || o.cell("go1.26", "pull") != "runs" || len(o) != 1 {
+		t.Fatalf("the record holds %v (%v)", o, err)
+	}
+	kept, _ := os.ReadFile(record)
+	f = replayRecords(t, "go1.27")
+	f.goAnswers["build -overlay bin/lab/method.overlay.json"] = answer{out: "broken\n", fail: true}
+	if matrix(&f.out, []string{"go1.27"}, func(string) toolchain { return f.toolchain(t) }, record) {
+		t.Fatalf("the matrix passed with a broken case:\n%s", f.out.String())
+	}
+	if now, _ := os.ReadFile(record); string(now) != string(kept) {
+		t.Errorf("a failing column changed the record:\n%s", now)
+	}
+	if err := os.WriteFile(record, []byte("go1.26 pull runs\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readObservations(record); err == nil {
+		t.Error("a record line without tabs was read")
+	}
+}
+
+// Adding a Go version to recordedGo needs no edit of the lab: its go1.N+
+// lines cover the new Go, and the docs table marks each of its cells
+// unobserved until make matrix has run it.
+func TestAddingAGoVersion(t *testing.T) {
+	defer func(saved []string) { recordedGo = saved }(recordedGo)
+	recordedGo = append(slices.Clone(recordedGo), "go1.99.0")
+	if _, err := loadLab(os.DirFS(".")); err != nil {
+		t.Fatalf("the lab does not load with go1.99 on record: %v", err)
+	}
+	table, err := recordedMatrix(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(table, "\n"), "\n")
+	if !strings.HasSuffix(lines[0], " | go1.99 |") {
+		t.Fatalf("no go1.99 column:\n%s", table)
+	}
+	for _, line := range lines[2:] {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if last := cells[len(cells)-1]; !strings.HasSuffix(last, "(unobserved)") {
+			t.Errorf("go1.99's cell is not marked unobserved: %s", line)
+		}
+		for _, c := range cells[1 : len(cells)-1] {
+			if strings.Contains(c, "(unobserved)") {
+				t.Errorf("a cell of a Go that make matrix ran is marked unobserved: %s", line)
+			}
 		}
 	}
 }
