@@ -11,19 +11,22 @@ WORKSHOP := bin/workshop
 RUN_ALL := bin/run-all
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof workshop check-go
+.PHONY: help run-all run-all-runner $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof workshop check-go
 .PHONY: exercise check hint reset copy-out
 
 help: ## list the targets
 	@awk -F':[^#]*## ' -v examples="$(EXAMPLES)" '/^[$$a-z][$$()A-Za-z -]*:.*## / {sub(/\$$\(EXAMPLES\)/, examples, $$1); printf "  make %-28s %s\n", $$1, $$2}' Makefile
 
-run-all: check-go ## build and run every example, check each output
-	@go build -ldflags="-s -w" -o bin/ ./workshop/run-all
+run-all: run-all-runner ## build and run every example, check each output
 	@$(RUN_ALL)
 
-$(EXAMPLES): check-go ## build, run and check one example
-	@go build -ldflags="-s -w" -o bin/ ./workshop/run-all
+$(EXAMPLES): run-all-runner ## build, run and check one example
 	@$(RUN_ALL) $@
+
+# bin/run-all, brought up to date by the go command, by content.
+run-all-runner: check-go
+	@test -e $(RUN_ALL) || echo "building $(RUN_ALL); the first build also compiles the standard library packages the examples use (up to a minute)"
+	@go build -ldflags="-s -w" -o bin/ ./workshop/run-all
 
 lab: workshop ## break each rule on purpose, check the toolchain's answer (CASE=name: one, in full)
 	@$(WORKSHOP) lab $(if $(CASE),"$(CASE)")
