@@ -30,7 +30,7 @@ import (
 // copyOutCommand is `workshop copy-out -mode M -dir D -module P`.
 func copyOutCommand(args []string) bool {
 	flags := flag.NewFlagSet("copy-out", flag.ExitOnError)
-	mode := flags.String("mode", "", "the example to copy: pull, push, handshake or stdlib")
+	mode := flags.String("mode", "", "the example to copy: one of "+strings.Join(exampleNames(), ", "))
 	dir := flags.String("dir", "", "the folder to write the module into (new or empty, outside this workspace)")
 	module := flags.String("module", "", "the new module's path, such as example.com/me/demo")
 	flags.Parse(args)
@@ -39,7 +39,7 @@ func copyOutCommand(args []string) bool {
 	}
 	e, ok := exampleNamed(*mode)
 	if !ok {
-		fatalf("no example %q to copy (have: pull, push, handshake, stdlib)", *mode)
+		fatalf("no example %q to copy (have: %s)", *mode, strings.Join(exampleNames(), ", "))
 	}
 	root, err := os.Getwd()
 	if err != nil {

@@ -35,9 +35,12 @@ import (
 //	//lab:want VERSIONS [FLAGS] VERDICT
 //	//lab:why VERSIONS TEXT           why, on those versions, when the reason differs
 //
-// VERSIONS are Go minor versions (go1.26) on which the verdict was
-// observed; every check records each version in recordedGo. FLAGS are
-// build flags (-ldflags=...). VERDICT is one of
+// VERSIONS are Go minor versions on which the verdict was observed: go1.26
+// for that version alone, go1.26+ for that one and every later Go, so that
+// a new Go version changes only the cases whose answer changed (until make
+// matrix has run it, the matrix marks its cells unobserved). Every check
+// says something for each version in recordedGo, once. FLAGS are build
+// flags (-ldflags=...). VERDICT is one of
 //
 //	builds              go build succeeds
 //	runs "OUTPUT"       the program prints exactly OUTPUT (a Go string)
@@ -71,7 +74,15 @@ type labCase struct {
 // expected to do on each Go version on record.
 type labCheck struct {
 	flags []string
-	want  map[string]verdict // by Go minor version, as "go1.26"
+	want  map[string]verdict // by Go minor version on record, as "go1.26"
+	// onward is the go1.N+ expectation, if any: what every Go from
+	// onward.from on is expected to do, including those not on record.
+	onward *onwardVerdict
+}
+
+type onwardVerdict struct {
+	from string // a Go minor version, as "go1.27"
+	v    verdict
 }
 
 type verdict struct {
@@ -246,6 +257,9 @@ func runLabChecks(tc toolchain, cases []*labCase, version string) []labResult {
 func (check labCheck) expectation(version string) (verdict, string) {
 	if v, ok := check.want[version]; ok {
 		return v, ""
+	}
+	if o := check.onward; o != nil && compareGoVersions(version, o.from) > 0 {
+		return o.v, fmt.Sprintf("%s is not on record; expecting what %s+ says", version, o.from)
 	}
 	nearest := ""
 	distance := func(v string) int {
@@ -469,7 +483,10 @@ func parseLabCase(name, file, src string) (*labCase, error) {
 			if err := checkVersions(versions); err != nil || text == "" {
 				return nil, fail("//lab:why takes Go versions, then a sentence (%v)", err)
 			}
-			for _, v := range versions {
+			for _, v := range expandVersions(versions) {
+				if _, dup := c.whyBy[v]; dup {
+					return nil, fail("a second //lab:why for %s", v)
+				}
 				c.whyBy[v] = text
 			}
 		case "//lab:want":
@@ -485,7 +502,13 @@ func parseLabCase(name, file, src string) (*labCase, error) {
 				checks[key] = check
 				order = append(order, key)
 			}
+			// Two go1.N+ lines overlap, which the loop below refuses.
 			for _, version := range versions {
+				if from, ok := strings.CutSuffix(version, "+"); ok {
+					check.onward = &onwardVerdict{from: from, v: v}
+				}
+			}
+			for _, version := range expandVersions(versions) {
 				if _, dup := check.want[version]; dup {
 					return nil, fail("a second expectation for %s", version)
 				}
@@ -545,6 +568,24 @@ func addHeaderLine(paragraphs []string, line string) ([]string, bool) {
 	return paragraphs, true
 }
 
+// expandVersions turns go1.N+ into each version on record from go1.N on.
+func expandVersions(versions []string) []string {
+	var minors []string
+	for _, v := range versions {
+		from, onward := strings.CutSuffix(v, "+")
+		if !onward {
+			minors = append(minors, v)
+			continue
+		}
+		for _, m := range recordedMinors() {
+			if compareGoVersions(m, from) >= 0 {
+				minors = append(minors, m)
+			}
+		}
+	}
+	return minors
+}
+
 // leadingVersions splits "go1.26 go1.27 rest" into the versions and the rest.
 func leadingVersions(line string) (versions []string, rest string) {
 	rest = strings.TrimSpace(line)
@@ -563,8 +604,8 @@ func checkVersions(versions []string) error {
 		return errors.New("no Go version: say which versions the verdict was seen on")
 	}
 	for _, v := range versions {
-		if !slices.Contains(recordedMinors(), v) {
-			return fmt.Errorf("%s is not a Go version on record (%s; recordedGo in workshop/workspace.go)", v, strings.Join(recordedMinors(), ", "))
+		if !slices.Contains(recordedMinors(), strings.TrimSuffix(v, "+")) {
+			return fmt.Errorf("%s is not a Go version on record (%s, each alone or with + for it and every later Go; recordedGo in workshop/workspace.go)", v, strings.Join(recordedMinors(), ", "))
 		}
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // A command is one workshop subcommand. Add one by adding a row.
@@ -38,7 +40,7 @@ var commands = []command{
 		}
 		return matrix(os.Stdout, args, func(v string) toolchain {
 			return localToolchain(v, filepath.Join("bin", v), io.Discard)
-		})
+		}, matrixRecord)
 	}},
 	{"bench", "[-count N] [-record]", "run the benchmarks; print min, median and max (-record: keep them)", func(args []string) bool {
 		return bench(localToolchain("", "bin", os.Stdout), benchRecord, args)
@@ -66,7 +68,7 @@ func main() {
 		fmt.Fprint(os.Stderr, usage())
 		os.Exit(2)
 	}
-	if err := chdirToRoot(); err != nil {
+	if err := runner.ChdirToRoot(); err != nil {
 		fatalf("%v", err)
 	}
 	for _, c := range commands {
@@ -79,24 +81,6 @@ func main() {
 	}
 	fmt.Fprintf(os.Stderr, "workshop: no command %q\n%s", os.Args[1], usage())
 	os.Exit(2)
-}
-
-// chdirToRoot moves to the nearest folder up from here that holds go.work.
-func chdirToRoot() error {
-	dir, err := os.Getwd()
-	if err != nil {
-		return err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return os.Chdir(dir)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return fmt.Errorf("no go.work in this folder or above: run me inside the workspace")
-		}
-		dir = parent
-	}
 }
 
 func fatalf(format string, args ...any) {

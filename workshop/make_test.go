@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -34,6 +35,7 @@ func TestMakeTargets(t *testing.T) {
 	for file, script := range map[string]string{
 		filepath.Join(dir, "Makefile"):             string(makefile),
 		filepath.Join(dir, "bin", "workshop"):      "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/calls\"\n",
+		filepath.Join(dir, "bin", "run-all"):       "#!/bin/sh\necho \"run-all $*\" >> \"$(dirname \"$0\")/calls\"\n",
 		filepath.Join(fakes, "go"):                 "#!/bin/sh\necho \"$*\" >> \"$GO_CALLS\"\n[ \"$1\" = env ] && echo go1.26.8\nexit 0\n",
 		filepath.Join(dir, "workshop", "keep.txt"): "",
 	} {
@@ -52,10 +54,20 @@ func TestMakeTargets(t *testing.T) {
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()
 		data, _ := os.ReadFile(filepath.Join(dir, "bin", "calls"))
-		// Every target that runs bin/workshop first lets the go command
-		// bring it up to date: by content, not by a file's time.
-		if goData, _ := os.ReadFile(goCalls); len(data) > 0 && !strings.Contains(string(goData), "build -o bin/ ./workshop\n") {
-			return "", string(out), fmt.Errorf("bin/workshop was run without go build -o bin/ ./workshop first (go was called with %q)", goData)
+		// Every target that runs bin/workshop or bin/run-all first lets the
+		// go command bring it up to date: by content, not by a file's time.
+		goData, _ := os.ReadFile(goCalls)
+		for _, call := range strings.SplitAfter(string(data), "\n") {
+			pkg := "./workshop"
+			if strings.HasPrefix(call, "run-all") {
+				pkg = "./workshop/run-all"
+			}
+			built := slices.ContainsFunc(strings.Split(string(goData), "\n"), func(line string) bool {
+				return strings.HasPrefix(line, "build ") && strings.Contains(line, " -o bin/ ") && strings.HasSuffix(line, " "+pkg)
+			})
+			if call != "" && !built {
+				return "", string(out), fmt.Errorf("%q was run without go build -o bin/ %s first (go was called with %q)", call, pkg, goData)
+			}
 		}
 		return string(data), string(out), err
 	}
@@ -63,7 +75,7 @@ func TestMakeTargets(t *testing.T) {
 	// What bin/workshop must receive, one line per call.
 	want := map[string]string{
 		"help":            "",
-		"run-all":         "run\n",
+		"run-all":         "run-all \n",
 		"lab":             "lab\n",
 		"test":            "test\n",
 		"docs":            "docs\n",
@@ -80,7 +92,7 @@ func TestMakeTargets(t *testing.T) {
 		"copy-out":        "copy-out -mode  -dir  -module \n",
 	}
 	for _, e := range examples {
-		want[e.name] = "run " + e.name + "\n"
+		want[e.name] = "run-all " + e.name + "\n"
 	}
 	_, help, err := make("help")
 	if err != nil {
@@ -156,6 +168,78 @@ func TestWorkspaceInASpacedFolder(t *testing.T) {
 		if err != nil || strings.Contains(string(out), "rewrote") {
 			t.Errorf("make %s in %q: %v\n%s", strings.Join(args, " "), dir, err, out)
 		}
+	}
+}
+
+// make test is the full check and nothing else: its recipe is the one
+// line that runs every step, and .ci/run holds the last line make test
+// prints to the summary that line prints, so a recipe that stopped
+// calling it fails CI even where the recipe's exit status says nothing.
+func TestMakeTestRunsTheFullCheck(t *testing.T) {
+	makefile, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules int
+	var recipe []string
+	lines := strings.Split(string(makefile), "\n")
+	for i, line := range lines {
+		if !strings.HasPrefix(line, "test:") && !strings.HasPrefix(line, "test ") {
+			continue
+		}
+		rules++
+		for _, r := range lines[i+1:] {
+			if !strings.HasPrefix(r, "\t") {
+				break
+			}
+			recipe = append(recipe, strings.TrimPrefix(r, "\t"))
+		}
+	}
+	if want := []string{"@$(WORKSHOP) test"}; rules != 1 || !slices.Equal(recipe, want) {
+		t.Errorf("the Makefile has %d rules for test, with the recipe %q; want one rule whose recipe is %q", rules, recipe, want)
+	}
+
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	passed := regexp.MustCompile(`(?m)^make test 2>&1 \| tee "([^"]+)"\n` +
+		`tail -n 1 "([^"]+)" \| grep -q '([^']+)' \|\| \{ echo "[^"]+"; exit 1; \}$`)
+	m := passed.FindStringSubmatch(string(ci))
+	if m == nil || m[1] != m[2] {
+		t.Fatalf(".ci/run does not run make test into a log and then fail unless the log's last line is the summary; it says:\n%s", ci)
+	}
+	summary, err := regexp.Compile(m[3])
+	if err != nil {
+		t.Fatalf(".ci/run's pattern %q: %v", m[3], err)
+	}
+	if line := allStepsPassed(len(testSteps())); !summary.MatchString(line) || summary.MatchString("make test: 1 of 10 steps failed: go test") {
+		t.Errorf(".ci/run's pattern %q does not tell the summary %q from a failure's", m[3], line)
+	}
+}
+
+// make test fails when bin/workshop test does.
+func TestMakeTestFailsWhenTheCheckFails(t *testing.T) {
+	dir := spacedFolder(t)
+	makefile, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakes := filepath.Join(t.TempDir(), "fake go")
+	for file, script := range map[string]string{
+		filepath.Join(dir, "Makefile"):        string(makefile),
+		filepath.Join(dir, "bin", "workshop"): "#!/bin/sh\necho 'make test: 1 of 10 steps failed: go test'\nexit 1\n",
+		filepath.Join(fakes, "go"):            "#!/bin/sh\n[ \"$1\" = env ] && echo go1.26.8\nexit 0\n",
+	} {
+		os.MkdirAll(filepath.Dir(file), 0o777)
+		if err := os.WriteFile(file, []byte(script), 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("make", "--no-print-directory", "-C", dir, "test")
+	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Errorf("make test passed although bin/workshop test failed:\n%s", out)
 	}
 }
 

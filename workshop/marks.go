@@ -70,7 +70,8 @@ func marksCheck(args []string) bool {
 	linkcheck := absPath(filepath.Join("bin", "linkcheck"+exeSuffix()))
 	versions := goVersions()
 	if len(versions) < 2 {
-		fatalf("marks-check needs two Go versions in GO_VERSIONS")
+		fmt.Printf("marks-check: skipped, it compares two Go versions and GO_VERSIONS names one (%s)\n", strings.Join(versions, " "))
+		return true
 	}
 	reports := map[string]*marksReport{}
 	var names []string // go env GOVERSION of each

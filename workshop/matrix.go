@@ -1,21 +1,39 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 )
 
+// matrixRecord holds what make matrix observed under each Go: its columns
+// are written there when every check of them passed. The table make docs
+// writes marks a cell that the record lacks, or holds otherwise,
+// "unobserved": a Go added to recordedGo, or a //lab:want line changed,
+// stays marked until make matrix has run that Go.
+const matrixRecord = "workshop/records/matrix.txt"
+
 // matrix runs the examples and the lab under each Go in versions (GOTOOLCHAIN
 // values), with the toolchain newToolchain gives for each, prints what
-// each did, and checks that the table generated from the records says the
-// same for those versions' columns, and only those.
-func matrix(out io.Writer, versions []string, newToolchain func(gotoolchain string) toolchain) bool {
+// each did, and checks that the table generated from the lab says the
+// same for those versions' columns, and only those. When they do, it
+// keeps those columns in the record file.
+func matrix(out io.Writer, versions []string, newToolchain func(gotoolchain string) toolchain, record string) bool {
 	var columns []string
 	table := map[string]map[string]string{} // row label -> column -> cell
 	var labels []string
 	ok := true
+	observed, err := readObservations(record)
+	if err != nil {
+		fmt.Fprintln(out, err)
+		return false
+	}
+	before := formatObservations(observed)
 	cases, err := loadLab(os.DirFS("."))
 	if err != nil {
 		fmt.Fprintln(out, err)
@@ -48,18 +66,87 @@ func matrix(out io.Writer, versions []string, newToolchain func(gotoolchain stri
 		}
 		fmt.Fprintf(out, "GOTOOLCHAIN=%s (%s): %d passed, %d failed\n", v, version, passed, len(rows)-passed)
 		ok = ok && passed == len(rows)
+		observed[minor] = observedColumn(rows)
 	}
 	if len(columns) == 0 {
 		return false
 	}
-	observed := formatMatrix(labels, columns, table)
-	fmt.Fprint(out, "\n"+observed)
-	recorded, err := recordedMatrix(columns)
-	if err != nil || recorded != observed {
-		fmt.Fprintf(out, "\nThe table generated from the records says otherwise for %s:\n%s", strings.Join(columns, ", "), recorded)
+	seen := formatMatrix(labels, columns, table)
+	fmt.Fprint(out, "\n"+seen)
+	expected, err := expectedMatrix(columns, nil)
+	if err != nil || expected != seen {
+		fmt.Fprintf(out, "\nThe table generated from the records says otherwise for %s:\n%s", strings.Join(columns, ", "), expected)
 		return false
 	}
+	// Every column that ran is as its records say: keep them.
+	if after := formatObservations(observed); after != before {
+		if err := os.WriteFile(record, []byte(after), 0o666); err != nil {
+			fmt.Fprintln(out, err)
+			return false
+		}
+		fmt.Fprintf(out, "\nkept what %s did in %s (make docs shows it)\n", strings.Join(columns, ", "), record)
+	}
 	return ok
+}
+
+// observations are what make matrix saw: by Go minor version, each row's
+// label and cell, in the matrix's order.
+type observations map[string][][2]string
+
+// observedColumn is one passing column, its cells as the docs table
+// writes them for a Go on record.
+func observedColumn(rows []checkRow) [][2]string {
+	var column [][2]string
+	for _, r := range rows {
+		column = append(column, [2]string{r.label, strings.TrimSuffix(r.cell(), unverifiedMark)})
+	}
+	return column
+}
+
+func (o observations) cell(minor, label string) string {
+	for _, c := range o[minor] {
+		if c[0] == label {
+			return c[1]
+		}
+	}
+	return ""
+}
+
+const recordHeader = "# What make matrix observed under each Go, one line per cell: Go, row, cell.\n" +
+	"# make matrix rewrites a Go's lines when all of its checks passed; do not edit.\n"
+
+func formatObservations(o observations) string {
+	var b strings.Builder
+	b.WriteString(recordHeader)
+	for _, minor := range slices.SortedFunc(maps.Keys(o), compareGoVersions) {
+		for _, c := range o[minor] {
+			fmt.Fprintf(&b, "%s\t%s\t%s\n", minor, c[0], c[1])
+		}
+	}
+	return b.String()
+}
+
+// readObservations reads the record; a missing one has observed nothing.
+func readObservations(file string) (observations, error) {
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return observations{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	o := observations{}
+	for n, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if strings.HasPrefix(line, "#") || line == "" {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 || minorVersion(f[0]) != f[0] {
+			return nil, fmt.Errorf("%s:%d: not a line make matrix writes (Go, row, cell, tab-separated): %q", file, n+1, line)
+		}
+		o[f[0]] = append(o[f[0]], [2]string{f[1], f[2]})
+	}
+	return o, nil
 }
 
 // goVersions are the GOTOOLCHAIN values in $GO_VERSIONS, by default the
@@ -86,12 +173,24 @@ func labRows(out io.Writer, tc toolchain, cases []*labCase, minor string) []chec
 	return rows
 }
 
-// recordedMatrix is the table the matrix prints when each Go behaves as
-// recorded: examples run (or fail to link without their flag), and each
-// lab check does what its //lab:want line says. columns are the minor
-// versions to show (nil: those on record); a version not on record
-// expects what the nearest one did, flagged "unverified".
+// recordedMatrix is the table make docs writes: the expected one, each
+// cell that make matrix has not observed marked so. columns are the minor
+// versions to show (nil: those on record).
 func recordedMatrix(columns []string) (string, error) {
+	observed, err := readObservations(matrixRecord)
+	if err != nil {
+		return "", err
+	}
+	return expectedMatrix(columns, observed)
+}
+
+// expectedMatrix is the table the matrix prints when each Go behaves as
+// recorded: examples run (or fail to link without their flag), and each
+// lab check does what its //lab:want line says. A version not on record
+// expects what a go1.N+ line or else the nearest record says, flagged
+// "unverified". With observed, a cell it does not hold is marked
+// "unobserved".
+func expectedMatrix(columns []string, observed observations) (string, error) {
 	cases, err := loadLab(os.DirFS("."))
 	if err != nil {
 		return "", err
@@ -105,7 +204,11 @@ func recordedMatrix(columns []string) (string, error) {
 		labels = append(labels, label)
 		table[label] = map[string]string{}
 		for _, v := range columns {
-			table[label][v] = cell(v)
+			c := cell(v)
+			if observed != nil && !strings.HasSuffix(c, unverifiedMark) && observed.cell(v, label) != c {
+				c += unobservedMark
+			}
+			table[label][v] = c
 		}
 	}
 	for _, e := range examples {
@@ -133,10 +236,15 @@ func labCell(v verdict, unverified bool) string {
 		cell = "vet silent"
 	}
 	if unverified {
-		cell += " (unverified)"
+		cell += unverifiedMark
 	}
 	return cell
 }
+
+const (
+	unverifiedMark = " (unverified)" // a Go not on record
+	unobservedMark = " (unobserved)" // a Go on record that make matrix has not run for this cell
+)
 
 // formatMatrix lays the table out in Markdown.
 func formatMatrix(labels, columns []string, table map[string]map[string]string) string {

@@ -179,6 +179,9 @@ func linkcheckReal(args []string) bool {
 		fmt.Println("\nlinkcheck and the linker disagree, or a judgment is missing (see above): nothing recorded")
 		return false
 	}
+	if check && !slices.Equal(goVersions(), recordedGo) {
+		fmt.Printf("\nlinkcheck-real -check: GO_VERSIONS is %s, so only the record's rows of those are checked\n", strings.Join(goVersions(), " "))
+	}
 	files := map[string]string{realRecord: record, realTranscript: transcript.String()}
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if check {

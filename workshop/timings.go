@@ -11,11 +11,14 @@ import (
 )
 
 // timings measures make run-all against its floor, side by side: the floor
-// is what the examples cost at least, one go build for the three modes and
-// one for the stdlib example with its flag, then running the four
+// is what the examples cost at least, one go build for the examples that
+// need no flag and one for each example with its flags, then running the
 // binaries. Warm runs share the build cache; cold runs each start from an
-// empty one (kept under bin/, so nothing is written outside the repository)
-// and, for make run-all, from an empty bin/ as in a fresh clone.
+// empty one (a private GOCACHE kept under bin/, so the user's cache is
+// untouched and nothing is written outside the repository) and, for make
+// run-all, from a bin/ without the runner or the examples, as in a fresh
+// clone. Each side is timed on the wall clock and in CPU (user and system
+// time of the commands and everything they wait for).
 func timings(args []string) bool {
 	fs := flag.NewFlagSet("timings", flag.ExitOnError)
 	warmRuns := fs.Int("n", 10, "warm runs of each")
@@ -24,81 +27,101 @@ func timings(args []string) bool {
 
 	floorDir := filepath.Join("bin", "timings", "floor")
 	cache := filepath.Join("bin", "timings", "gocache")
-	floor := func(env []string) error {
-		for _, args := range [][]string{
-			{"go", "build", "-o", floorDir + "/", "./pull", "./push", "./handshake"},
-			{"go", "build", "-ldflags=-checklinkname=0", "-o", floorDir + "/", "./stdlib"},
-		} {
-			if err := runQuiet(env, args...); err != nil {
-				return err
+	floor := func(env []string) (time.Duration, error) {
+		var cpu time.Duration
+		for _, args := range floorCommands(floorDir) {
+			d, err := runQuiet(env, args...)
+			if err != nil {
+				return 0, err
 			}
+			cpu += d
 		}
-		for _, e := range examples {
-			if err := runQuiet(env, filepath.Join(floorDir, e.name+exeSuffix())); err != nil {
-				return err
-			}
-		}
-		return nil
+		return cpu, nil
 	}
-	runAll := func(env []string) error { return runQuiet(env, "make", "--no-print-directory", "run-all") }
+	runAll := func(env []string) (time.Duration, error) {
+		return runQuiet(env, "make", "--no-print-directory", "run-all")
+	}
 
 	fmt.Printf("warm: %d runs of each, interleaved\n", *warmRuns)
-	warm := measure(*warmRuns, nil, nil, floor, runAll)
+	warm := measure(*warmRuns, nil, nil, floor, runAll, nil)
 	fmt.Printf("cold: %d runs of each, interleaved, each with an empty GOCACHE\n", *coldRuns)
 	coldEnv := append(os.Environ(), "GOCACHE="+absPath(cache))
 	emptyCache := func() {
 		os.RemoveAll(cache)
 		os.RemoveAll(floorDir)
 	}
-	// Deleting the runner's own binary is fine: make rebuilds it, as it
-	// would in a fresh clone, and this process keeps running.
 	freshClone := func() {
 		emptyCache()
 		for _, e := range examples {
 			os.Remove(filepath.Join("bin", e.name+exeSuffix()))
 		}
-		os.Remove(filepath.Join("bin", "workshop"+exeSuffix()))
+		os.Remove(filepath.Join("bin", "run-all"+exeSuffix()))
 	}
 	cold := measure(*coldRuns, emptyCache, freshClone, floor, runAll, coldEnv)
 	emptyCache()
 	fmt.Println()
 	report("warm", warm)
 	report("cold", cold)
-	return warm[0] != nil && cold[0] != nil
+	return warm.wall[0] != nil && cold.wall[0] != nil
+}
+
+// floorCommands are the floor's commands, derived from the example list:
+// one go build of the examples that need no flag, one of each example
+// with its flags, then each binary.
+func floorCommands(dir string) [][]string {
+	plain := []string{"go", "build", "-o", dir + "/"}
+	var builds, runs [][]string
+	for _, e := range examples {
+		if e.ldflags == "" {
+			plain = append(plain, "./"+e.name)
+		} else {
+			builds = append(builds, []string{"go", "build", "-ldflags=" + e.ldflags, "-o", dir + "/", "./" + e.name})
+		}
+		runs = append(runs, []string{filepath.Join(dir, e.name+exeSuffix())})
+	}
+	if len(plain) > 4 {
+		builds = append([][]string{plain}, builds...)
+	}
+	return append(builds, runs...)
+}
+
+// A timing is what measure saw of each side, floor and make run-all.
+type timing struct {
+	wall, cpu [2][]time.Duration
 }
 
 // measure runs floor and subject n times each, alternating, and returns
-// their durations. before* run untimed ahead of each.
-func measure(n int, beforeFloor, beforeSubject func(), floor, subject func([]string) error, env ...[]string) [2][]time.Duration {
-	var e []string
-	if len(env) > 0 {
-		e = env[0]
-	}
-	var d [2][]time.Duration
+// their wall and CPU times. before* run untimed ahead of each.
+func measure(n int, beforeFloor, beforeSubject func(), floor, subject func([]string) (time.Duration, error), env []string) timing {
+	var t timing
 	for i := 0; i < n; i++ {
-		for side, run := range []func([]string) error{floor, subject} {
+		for side, run := range []func([]string) (time.Duration, error){floor, subject} {
 			if before := []func(){beforeFloor, beforeSubject}[side]; before != nil {
 				before()
 			}
 			start := time.Now()
-			if err := run(e); err != nil {
+			cpu, err := run(env)
+			if err != nil {
 				fmt.Printf("  %s failed: %v\n", []string{"floor", "make run-all"}[side], err)
-				return [2][]time.Duration{}
+				return timing{}
 			}
-			d[side] = append(d[side], time.Since(start))
+			t.wall[side] = append(t.wall[side], time.Since(start))
+			t.cpu[side] = append(t.cpu[side], cpu)
 		}
 	}
-	return d
+	return t
 }
 
-func report(name string, d [2][]time.Duration) {
-	if d[0] == nil {
+func report(name string, t timing) {
+	if t.wall[0] == nil {
 		fmt.Printf("%s: no measurement\n", name)
 		return
 	}
-	f, r := stats(d[0]), stats(d[1])
-	fmt.Printf("%s  floor: min %v, median %v   make run-all: min %v, median %v   ratio: min %.2f, median %.2f\n",
-		name, f[0], f[1], r[0], r[1], r[0].Seconds()/f[0].Seconds(), r[1].Seconds()/f[1].Seconds())
+	for i, d := range [][2][]time.Duration{t.wall, t.cpu} {
+		f, r := stats(d[0]), stats(d[1])
+		fmt.Printf("%s %-4s  floor: min %v, median %v   make run-all: min %v, median %v   ratio: min %.2f, median %.2f\n",
+			name, []string{"wall", "CPU"}[i], f[0], f[1], r[0], r[1], r[0].Seconds()/f[0].Seconds(), r[1].Seconds()/f[1].Seconds())
+	}
 }
 
 // stats returns the min and median, rounded to the millisecond.
@@ -107,13 +130,15 @@ func stats(d []time.Duration) [2]time.Duration {
 	return [2]time.Duration{s[0].Round(time.Millisecond), s[len(s)/2].Round(time.Millisecond)}
 }
 
-func runQuiet(env []string, args ...string) error {
+// runQuiet runs a command with env (nil: this process's) and returns the
+// CPU time it and the processes it waited for spent.
+func runQuiet(env []string, args ...string) (time.Duration, error) {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v: %v\n%s", args, err, out)
+		return 0, fmt.Errorf("%v: %v\n%s", args, err, out)
 	}
-	return nil
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
 func absPath(p string) string {

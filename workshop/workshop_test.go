@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -28,6 +29,9 @@ func TestMain(m *testing.M) {
 type fake struct {
 	goAnswers map[string]answer
 	programs  map[string]string
+	// exits maps a program's path to the error it ends with, as a
+	// program that prints and then exits non-zero.
+	exits     map[string]error
 	linkcheck map[string]string
 	out       strings.Builder
 }
@@ -62,7 +66,7 @@ func (f *fake) toolchain(t *testing.T) toolchain {
 			if !ok {
 				return "", errors.New("no such program: " + path)
 			}
-			return out, nil
+			return out, f.exits[path]
 		},
 		linkcheck: func(args ...string) ([]byte, error) {
 			return []byte(f.linkcheck[args[len(args)-1]]), nil
@@ -80,7 +84,7 @@ func passingExamples(t *testing.T) *fake {
 	f := &fake{goAnswers: map[string]answer{
 		"build -o bin/ ":                 {},
 		"build -o " + os.DevNull + " ./": {out: stdlibFailure, fail: true},
-	}, programs: map[string]string{}}
+	}, programs: map[string]string{}, exits: map[string]error{}}
 	for _, e := range examples {
 		out, err := expectedOutput(e.name)
 		if err != nil {
@@ -309,6 +313,13 @@ func TestParseLabCaseErrors(t *testing.T) {
 		"//lab:frobnicate\n//lab:want go1.26 go1.27 builds\n",           // unknown directive
 		"//lab:build ./pull\n",                                          // no //lab:want
 		"//lab:why go1.26 Only one.\n//lab:want go1.26 go1.27 builds\n", // why for one version
+		"//lab:want go1.26+ builds\n//lab:want go1.27 builds\n",         // go1.27 twice
+		"//lab:want go1.27 builds\n//lab:want go1.26+ builds\n",         // go1.27 twice, the other way round
+		"//lab:want go1.26+ builds\n//lab:want go1.27+ builds\n",        // two onward lines
+		"//lab:want go1.25+ builds\n",                                   // from a Go not on record
+		"//lab:want go1.27+ builds\n",                                   // nothing for go1.26
+		"//lab:want go1.26++ builds\n",                                  // not a version
+		"//lab:why go1.26+ One.\n//lab:why go1.27 Two.\n//lab:want go1.26+ builds\n",
 	} {
 		if _, err := parseLabCase("bad", "lab/bad/pull/main.go", header+src); err == nil {
 			t.Errorf("parseLabCase accepted %q", src)
@@ -687,13 +698,250 @@ func TestMatrixChecksTheColumnsItRan(t *testing.T) {
 	for _, minor := range recordedMinors() {
 		f := replayRecords(t, minor)
 		newToolchain := func(string) toolchain { return f.toolchain(t) }
-		if !matrix(&f.out, []string{minor}, newToolchain) {
+		if !matrix(&f.out, []string{minor}, newToolchain, filepath.Join(t.TempDir(), "matrix.txt")) {
 			t.Errorf("make matrix GO_VERSIONS=%s failed on a Go that does as recorded:\n%s", minor, f.out.String())
 		}
 	}
 	f := replayRecords(t, "go1.26")
 	f.goAnswers["build -overlay bin/lab/runtime-assembly.overlay.json"] = answer{out: "link: main: invalid reference to runtime.systemstack\n", fail: true}
-	if matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }) || !strings.Contains(f.out.String(), "FAIL  runtime-assembly on go1.26") {
+	if matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }, filepath.Join(t.TempDir(), "matrix.txt")) || !strings.Contains(f.out.String(), "FAIL  runtime-assembly on go1.26") {
 		t.Errorf("a go1.26 that refuses runtime-assembly passed:\n%s", f.out.String())
+	}
+}
+
+// The runner's comparison, held to each way it could go lax: a later line
+// changed, a line added at the end, the right output from a program that
+// exits non-zero, and a plain build of stdlib that fails at the linker
+// for another reason than the one the example teaches.
+func TestRunAllCatchesEachLaxComparison(t *testing.T) {
+	multiLine := ""
+	for _, e := range examples {
+		if out, _ := expectedOutput(e.name); strings.Count(out, "\n") >= 2 {
+			multiLine = e.name
+			break
+		}
+	}
+	if multiLine == "" {
+		t.Fatal("no example prints two lines or more: a changed second line cannot be tested")
+	}
+	plain := "build -o " + os.DevNull + " ./"
+	for _, c := range []struct {
+		name   string
+		change func(f *fake)
+		want   string // in the summary line
+	}{
+		{"second line changed", func(f *fake) {
+			bin := "bin/" + multiLine + exeSuffix()
+			lines := strings.SplitAfter(f.programs[bin], "\n")
+			lines[1] = "changed: " + lines[1]
+			f.programs[bin] = strings.Join(lines, "")
+		}, multiLine + ": output differs"},
+		{"a line added at the end", func(f *fake) { f.programs["bin/pull"+exeSuffix()] += "one more line\n" },
+			"pull: output differs"},
+		{"right output, non-zero exit", func(f *fake) { f.exits["bin/push"+exeSuffix()] = errors.New("exit status 3") },
+			"push: does not run"},
+		{"another linker failure", func(f *fake) {
+			f.goAnswers[plain] = answer{out: "# example.com/linkname/stdlib\nlink: main: invalid reference to fmt.Println\n", fail: true}
+		}, "stdlib (without the flag): fails with another message"},
+		{"the right line with more after it", func(f *fake) {
+			f.goAnswers[plain] = answer{out: stdlibFailure + "link: main: invalid reference to fmt.Println\n", fail: true}
+		}, "stdlib (without the flag): fails with another message"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := passingExamples(t)
+			c.change(f)
+			if runExamples(f.toolchain(t), nil) {
+				t.Errorf("run-all passed:\n%s", f.out.String())
+			}
+			if !strings.Contains(f.out.String(), "FAILED 1 of 5 checks: "+c.want+"\n") {
+				t.Errorf("run-all does not end with %q; it printed:\n%s", c.want, f.out.String())
+			}
+		})
+	}
+}
+
+// A Go the lab has no record of is held to the nearest record: a newer
+// Go whose build does something else than the newest record says fails,
+// flagged unverified, and one that does the same passes, flagged too.
+func TestLabHoldsAnUnrecordedGoToTheNearestRecord(t *testing.T) {
+	c := oneCase(verdict{kind: "builds"})
+	c[0].checks[0].want["go1.27"] = verdict{kind: "fails", text: "link: main: invalid reference to runtime.systemstack"}
+	for _, run := range []struct {
+		name   string
+		answer answer
+		ok     bool
+	}{
+		{"builds where the nearest record fails", answer{}, false},
+		{"fails with another text", answer{out: "# p\nmissing function body\n", fail: true}, false},
+		{"fails as the nearest record says", answer{out: "# p\nlink: main: invalid reference to runtime.systemstack\n", fail: true}, true},
+	} {
+		t.Run(run.name, func(t *testing.T) {
+			f := &fake{goAnswers: map[string]answer{"": run.answer}}
+			tc := f.toolchain(t)
+			tc.bin = t.TempDir()
+			results := runLabChecks(tc, c, "go1.99")
+			if ok := reportLab(tc, results, false); ok != run.ok {
+				t.Errorf("the lab on go1.99 says ok = %v, want %v; it printed:\n%s", ok, run.ok, f.out.String())
+			}
+			if !strings.Contains(f.out.String(), "(unverified: go1.99 is not on record; expecting what go1.27 did)") {
+				t.Errorf("the line does not say which record stood in:\n%s", f.out.String())
+			}
+		})
+	}
+}
+
+// make timings' floor builds and runs every example, each with the flags
+// it needs: the list is the workspace's, not one of its own.
+func TestTimingsFloorCoversEveryExample(t *testing.T) {
+	commands := floorCommands("bin/floor")
+	for _, e := range examples {
+		built, ran := 0, 0
+		for _, c := range commands {
+			if c[0] == "go" && slices.Contains(c, "./"+e.name) {
+				built++
+				if e.ldflags != "" && !slices.Contains(c, "-ldflags="+e.ldflags) {
+					t.Errorf("the floor builds %s without -ldflags=%s: %q", e.name, e.ldflags, c)
+				}
+			}
+			if len(c) == 1 && c[0] == "bin/floor/"+e.name+exeSuffix() {
+				ran++
+			}
+		}
+		if built != 1 || ran != 1 {
+			t.Errorf("the floor builds %s %d times and runs it %d times, want once each: %q", e.name, built, ran, commands)
+		}
+	}
+}
+
+// go1.N+ covers that Go and every later one, on record or not; a Go not
+// on record is still flagged, and one before it is held to the nearest.
+func TestOnwardExpectations(t *testing.T) {
+	src := header + `//lab:why go1.26 Old reason.
+//lab:why go1.27+ New reason.
+//lab:want go1.26 builds
+//lab:want go1.27+ fails "no"
+//lab:want go1.26+ vet-silent
+package main
+`
+	c, err := parseLabCase("a-case", "lab/a-case/pull/main.go", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.whyBy["go1.27"] != "New reason." || len(c.checks) != 2 {
+		t.Fatalf("why %q, %d checks", c.whyBy, len(c.checks))
+	}
+	build, vet := c.checks[0], c.checks[1]
+	for _, w := range []struct {
+		check   labCheck
+		version string
+		kind    string
+		flagged string
+	}{
+		{build, "go1.26", "builds", ""},
+		{build, "go1.27", "fails", ""},
+		{build, "go1.30", "fails", "go1.30 is not on record; expecting what go1.27+ says"},
+		{build, "go1.25", "builds", "go1.25 is not on record; expecting what go1.26 did"},
+		{vet, "go1.27", "vet-silent", ""},
+		{vet, "go1.30", "vet-silent", "go1.30 is not on record; expecting what go1.26+ says"},
+	} {
+		v, flagged := w.check.expectation(w.version)
+		if v.kind != w.kind || flagged != w.flagged {
+			t.Errorf("%v on %s: %v, %q; want %s, %q", w.check.flags, w.version, v, flagged, w.kind, w.flagged)
+		}
+	}
+}
+
+// The docs table marks each cell make matrix has not observed: one the
+// record lacks, and one whose record says otherwise.
+func TestUnobservedCellsAreMarked(t *testing.T) {
+	full, err := expectedMatrix([]string{"go1.26", "go1.27"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	observed := observations{}
+	for _, line := range strings.Split(strings.TrimSuffix(full, "\n"), "\n")[2:] {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		label := strings.Trim(cells[0], "`")
+		for i, minor := range []string{"go1.26", "go1.27"} {
+			if minor == "go1.27" && label == "runtime-assembly" {
+				continue // never observed
+			}
+			cell := cells[i+1]
+			if minor == "go1.26" && label == "method" {
+				cell = "fails" // observed otherwise
+			}
+			observed[minor] = append(observed[minor], [2]string{label, cell})
+		}
+	}
+	marked, err := expectedMatrix([]string{"go1.26", "go1.27"}, observed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| `runtime-assembly` | builds | fails (unobserved) |\n", "| `method` | runs (unobserved) | runs |\n"} {
+		if !strings.Contains(marked, want) {
+			t.Errorf("the table does not hold %q:\n%s", want, marked)
+		}
+	}
+	if n := strings.Count(marked, "(unobserved)"); n != 2 {
+		t.Errorf("%d cells marked unobserved, want 2:\n%s", n, marked)
+	}
+}
+
+// make matrix keeps a column that passed in its record, and leaves the
+// record alone for one that failed.
+func TestMatrixKeepsWhatItObserved(t *testing.T) {
+	record := filepath.Join(t.TempDir(), "matrix.txt")
+	f := replayRecords(t, "go1.26")
+	if !matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }, record) {
+		t.Fatalf("the matrix failed:\n%s", f.out.String())
+	}
+	o, err := readObservations(record)
+	if err != nil || o.cell("go1.26", "runtime-assembly") != "builds" || o.cell("go1.26", "pull") != "runs" || len(o) != 1 {
+		t.Fatalf("the record holds %v (%v)", o, err)
+	}
+	kept, _ := os.ReadFile(record)
+	f = replayRecords(t, "go1.27")
+	f.goAnswers["build -overlay bin/lab/method.overlay.json"] = answer{out: "broken\n", fail: true}
+	if matrix(&f.out, []string{"go1.27"}, func(string) toolchain { return f.toolchain(t) }, record) {
+		t.Fatalf("the matrix passed with a broken case:\n%s", f.out.String())
+	}
+	if now, _ := os.ReadFile(record); string(now) != string(kept) {
+		t.Errorf("a failing column changed the record:\n%s", now)
+	}
+	if err := os.WriteFile(record, []byte("go1.26 pull runs\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readObservations(record); err == nil {
+		t.Error("a record line without tabs was read")
+	}
+}
+
+// Adding a Go version to recordedGo needs no edit of the lab: its go1.N+
+// lines cover the new Go, and the docs table marks each of its cells
+// unobserved until make matrix has run it.
+func TestAddingAGoVersion(t *testing.T) {
+	defer func(saved []string) { recordedGo = saved }(recordedGo)
+	recordedGo = append(slices.Clone(recordedGo), "go1.99.0")
+	if _, err := loadLab(os.DirFS(".")); err != nil {
+		t.Fatalf("the lab does not load with go1.99 on record: %v", err)
+	}
+	table, err := recordedMatrix(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(table, "\n"), "\n")
+	if !strings.HasSuffix(lines[0], " | go1.99 |") {
+		t.Fatalf("no go1.99 column:\n%s", table)
+	}
+	for _, line := range lines[2:] {
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if last := cells[len(cells)-1]; !strings.HasSuffix(last, "(unobserved)") {
+			t.Errorf("go1.99's cell is not marked unobserved: %s", line)
+		}
+		for _, c := range cells[1 : len(cells)-1] {
+			if strings.Contains(c, "(unobserved)") {
+				t.Errorf("a cell of a Go that make matrix ran is marked unobserved: %s", line)
+			}
+		}
 	}
 }

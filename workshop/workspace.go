@@ -2,16 +2,14 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"time"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // The workspace's two lists. Everything else derives from them: the
@@ -20,13 +18,9 @@ import (
 // the tests.
 
 // examples are the workspace's programs, in the order make run-all runs
-// them.
-var examples = []example{
-	{name: "pull"},
-	{name: "push"},
-	{name: "handshake"},
-	{name: "stdlib", ldflags: "-checklinkname=0", plainFailure: "link: main: invalid reference to fmt.tooLarge"},
-}
+// them. The list itself is runner.Examples (workshop/runner/runner.go), so
+// that bin/run-all, a small program of its own, holds it too.
+var examples = fromRunner(runner.Examples)
 
 // recordedGo are the Go toolchains this workspace was run with. The lab
 // records a verdict for each one's minor version, and make matrix runs
@@ -95,12 +89,8 @@ func localToolchain(gotoolchain, bin string, out io.Writer) toolchain {
 		env = append(env, "GOTOOLCHAIN="+gotoolchain)
 	}
 	return toolchain{
-		goCmd: func(args ...string) ([]byte, error) {
-			cmd := exec.Command("go", args...)
-			cmd.Env = env
-			return cmd.CombinedOutput()
-		},
-		run: runProgram,
+		goCmd: runner.Local(env, bin, out).Go,
+		run:   runProgram,
 		linkcheck: func(args ...string) ([]byte, error) {
 			cmd := exec.Command(filepath.Join("bin", "linkcheck"+exeSuffix()), args...)
 			cmd.Env = linkcheckEnv(env)
@@ -125,35 +115,6 @@ func (tc toolchain) goVersion() (string, error) {
 		return "", fmt.Errorf("go env GOVERSION: %s", strings.TrimSpace(string(out)))
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-// runProgram runs a built program and returns its standard output. A
-// program that hangs is stopped after ten seconds.
-func runProgram(path string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, path)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil && stderr.Len() > 0 {
-		err = errors.New(strings.TrimSpace(stderr.String()))
-	}
-	return string(out), err
-}
-
-func exeSuffix() string {
-	if runtime.GOOS == "windows" {
-		return ".exe"
-	}
-	return ""
-}
-
-func indent(text string) string {
-	if text == "" {
-		return ""
-	}
-	return "    " + strings.ReplaceAll(strings.TrimSuffix(text, "\n"), "\n", "\n    ") + "\n"
 }
 
 // firstClassPorts are the ports the Go project calls first class. An

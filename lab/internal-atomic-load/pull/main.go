@@ -7,9 +7,9 @@
 // no longer links. Nothing in this file changed: the target's mark did.
 //
 //lab:why go1.26 internal/runtime/atomic marks Load with a one-argument //go:linkname, which lets any package pull it.
-//lab:why go1.27 internal/runtime/atomic marks Load with //go:linknamestd, which lets only standard-library packages pull it.
+//lab:why go1.27+ internal/runtime/atomic marks Load with //go:linknamestd, which lets only standard-library packages pull it.
 //lab:want go1.26 runs "Load(&x): 7\n"
-//lab:want go1.27 fails "link: main: invalid reference to internal/runtime/atomic.Load"
+//lab:want go1.27+ fails "link: main: invalid reference to internal/runtime/atomic.Load"
 package main
 
 import (

@@ -5,9 +5,9 @@
 // linknamestd case, and reports only the function without a body.
 //
 //lab:why go1.26 Go 1.26 does not know //go:linknamestd and ignores it, which leaves nanotime a function without a body.
-//lab:why go1.27 Go 1.27 honours //go:linknamestd, like //go:linkname, only in files that import unsafe.
+//lab:why go1.27+ Go 1.27 honours //go:linknamestd, like //go:linkname, only in files that import unsafe.
 //lab:want go1.26 fails "missing function body"
-//lab:want go1.27 fails "//go:linknamestd only allowed in Go files that import \"unsafe\""
+//lab:want go1.27+ fails "//go:linknamestd only allowed in Go files that import \"unsafe\""
 package main
 
 import "fmt"

@@ -7,9 +7,9 @@
 // without a body, and the compiler stops there.
 //
 //lab:why go1.26 Go 1.26 does not know //go:linknamestd and ignores it, which leaves nanotime a function without a body.
-//lab:why go1.27 Go 1.27 treats the two-argument //go:linknamestd as a pull, and the runtime marks nanotime for outside use.
+//lab:why go1.27+ Go 1.27 treats the two-argument //go:linknamestd as a pull, and the runtime marks nanotime for outside use.
 //lab:want go1.26 fails "missing function body"
-//lab:want go1.27 runs "nanotime() > 0: true\n"
+//lab:want go1.27+ runs "nanotime() > 0: true\n"
 package main
 
 import (

@@ -9,7 +9,7 @@
 // case will say so by failing.
 //
 //lab:build ./push
-//lab:want go1.26 go1.27 runs-as stdlib
+//lab:want go1.26+ runs-as stdlib
 package foo
 
 import _ "unsafe"

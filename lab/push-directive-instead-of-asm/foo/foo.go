@@ -6,7 +6,7 @@
 //
 //lab:delete foo/foo.s
 //lab:build ./push
-//lab:want go1.26 go1.27 runs-as push
+//lab:want go1.26+ runs-as push
 package foo
 
 import (

@@ -7,9 +7,9 @@
 // version.
 //
 //lab:why go1.26 A call from Go to an assembly function goes through an ABI wrapper, and Go 1.26's linker lets references to wrappers pass unchecked.
-//lab:why go1.27 The linker looks through the ABI wrapper: an assembly function is refused unless it or its wrapper is marked for outside use, and the runtime does not mark systemstack.
+//lab:why go1.27+ The linker looks through the ABI wrapper: an assembly function is refused unless it or its wrapper is marked for outside use, and the runtime does not mark systemstack.
 //lab:want go1.26 builds
-//lab:want go1.27 fails "link: main: invalid reference to runtime.systemstack"
+//lab:want go1.27+ fails "link: main: invalid reference to runtime.systemstack"
 package main
 
 import (

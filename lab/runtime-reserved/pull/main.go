@@ -9,8 +9,8 @@
 // the standard library pull a symbol.
 //
 //lab:why go1.26 The linker's block-list (blockedLinknames in cmd/link/internal/loader/loader.go) lets only package iter reach runtime.coroswitch, although the runtime marks it with a one-argument //go:linkname.
-//lab:why go1.27 The runtime marks coroswitch with //go:linknamestd, which lets only standard-library packages pull it; it is off the linker's block-list.
-//lab:want go1.26 go1.27 fails "link: main: invalid reference to runtime.coroswitch"
+//lab:why go1.27+ The runtime marks coroswitch with //go:linknamestd, which lets only standard-library packages pull it; it is off the linker's block-list.
+//lab:want go1.26+ fails "link: main: invalid reference to runtime.coroswitch"
 package main
 
 import (
