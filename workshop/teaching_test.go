@@ -16,7 +16,7 @@ import (
 // console blocks works. These tests run them all, and check that its
 // tables of lab cases name every case the lab has and no other.
 
-const guide = "TEACHING.md"
+const guide = teachingGuide
 
 // A guideCommand is one "$ " line of a console block: the command, and
 // whether its comment says it fails until the participant has fixed their
