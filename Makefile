@@ -9,7 +9,7 @@ WORKSHOP := bin/workshop
 
 .DEFAULT_GOAL := help
 .PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof workshop check-go
-.PHONY: exercise check hint reset copy-out slides lab-compare
+.PHONY: exercise check hint reset copy-out slides warm-up lab-compare
 
 help: ## list the targets
 	@awk -F':[^#]*## ' -v examples="$(EXAMPLES)" '/^[$$a-z][$$()A-Za-z -]*:.*## / {sub(/\$$\(EXAMPLES\)/, examples, $$1); printf "  make %-28s %s\n", $$1, $$2}' Makefile
@@ -37,6 +37,9 @@ reset: workshop ## start an exercise over from its broken copy (EX=name)
 
 copy-out: workshop ## write one example as a module of your own (MODE=pull DIR=../demo MODULE=example.com/me/demo)
 	@$(WORKSHOP) copy-out -mode "$(MODE)" -dir "$(DIR)" -module "$(MODULE)"
+
+warm-up: workshop ## before the session: build everything it runs, say when the room may go offline (GO=all: fetch the other Go too)
+	@$(WORKSHOP) warm-up $(if $(GO),-go="$(GO)")
 
 slides: workshop ## serve the session as slides on this machine, with Run controls that build for real (ADDR=port)
 	@$(WORKSHOP) slides $(if $(ADDR),-addr="$(ADDR)")

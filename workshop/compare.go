@@ -89,7 +89,7 @@ func answersUnder(t runTarget, installed goInstaller, toolchainFor func(v string
 	for i, v := range recordedGo {
 		answers[i].Go = v
 		if !installed(v) {
-			answers[i].Output = v + " is not installed here: fetch it before the session (GOTOOLCHAIN=" + v + " go version, through the module proxy)\n"
+			answers[i].Output = v + " is not installed here: make warm-up GO=all fetches it (through the module proxy, before the session)\n"
 			continue
 		}
 		answers[i].Installed = true

@@ -52,6 +52,7 @@ var commands = []command{
 	{"copy-out", "-mode M -dir D -module P", "write example M as a module of its own into D", copyOutCommand},
 	{"slides", "[-addr ADDR]", "serve the session as slides on this machine, with Run controls that build for real", slidesCommand},
 	{"lab-compare", "name", "build one lab case or example under each Go on record that is installed, side by side", labCompare},
+	{"warm-up", "[-go all]", "build everything the session runs, so that the room may go offline (-go all: fetch the other Go on record too)", warmUpCommand},
 }
 
 func usage() string {
