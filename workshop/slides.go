@@ -2,19 +2,17 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"html"
 	"html/template"
-	"net"
-	"net/http"
+	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // make slides: the session as slides, served from the workspace on
@@ -28,10 +26,8 @@ import (
 // toolchain printed side by side. The page carries its own style and
 // script; it loads nothing else.
 
-const (
-	defaultSlidesAddr = "127.0.0.1:3999"
-	teachingGuide     = "TEACHING.md" // the plan, whose parts and prose the slides follow
-)
+// teachingGuide is the plan, whose parts and prose the slides follow.
+const teachingGuide = "TEACHING.md"
 
 // A slide is one screen of the deck.
 type slide struct {
@@ -360,108 +356,31 @@ func exerciseSlide(ex exerciseSpec) slide {
 	return slide{Kind: "exercise", Title: "Exercise: " + ex.name, Body: template.HTML(body), Notes: template.HTML("<p>Hint: " + html.EscapeString(ex.hint) + "</p>")}
 }
 
-// A slideServer serves the deck and builds what a Run control asks for.
-type slideServer struct {
-	// answers builds one example or case under each Go on record.
-	answers func(t runTarget) []goAnswer
-	mu      sync.Mutex // one Run at a time: runs share bin/
-}
+// The server itself, with net/http, is a program of its own,
+// workshop/slides (bin/slides): keeping it out of bin/workshop keeps the
+// network stack out of the build that every make target waits for. It
+// asks bin/workshop for the page (slides-page) and for each Run
+// (slides-run NAME), so the deck and the builds stay here.
 
-func newSlideServer() *slideServer {
-	return &slideServer{answers: func(t runTarget) []goAnswer {
-		return answersUnder(t, goInstalled, func(v string) toolchain {
-			return compareToolchain(v)
-		})
-	}}
-}
-
-func (s *slideServer) handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.serveDeck)
-	mux.HandleFunc("POST /run", s.serveRun)
-	return mux
-}
-
-func (s *slideServer) serveDeck(w http.ResponseWriter, r *http.Request) {
-	deck, err := buildDeck()
-	if err != nil {
-		http.Error(w, "the slides could not be written from the workspace: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	// Nothing but this page: no script, style, image or connection from
-	// anywhere else.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:")
-	if err := pageTemplate.Execute(w, struct {
-		Slides []slide
-		Goes   []string
-	}{deck, recordedGo}); err != nil {
-		fmt.Fprintln(os.Stderr, "slides:", err)
-	}
-}
-
-// A runAnswer is what POST /run returns: the name, and one answer per Go
-// on record, in recordedGo's order.
-type runAnswer struct {
-	Name    string     `json:"name"`
-	Answers []goAnswer `json:"answers"`
-}
-
-func (s *slideServer) serveRun(w http.ResponseWriter, r *http.Request) {
-	t, err := findRunTarget(r.FormValue("name"))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusNotFound)
-		return
-	}
-	s.mu.Lock()
-	answers := s.answers(t)
-	s.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(runAnswer{Name: t.name, Answers: answers})
-}
-
-// slidesAddr turns ADDR (a port, :port or host:port) into a loopback
-// address: the slides build code on request, so they listen only on this
-// machine.
-func slidesAddr(addr string) (string, error) {
-	if addr == "" {
-		return defaultSlidesAddr, nil
-	}
-	if !strings.Contains(addr, ":") {
-		addr = ":" + addr
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "", fmt.Errorf("ADDR=%s: %v (give a port, such as ADDR=8080)", addr, err)
-	}
-	if host == "" || host == "localhost" {
-		host = "127.0.0.1"
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return "", fmt.Errorf("ADDR=%s: the slides listen only on this machine (127.0.0.1): a page that builds code must not be reachable from the room's network", addr)
-	}
-	return net.JoinHostPort(host, port), nil
-}
-
-// slidesCommand is `workshop slides [-addr ADDR]`.
+// slidesCommand is `workshop slides [-addr ADDR]`: it builds bin/slides,
+// which the go command skips when it is up to date, and runs it.
 func slidesCommand(args []string) bool {
-	flags := flag.NewFlagSet("slides", flag.ContinueOnError)
-	addrFlag := flags.String("addr", "", "where to listen: a port or host:port on this machine (default "+defaultSlidesAddr+")")
-	if err := flags.Parse(args); err != nil {
-		return false
-	}
-	addr, err := slidesAddr(*addrFlag)
+	self, err := os.Executable()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "slides:", err)
 		return false
 	}
 	if _, err := buildDeck(); err != nil {
 		fmt.Fprintln(os.Stderr, "slides:", err)
 		return false
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "slides: %v (another port: make slides ADDR=8080)\n", err)
+	build := exec.Command("go", "build", "-o", "bin/", "./workshop/slides")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if !fileExists(filepath.Join("bin", "slides"+exeSuffix())) {
+		fmt.Fprintln(os.Stderr, "building bin/slides, the server (the first build also compiles net/http)")
+	}
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "slides: go build ./workshop/slides:", err)
 		return false
 	}
 	var installed []string
@@ -470,11 +389,58 @@ func slidesCommand(args []string) bool {
 			installed = append(installed, v)
 		}
 	}
-	fmt.Printf("slides: http://%s/\n", ln.Addr())
-	fmt.Printf("  keys: arrows, space, page up/down to move; n for the speaker notes. Run builds under: %s. Ctrl-C stops.\n", strings.Join(installed, ", "))
-	err = http.Serve(ln, newSlideServer().handler())
-	if !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintln(os.Stderr, "slides:", err)
+	server := exec.Command(filepath.Join("bin", "slides"+exeSuffix()), append([]string{"-workshop", self, "-goes", strings.Join(installed, ", ")}, args...)...)
+	server.Stdin, server.Stdout, server.Stderr = os.Stdin, os.Stdout, os.Stderr
+	return server.Run() == nil
+}
+
+// slidesPage is `workshop slides-page`: the page, written to standard
+// output from the workspace as it is now.
+func slidesPage(args []string) bool {
+	if err := writeSlidesPage(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "the slides could not be written from the workspace:", err)
+		return false
 	}
-	return false
+	return true
+}
+
+func writeSlidesPage(w io.Writer) error {
+	deck, err := buildDeck()
+	if err != nil {
+		return err
+	}
+	return pageTemplate.Execute(w, struct {
+		Slides []slide
+		Goes   []string
+	}{deck, recordedGo})
+}
+
+// A runAnswer is what a Run control gets: the name, and one answer per
+// Go on record, in recordedGo's order.
+type runAnswer struct {
+	Name    string     `json:"name"`
+	Answers []goAnswer `json:"answers"`
+}
+
+// slidesRun is `workshop slides-run NAME`: the example or case built
+// under each Go on record that is installed, as JSON on standard output.
+func slidesRun(args []string) bool {
+	return writeRunAnswer(os.Stdout, os.Stderr, args, func(t runTarget) []goAnswer {
+		return answersUnder(t, goInstalled, compareToolchain)
+	})
+}
+
+// writeRunAnswer writes the answers for the one name in args, or says on
+// stderr why there is none.
+func writeRunAnswer(w, stderr io.Writer, args []string, answers func(runTarget) []goAnswer) bool {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: workshop slides-run NAME (an example or a lab case)")
+		return false
+	}
+	t, err := findRunTarget(args[0])
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return false
+	}
+	return json.NewEncoder(w).Encode(runAnswer{Name: t.name, Answers: answers(t)}) == nil
 }

@@ -27,6 +27,8 @@ p.lead { font-size: 1.2em; line-height: 1.35; margin: 0.3em 0 0.6em; }
 p.small { font-size: 0.7em; color: #555; margin: 0.2em 0; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 code { background: #eef3f5; padding: 0 0.15em; border-radius: 0.15em; }
+pre { tab-size: 4; }
+section.forms table { font-size: 0.56em; }
 pre.code { font-size: 0.72em; line-height: 1.3; background: #f3f6f7; border-left: 0.25em solid #00add8; padding: 0.5em 0.8em; margin: 0.3em 0; white-space: pre-wrap; }
 pre.commands { font-size: 1em; background: #1e1e1e; color: #f0f0f0; padding: 0.5em 0.8em; border-radius: 0.3em; }
 table { border-collapse: collapse; font-size: 0.68em; margin-top: 0.5em; }
@@ -157,7 +159,9 @@ async function selfTest(name) {
 const start = parseInt(location.hash.slice(1), 10);
 slides[0].classList.add("current");
 show(Number.isNaN(start) ? 0 : start - 1);
-const testName = new URLSearchParams(location.search).get("self-test");
+const query = new URLSearchParams(location.search);
+if (query.has("notes")) document.body.classList.add("notes");
+const testName = query.get("self-test");
 if (testName) { show(0); selfTest(testName); }
 </script>
 </body>
