@@ -71,7 +71,8 @@ func warmUpCommand(args []string) bool {
 }
 
 // warmUpSteps are the warm-up's steps for the workspace at root; with
-// fetch, the other Go on record are fetched and built under too.
+// fetch (the teacher's warm-up), bin/slides is built and the other Go on
+// record are fetched and built under too.
 // installed says which Go are here already. The notes say what stays
 // cold.
 func warmUpSteps(root string, fetch bool, installed goInstaller) ([]warmStep, []string) {
@@ -96,6 +97,12 @@ func warmUpSteps(root string, fetch bool, installed goInstaller) ([]warmStep, []
 		{"make copy-out: a copy of the push example written to a temporary folder, then go build and go vet there", func() error {
 			return warmCopyOut(root)
 		}},
+	}
+	if fetch {
+		// The teacher's warm-up: the slides' server too.
+		steps = append(steps, warmStep{"bin/slides, the server of make slides: go build -o bin/ ./workshop/slides", func() error {
+			return goErr(tc.goCmd("build", "-o", "bin/", "./workshop/slides"))
+		}})
 	}
 	var notes []string
 	local, err := tc.goVersion()

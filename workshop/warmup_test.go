@@ -91,10 +91,10 @@ func TestWarmUpSteps(t *testing.T) {
 		want, absent     []string
 		note             bool
 	}{
-		{false, false, nil, []string{"fetch " + other, "under " + other}, true},
-		{true, false, []string{"fetch " + other + ": GOTOOLCHAIN=" + other + " go version", "the examples and the lab under " + other}, nil, false},
-		{false, true, []string{"the examples and the lab under " + other}, []string{"fetch "}, false},
-		{true, true, []string{"the examples and the lab under " + other}, []string{"fetch "}, false},
+		{false, false, nil, []string{"fetch " + other, "under " + other, "bin/slides"}, true},
+		{true, false, []string{"bin/slides", "fetch " + other + ": GOTOOLCHAIN=" + other + " go version", "the examples and the lab under " + other}, nil, false},
+		{false, true, []string{"the examples and the lab under " + other}, []string{"fetch ", "bin/slides"}, false},
+		{true, true, []string{"bin/slides", "the examples and the lab under " + other}, []string{"fetch "}, false},
 	} {
 		steps, notes := warmUpSteps(".", c.fetch, func(v string) bool { return v == local || c.installed })
 		got := names(steps)
