@@ -16,7 +16,7 @@ import (
 )
 
 // make slides: the session as slides, served from the workspace on
-// localhost. The deck is written, on every load of the page, from the
+// localhost by bin/slides (workshop/slides). The deck is written, on every load of the page, from the
 // same sources as the documents: TEACHING.md's plan gives the parts and
 // the speaker notes, the example and lab files give the code, the
 // directives give the diagrams (diagram.go), forms.go gives the forms
@@ -409,10 +409,7 @@ func writeSlidesPage(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return pageTemplate.Execute(w, struct {
-		Slides []slide
-		Goes   []string
-	}{deck, recordedGo})
+	return pageTemplate.Execute(w, struct{ Slides []slide }{deck})
 }
 
 // A runAnswer is what a Run control gets: the name, and one answer per
