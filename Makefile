@@ -15,7 +15,7 @@ RUN_ALL := bin/run-all
 
 .DEFAULT_GOAL := help
 .PHONY: help run-all run-all-runner $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof workshop check-go
-.PHONY: exercise check hint reset copy-out
+.PHONY: exercise check hint reset copy-out slides warm-up lab-compare
 
 ##@ For participants: the examples, the exercises, a mode to take home
 
@@ -48,10 +48,19 @@ reset: workshop ## start an exercise over from its broken copy (EX=name)
 copy-out: workshop ## write one example as a module of your own (MODE=pull DIR=../demo MODULE=example.com/me/demo)
 	@$(WORKSHOP) copy-out -mode "$(MODE)" -dir "$(DIR)" -module "$(MODULE)"
 
-##@ For teachers: the answer key, and the checks to run before a session
+warm-up: workshop ## before the session: build everything it runs, say when the room may go offline (GO=all: fetch the other Go too)
+	@$(WORKSHOP) warm-up $(if $(GO),-go="$(GO)")
+
+##@ For teachers: the answer key, the projector, and the checks to run before a session
 
 lab: workshop ## break each rule on purpose, check the toolchain's answer (CASE=name: one, in full)
 	@$(WORKSHOP) lab $(if $(CASE),"$(CASE)")
+
+lab-compare: workshop ## one lab case or example under each recorded Go that is installed, side by side (CASE=name)
+	@$(WORKSHOP) lab-compare "$(CASE)"
+
+slides: workshop ## serve the session as slides on this machine, with Run controls that build for real (ADDR=port)
+	@$(WORKSHOP) slides $(if $(ADDR),-addr="$(ADDR)")
 
 test: workshop ## every check: gofmt, vet, tests, run-all, the lab, linkcheck, the documents
 	@$(WORKSHOP) test

@@ -34,6 +34,8 @@ import (
 //	root-dots          what go build ./... says at the workspace root
 //	root-commands      the go commands make test runs from the workspace root
 //	lab-table          one row per lab case, in lesson order: what it breaks, what you see, why
+//	votes CASE         the plan's questions for the group of lab/order.txt that holds CASE
+//	extension-votes    the cases the plan's core leaves for its extension, in lesson order
 //	matrix             the verified-on table: every example and lab check, per Go version
 //	recorded-go        the Go versions on record, as a sentence
 //	test-steps         the steps of make test, in order
@@ -357,6 +359,15 @@ func generate(source string) (string, error) {
 		return fence("console", text), err
 	case "lab-table":
 		return labTable()
+	case "votes":
+		return votesTable(arg)
+	case "extension-votes":
+		names, err := extensionCases()
+		var b strings.Builder
+		for _, n := range names {
+			fmt.Fprintf(&b, "- `%s`: %s\n", n, votes[n].ask)
+		}
+		return b.String(), err
 	case "forms":
 		return formsTable()
 	case "root-dots":

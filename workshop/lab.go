@@ -155,6 +155,9 @@ func runLabCases(tc toolchain, args []string) ([]labResult, string, bool) {
 		fmt.Fprintln(tc.out, err)
 		return nil, "", false
 	}
+	// The answers are this Go's: say so, so that a screen of them cannot be
+	// taken for another's.
+	fmt.Fprintf(tc.out, "answers from %s\n", version)
 	minor := minorVersion(version)
 	return runLabChecks(tc, cases, minor), minor, true
 }

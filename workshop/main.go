@@ -52,6 +52,11 @@ var commands = []command{
 	{"upgrade-proof", "[-check]", "bin/linkcheck's -go and -upgrade against the toolchains, on the lab, Go's linker cases and the corpus (network)", upgradeProof},
 	{"exercise", "[start|check|hint|reset] [name]", "the hands-on exercises, copied into scratch/ (no name: list them)", exercise},
 	{"copy-out", "-mode M -dir D -module P", "write example M as a module of its own into D", copyOutCommand},
+	{"slides", "[-addr ADDR]", "serve the session as slides on this machine, with Run controls that build for real", slidesCommand},
+	{"slides-page", "", "the slides' page, written from the workspace (bin/slides serves it)", slidesPage},
+	{"slides-run", "name", "one example or lab case under each installed Go on record, as JSON (bin/slides asks for it)", slidesRun},
+	{"lab-compare", "name", "build one lab case or example under each Go on record that is installed, side by side", labCompare},
+	{"warm-up", "[-go all]", "build everything the session runs, so that the room may go offline (-go all: fetch the other Go on record too)", warmUpCommand},
 }
 
 func usage() string {

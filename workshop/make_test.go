@@ -90,6 +90,9 @@ func TestMakeTargets(t *testing.T) {
 		"hint":            "exercise hint \n",
 		"reset":           "exercise reset \n",
 		"copy-out":        "copy-out -mode  -dir  -module \n",
+		"warm-up":         "warm-up\n",
+		"slides":          "slides\n",
+		"lab-compare":     "lab-compare \n",
 	}
 	for _, e := range examples {
 		want[e.name] = "run-all " + e.name + "\n"
@@ -124,6 +127,9 @@ func TestMakeTargets(t *testing.T) {
 		{[]string{"lab", "CASE=a b"}, "lab a b\n"},
 		{[]string{"bench", "COUNT=3", "RECORD=1"}, "bench -count=3 -record\n"},
 		{[]string{"bench", "COUNT="}, "bench\n"},
+		{[]string{"warm-up", "GO=all"}, "warm-up -go=all\n"},
+		{[]string{"slides", "ADDR=8080"}, "slides -addr=8080\n"},
+		{[]string{"lab-compare", "CASE=method"}, "lab-compare method\n"},
 	} {
 		if calls, out, err := make(c.args...); err != nil || calls != c.calls {
 			t.Errorf("make %q: %v, bin/workshop called with %q, want %q\n%s", c.args, err, calls, c.calls, out)

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -16,7 +17,7 @@ import (
 // console blocks works. These tests run them all, and check that its
 // tables of lab cases name every case the lab has and no other.
 
-const guide = "TEACHING.md"
+const guide = teachingGuide
 
 // A guideCommand is one "$ " line of a console block: the command, and
 // whether its comment says it fails until the participant has fixed their
@@ -257,5 +258,73 @@ func TestOldGoIsNamed(t *testing.T) {
 	want := "make: this workspace needs Go 1.23 or newer (go env GOVERSION: go1.22.5)"
 	if first, _, _ := strings.Cut(string(out), "\n"); err == nil || first != want {
 		t.Errorf("make check-go with go1.22.5: %v\n%s\nwant it to fail with %q", err, out, want)
+	}
+}
+
+// The plan's table adds up: its rows run from minute 0 to 45 without a
+// gap or an overlap, then the extension to 60; each row is a part of the
+// guide, and its vote count is the number of votes that part puts to the
+// room (core rows of its vote tables, or the extension's list), so the
+// count a teacher plans by is the one the slides show.
+func TestPlanFitsItsClock(t *testing.T) {
+	root := workspaceRoot(t)
+	src, err := os.ReadFile(filepath.Join(root, guide))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, table := guideParts(string(src))
+	rows := strings.Split(strings.TrimSpace(table), "\n")
+	if len(rows) < 3 {
+		t.Fatalf("the plan's table has %d lines", len(rows))
+	}
+	at, coreVotes := 0, 0
+	for n, row := range rows[2:] {
+		cells := strings.Split(strings.Trim(row, "|"), "|")
+		if len(cells) != 4 {
+			t.Fatalf("plan row %q: want Minutes | Part | Votes | Participants type", row)
+		}
+		minutes := strings.TrimSpace(cells[0])
+		var from, to int
+		if _, err := fmt.Sscanf(strings.Replace(minutes, "–", " ", 1), "%d %d", &from, &to); err != nil || from != at || to <= from {
+			t.Errorf("plan row %q: starts at %s, want minute %d", row, minutes, at)
+		}
+		at = to
+		extension := n == len(rows)-3
+		if extension != strings.Contains(cells[1], "Extension") || extension && to != 60 || !extension && to > 45 {
+			t.Errorf("plan row %q: the core ends at 45 and the last row, the extension, at 60", row)
+		}
+		planned := 0
+		if v := strings.TrimSpace(cells[2]); v != "" {
+			planned, _ = strconv.Atoi(v)
+		}
+		i := slices.IndexFunc(parts, func(p guidePart) bool { return strings.HasPrefix(p.title, minutes+": ") })
+		if i < 0 {
+			t.Errorf("plan row %q: no part \"### %s: ...\"", row, minutes)
+			continue
+		}
+		put := 0
+		for _, line := range strings.Split(parts[i].text, "\n") {
+			if strings.HasPrefix(line, "- `") || strings.HasPrefix(line, "| `") && strings.Contains(line, "` | core |") {
+				put++
+			}
+		}
+		if put != planned {
+			t.Errorf("part %q puts %d votes to the room; the plan's table says %d", parts[i].title, put, planned)
+		}
+		if !extension {
+			coreVotes += put
+		}
+	}
+	if at != 60 {
+		t.Errorf("the plan ends at minute %d, want 60", at)
+	}
+	want := 0
+	for _, v := range votes {
+		if v.core {
+			want++
+		}
+	}
+	if coreVotes != want || len(parts) != len(rows)-2 {
+		t.Errorf("the core puts %d votes, workshop/plan.go marks %d core; %d parts for %d rows", coreVotes, want, len(parts), len(rows)-2)
 	}
 }

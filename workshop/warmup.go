@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// make warm-up: what a participant runs before the session, on any
+// network. It builds everything the session will build, through the same
+// code paths (the runner, the lab, the exercises' check, copy-out), so
+// that the build cache holds it all and no command in the room compiles
+// the standard library. Each step says what it does before it starts and
+// how long it took; the last line says whether the room may go offline.
+
+// A warmStep is one thing the warm-up builds.
+type warmStep struct {
+	name string // what it does, as printed
+	run  func() error
+}
+
+// warmUp runs the steps in order, timing each with now, and stops at the
+// first that fails: after a failure the room is not ready. notes are
+// printed at the end, when all went well.
+func warmUp(out io.Writer, now func() time.Time, steps []warmStep, notes []string) bool {
+	start := now()
+	for i, s := range steps {
+		fmt.Fprintf(out, "warm-up %d/%d: %s\n", i+1, len(steps), s.name)
+		began := now()
+		err := s.run()
+		took := now().Sub(began).Round(100 * time.Millisecond)
+		if err != nil {
+			fmt.Fprintf(out, "  FAILED after %s:\n%s", took, indent(strings.TrimSpace(err.Error())))
+			fmt.Fprintln(out, "warm-up: stopped. The room is NOT ready to go offline: mend what the step above says, then run make warm-up again.")
+			return false
+		}
+		fmt.Fprintf(out, "  done in %s\n", took)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(out, "note: "+n)
+	}
+	fmt.Fprintf(out, "warm-up: everything the session builds is built, in %s. The room may go offline now.\n", now().Sub(start).Round(100*time.Millisecond))
+	return true
+}
+
+// warmUpCommand is `workshop warm-up [-go all]`.
+func warmUpCommand(args []string) bool {
+	flags := flag.NewFlagSet("warm-up", flag.ContinueOnError)
+	goFlag := flags.String("go", "", "all: also fetch every other Go on record (through the module proxy) and build the session under it")
+	if err := flags.Parse(args); err != nil {
+		return false
+	}
+	if *goFlag != "" && *goFlag != "all" {
+		fmt.Fprintf(os.Stderr, "warm-up: -go takes only \"all\" (every Go on record: %s), not %q\n", strings.Join(recordedGo, ", "), *goFlag)
+		return false
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return false
+	}
+	steps, notes := warmUpSteps(root, *goFlag == "all", goInstalled)
+	return warmUp(os.Stdout, time.Now, steps, notes)
+}
+
+// warmUpSteps are the warm-up's steps for the workspace at root; with
+// fetch (the teacher's warm-up), bin/slides is built and the other Go on
+// record are fetched and built under too.
+// installed says which Go are here already. The notes say what stays
+// cold.
+func warmUpSteps(root string, fetch bool, installed goInstaller) ([]warmStep, []string) {
+	tc := localToolchain("", "bin", io.Discard)
+	steps := []warmStep{
+		{"bin/workshop: go build -o bin/ ./workshop (make runs it before every target)", func() error {
+			return goErr(tc.goCmd("build", "-o", "bin/", "./workshop"))
+		}},
+		{"the examples, as make run-all builds and runs them: " + strings.TrimSpace(strings.TrimPrefix(shellLine("go", buildArgs(examples, "bin")...), "$ ")), func() error {
+			return reported(func(tc toolchain) bool { return runExamples(tc, nil) }, tc)
+		}},
+		{"bin/linkcheck: go install ./linkcheck, as make check installs it", func() error {
+			_, err := installLinkcheck(root)
+			return err
+		}},
+		{"the lab: every case built (and run) as make lab builds it", func() error {
+			return reported(func(tc toolchain) bool { return runLab(tc, nil) }, tc)
+		}},
+		{"the exercises: each started in scratch/, solved, and checked as make check does (build, linkcheck, run), then removed", func() error {
+			return warmExercises(root)
+		}},
+		{"make copy-out: a copy of the push example written to a temporary folder, then go build and go vet there", func() error {
+			return warmCopyOut(root)
+		}},
+	}
+	if fetch {
+		// The teacher's warm-up: the slides' server too.
+		steps = append(steps, warmStep{"bin/slides, the server of make slides: go build -o bin/ ./workshop/slides", func() error {
+			return goErr(tc.goCmd("build", "-o", "bin/", "./workshop/slides"))
+		}})
+	}
+	var notes []string
+	local, err := tc.goVersion()
+	if err != nil {
+		local = ""
+	}
+	for _, v := range recordedGo {
+		if v == local {
+			continue
+		}
+		if !fetch && !installed(v) {
+			notes = append(notes, v+" is not fetched: the slides and make lab-compare will show "+local+"'s answers alone. make warm-up GO=all fetches it (about 76 MB through the module proxy).")
+			continue
+		}
+		if !installed(v) {
+			steps = append(steps, warmStep{"fetch " + v + ": GOTOOLCHAIN=" + v + " go version (about 76 MB through the module proxy)", func() error {
+				cmd := exec.Command("go", "version")
+				cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+v)
+				return goErr(cmd.CombinedOutput())
+			}})
+		}
+		other := compareToolchain(v)
+		steps = append(steps, warmStep{"the examples and the lab under " + v + ", as make slides and make lab-compare build them", func() error {
+			if err := reported(func(tc toolchain) bool { return runExamples(tc, nil) }, other); err != nil {
+				return err
+			}
+			return reported(func(tc toolchain) bool { return runLab(tc, nil) }, other)
+		}})
+	}
+	return steps, notes
+}
+
+// goErr turns a go command's failure into an error carrying what it printed.
+func goErr(out []byte, err error) error {
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, out)
+	}
+	return nil
+}
+
+// reported runs a check with tc and returns, when it fails, what it
+// printed as the error.
+func reported(check func(toolchain) bool, tc toolchain) error {
+	var out bytes.Buffer
+	tc.out = &out
+	if !check(tc) {
+		return errors.New(out.String())
+	}
+	return nil
+}
+
+// warmExercises builds each exercise where make check will build it:
+// scratch/NAME, since the build cache keys packages by their folder. A
+// copy a participant has started already is left alone.
+func warmExercises(root string) error {
+	for _, ex := range exerciseList {
+		dir := filepath.Join(root, scratchDir, ex.name)
+		if _, err := os.Stat(dir); err == nil {
+			continue // someone's work: make check builds it as it is
+		}
+		err := func() error {
+			defer os.RemoveAll(dir)
+			if err := startExercise(root, ex, dir); err != nil {
+				return err
+			}
+			if problem, err := checkExercise(root, ex, dir); err != nil || problem == "" {
+				return fmt.Errorf("%s: the broken copy passes make check (%v)", ex.name, err)
+			}
+			if err := solveExercise(root, ex, dir); err != nil {
+				return err
+			}
+			problem, err := checkExercise(root, ex, dir)
+			if err == nil && problem != "" {
+				err = fmt.Errorf("%s: the reference solution does not pass make check: %s", ex.name, problem)
+			}
+			return err
+		}()
+		if err != nil {
+			return err
+		}
+	}
+	if entries, err := os.ReadDir(filepath.Join(root, scratchDir)); err == nil && len(entries) == 0 {
+		os.Remove(filepath.Join(root, scratchDir))
+	}
+	return nil
+}
+
+// warmCopyOut builds a copied-out module as a participant would after
+// make copy-out: the standard library's packages and their vet facts are
+// what it shares with their own copy.
+func warmCopyOut(root string) error {
+	tmp, err := os.MkdirTemp("", "warm-up-copy-out")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := copyOut(root, "push", tmp, "example.com/me/demo"); err != nil {
+		return err
+	}
+	if err := goErr(goIn(tmp, "build", "-o", os.DevNull, ".")); err != nil {
+		return err
+	}
+	return goErr(goIn(tmp, "vet", "./..."))
+}
