@@ -23,7 +23,7 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 6"
+const skeletonFormat = "linkcheck skeleton 7"
 
 type skeleton struct {
 	Later      bool              // nothing read: see parse
@@ -36,6 +36,7 @@ type skeleton struct {
 	Used       map[string]bool
 	Refs       map[string][]string
 	Roots      []string
+	Undefined  *undefinedName
 }
 
 // skeletonFile names the cache file for p, or "" when p is not cached:
@@ -66,6 +67,7 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 	if json.Unmarshal(data, &s) != nil {
 		return false
 	}
+	p.undefined = s.Undefined
 	if s.Later {
 		p.later = true
 		return true
@@ -96,7 +98,7 @@ func (prog *program) parseSkeleton(p *pkg) {
 // or (sources nil) a note that parse left p for later.
 func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string][]byte) {
 	s := skeleton{Later: sources == nil, Files: map[string]string{}, Directives: p.directives, Defs: p.defs, Bodyless: p.bodyless,
-		AsmDefs: p.asmDefs, AsmRefs: p.asmRefs, Used: p.used, Refs: p.refs, Roots: p.roots}
+		AsmDefs: p.asmDefs, AsmRefs: p.asmRefs, Used: p.used, Refs: p.refs, Roots: p.roots, Undefined: p.undefined}
 	for _, f := range p.files {
 		name := filepath.Base(prog.tc.fset.File(f.Pos()).Name())
 		s.Files[name] = blankBodies(prog.tc.fset, f, sources[name])
