@@ -25,10 +25,13 @@ func buildAndPredict(t *testing.T, dir, pattern string) ([]finding, bool) {
 }
 
 // buildAndPredictWith is buildAndPredict with the toolchain tc, writing
-// the program to exe; it returns the build's output too.
+// the program to exe (none for ""); it returns the build's output too.
 func buildAndPredictWith(t *testing.T, tc *toolchain, dir, pattern, exe string) ([]finding, bool, string) {
 	t.Helper()
 	cmd := exec.Command("go", "build", "-o", exe, pattern)
+	if exe == "" { // a library: compiled, then dropped
+		cmd = exec.Command("go", "build", pattern)
+	}
 	cmd.Env, cmd.Dir = append(slices.Clone(tc.env), "GOWORK=off"), dir
 	out, buildErr := cmd.CombinedOutput()
 	prog, err := load(tc, dir, []string{pattern}, "")

@@ -335,24 +335,27 @@ func TestGoFlag(t *testing.T) {
 		t.Fatalf("-go %s runs %s, GOTOOLCHAIN=%s runs %s", version, withFlag.version, version, withEnv.version)
 	}
 	withFlag.cacheDir, withEnv.cacheDir = testCache, testCache
-	defer withFlag.writing.Wait()
-	defer withEnv.writing.Wait()
+	t.Cleanup(withFlag.writing.Wait)
+	t.Cleanup(withEnv.writing.Wait)
 	for _, c := range readRealCases(t) {
 		if len(c.modules) > 0 {
 			continue
 		}
-		dir, _ := writeCase(t, c)
-		var got [2]string
-		for i, tc := range []*toolchain{withFlag, withEnv} {
-			prog, err := load(tc, dir, []string{"."}, "")
-			if err != nil {
-				t.Fatal(err)
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dir, _ := writeCase(t, c)
+			var got [2]string
+			for i, tc := range []*toolchain{withFlag, withEnv} {
+				prog, err := load(tc, dir, []string{"."}, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[i] = report(tc, analyze(prog, options{}), true)
 			}
-			got[i] = report(tc, analyze(prog, options{}), true)
-		}
-		if got[0] != got[1] {
-			t.Errorf("%s: with -go %s:\n%s\nwith GOTOOLCHAIN=%s:\n%s", c.name, version, got[0], version, got[1])
-		}
+			if got[0] != got[1] {
+				t.Errorf("with -go %s:\n%s\nwith GOTOOLCHAIN=%s:\n%s", version, got[0], version, got[1])
+			}
+		})
 	}
 }
 
@@ -363,5 +366,52 @@ func TestParseTxtar(t *testing.T) {
 	want := []txtarFile{{"a.go", "package a\n"}, {"b", "--not a marker--\n"}, {"c", ""}}
 	if comment != "note\n" || !slices.Equal(files, want) {
 		t.Errorf("parseTxtar: %q %q, want %q %q", comment, files, "note\n", want)
+	}
+}
+
+// TestUpgradeCompileError checks -upgrade between go1.26.8 and go1.27.3 on
+// a program whose package compiles only with go1.27.3: the upgrade reports
+// the compiler's stop as gone, and the downgrade reports it as a break.
+func TestUpgradeCompileError(t *testing.T) {
+	skipWithout(t, "go1.26.8")
+	skipWithout(t, "go1.27.3")
+	env := append(os.Environ(), "GOWORK=off")
+	var tcs [2]*toolchain
+	var findings [2][]finding
+	dir := writeModule(t, map[string]string{
+		"main.go":        "package main\n\nimport \"example.test/dep\"\n\nfunc main() { println(dep.Run()) }\n",
+		"dep/dep.go":     "package dep\n\nfunc Run() int { return hook() }\n",
+		"dep/hook127.go": "//go:build go1.27\n\npackage dep\n\nfunc hook() int { return 27 }\n",
+	})
+	for i, v := range []string{"go1.26.8", "go1.27.3"} {
+		tc, err := newToolchain(v, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.cacheDir = testCache
+		defer tc.writing.Wait()
+		prog, err := load(tc, dir, []string{"."}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tcs[i], findings[i] = tc, analyze(prog, options{})
+	}
+	for _, c := range []struct {
+		from, to int
+		kind     string
+		breaks   bool
+	}{{0, 1, changeOnlyBefore, false}, {1, 0, changeOnlyAfter, true}} {
+		r := compareUpgrade(tcs[c.from], tcs[c.to], findings[c.from], findings[c.to])
+		var got []string
+		for _, m := range r.Modules {
+			for _, ch := range m.Changes {
+				got = append(got, m.Module+" "+ch.Pos+" "+ch.Local+" "+strings.Join(ch.Kinds, ","))
+			}
+		}
+		want := []string{"example.test dep/dep.go:3 hook " + c.kind}
+		if !slices.Equal(got, want) || r.Breaks != c.breaks {
+			t.Errorf("-upgrade %s from %s: breaks %v, changes %q; want breaks %v, changes %q",
+				tcs[c.to].version, tcs[c.from].version, r.Breaks, got, c.breaks, want)
+		}
 	}
 }
