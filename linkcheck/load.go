@@ -38,10 +38,11 @@ type pkg struct {
 	files      []*ast.File
 	directives []directive
 	deps       map[string]bool
-	asmDefs    []asmSymbol // the functions its assembly defines
-	asmRefs    []asmSymbol // the other packages' symbols its assembly uses
-	defs       []string    // the funcs (with bodies) and vars its Go code defines
-	bodyless   bool        // it declares a function without a body
+	asmDefs    []asmSymbol     // the functions its assembly defines
+	asmRefs    []asmSymbol     // the other packages' symbols its assembly uses
+	asmNames   map[string]bool // its own names that its assembly uses (read, not cached)
+	defs       []string        // the funcs (with bodies) and vars its Go code defines
+	bodyless   bool            // it declares a function without a body
 	// For a package with directives: the names its code uses. For one
 	// that reach follows: what each function names, and the roots.
 	used  map[string]bool

@@ -22,6 +22,26 @@ func (a *analysis) reach() {
 		}
 		roots = append(roots, p.roots...)
 	}
+	// A directive makes its local name and its target one symbol: what
+	// reaches the one reaches the other.
+	for _, p := range a.pkgs {
+		if p.Standard {
+			continue
+		}
+		for _, d := range p.directives {
+			if d.Target == "" || d.Args != 2 || !a.active(d) {
+				continue
+			}
+			local, target := p.ImportPath+"."+d.Local, d.Target
+			if path, name := splitSymbol(target); path == "main" {
+				for _, m := range a.mains {
+					target = m.ImportPath + "." + name
+				}
+			}
+			refs[local] = append(refs[local], target)
+			refs[target] = append(refs[target], local)
+		}
+	}
 	a.reached = map[string]bool{}
 	for len(roots) > 0 {
 		key := roots[len(roots)-1]
@@ -154,8 +174,9 @@ func (prog *program) varReferences(p *pkg, d *ast.GenDecl, named func(ast.Node) 
 		for i, n := range vs.Names {
 			key := p.ImportPath + "." + n.Name
 			p.refs[key] = append(p.refs[key], named(vs.Values[i])...)
-			// Another package may use an exported variable of a library.
-			if p.Name != "main" && n.IsExported() {
+			// Another package may use an exported variable of a library,
+			// and the package's assembly any of its variables.
+			if p.Name != "main" && n.IsExported() || p.asmNames[n.Name] {
 				p.roots = append(p.roots, key)
 			}
 		}
