@@ -147,6 +147,7 @@ const (
 	sigIdentical    = "identical"
 	sigSameShape    = "same_abi"
 	sigPrefix       = "prefix"
+	sigLarger       = "larger"
 	sigIncompatible = "incompatible"
 )
 
@@ -164,7 +165,9 @@ var riskOrder = []string{"", riskValues, riskGC, riskMemory}
 // ABI does and compares where each piece travels; variables share memory,
 // so for them it compares the layout in memory. It returns one of the
 // answers and, when incompatible, the worst risk and what differs.
-func compareTypes(local, target types.Type, sizes types.Sizes, goarch string) (verdict, risk string, diffs []string) {
+// hasData says, for variables, which of the two, local and target, has an
+// initial value.
+func compareTypes(local, target types.Type, sizes types.Sizes, goarch string, hasData [2]bool) (verdict, risk string, diffs []string) {
 	if types.Identical(local, target) {
 		return sigIdentical, "", nil
 	}
@@ -174,7 +177,7 @@ func compareTypes(local, target types.Type, sizes types.Sizes, goarch string) (v
 		return sigIncompatible, riskMemory, []string{fmt.Sprintf("%s vs %s", kindOf(local), kindOf(target))}
 	}
 	if !lok {
-		return compareLayouts(local, target, sizes)
+		return compareLayouts(local, target, sizes, hasData)
 	}
 	lab, tab := &abi{sizes: sizes, regs: abiRegisters[goarch]}, &abi{sizes: sizes, regs: abiRegisters[goarch]}
 	sides := []struct {
@@ -352,24 +355,34 @@ func kindOf(t types.Type) string {
 }
 
 // compareLayouts compares two variables that the linker makes one: both
-// name the same memory. The local one may be smaller and read the start
-// of the target, as long as the garbage collector finds pointers in the
-// same places on both sides.
-func compareLayouts(local, target types.Type, sizes types.Sizes) (verdict, risk string, diffs []string) {
+// name the same memory. Of two symbols of one name, the linker keeps the
+// one with data (an initial value) or, both without, the larger (addSym in
+// cmd/link/internal/loader/loader.go), and gives it the larger of the two
+// sizes: neither side reads past the end. The kept side's type tells the
+// garbage collector where the pointers are. So the two agree when, where
+// they overlap, pointers are in the same places, and the side the linker
+// does not keep holds no pointer past the other's end. hasData says which
+// sides, local and target, have data.
+func compareLayouts(local, target types.Type, sizes types.Sizes, hasData [2]bool) (verdict, risk string, diffs []string) {
 	ls, ts := sizes.Sizeof(local), sizes.Sizeof(target)
 	lp, tp := pointerOffsets(local, 0, sizes), pointerOffsets(target, 0, sizes)
-	var tpInLocal []int64
-	for _, off := range tp {
-		if off < ls {
-			tpInLocal = append(tpInLocal, off)
-		}
+	overlap := min(ls, ts)
+	below := func(offs []int64) []int64 {
+		return slices.DeleteFunc(slices.Clone(offs), func(off int64) bool { return off >= overlap })
 	}
+	// The larger side's pointers past the overlap count only when the
+	// linker keeps that side.
+	localKept := hasData[0] || !hasData[1] && ls > ts
+	lostPointers := ls > ts && !localKept && len(below(lp)) < len(lp) ||
+		ts > ls && localKept && len(below(tp)) < len(tp)
 	switch {
-	case ls > ts || !slices.Equal(lp, tpInLocal):
+	case !slices.Equal(below(lp), below(tp)) || lostPointers:
 		return sigIncompatible, riskMemory, []string{fmt.Sprintf("value: %s (%s) vs %s (%s)",
 			local, describeLayout(ls, lp), target, describeLayout(ts, tp))}
 	case ls < ts:
 		return sigPrefix, "", []string{fmt.Sprintf("%d of %d bytes", ls, ts)}
+	case ls > ts:
+		return sigLarger, "", []string{fmt.Sprintf("%d bytes over %d", ls, ts)}
 	}
 	return sigSameShape, "", nil
 }

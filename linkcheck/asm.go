@@ -56,6 +56,12 @@ func (p *pkg) readAssembly() {
 					p.asmDefs = append(p.asmDefs, asmSymbol{sym, path, i + 1})
 				case j == 0 && (verb == "GLOBL" || verb == "DATA"), prefix == "":
 					// its own data, or its own package's symbols
+					if prefix == "" {
+						if p.asmNames == nil {
+							p.asmNames = map[string]bool{}
+						}
+						p.asmNames[name] = true
+					}
 				default:
 					p.asmRefs = append(p.asmRefs, asmSymbol{sym, path, i + 1})
 				}

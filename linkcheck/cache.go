@@ -40,6 +40,7 @@ type skeleton struct {
 	Used       map[string]bool
 	Refs       map[string][]string
 	Roots      []string
+	Undefined  *undefinedName
 }
 
 // A cache entry is a line holding its sum, then the skeleton as JSON.
@@ -121,6 +122,7 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 	if json.Unmarshal(skel, &s) != nil {
 		return false
 	}
+	p.undefined = s.Undefined
 	if s.Later {
 		p.later = true
 		return true
@@ -161,7 +163,7 @@ func (prog *program) parseSkeleton(p *pkg) {
 // or (sources nil) a note that parse left p for later.
 func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string][]byte) {
 	s := skeleton{Later: sources == nil, Files: map[string]string{}, Directives: p.directives, Defs: p.defs, Bodyless: p.bodyless,
-		AsmDefs: p.asmDefs, AsmRefs: p.asmRefs, Used: p.used, Refs: p.refs, Roots: p.roots}
+		AsmDefs: p.asmDefs, AsmRefs: p.asmRefs, Used: p.used, Refs: p.refs, Roots: p.roots, Undefined: p.undefined}
 	for _, f := range p.files {
 		name := filepath.Base(prog.tc.fset.File(f.Pos()).Name())
 		s.Files[name] = blankBodies(prog.tc.fset, f, sources[name])

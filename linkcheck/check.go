@@ -89,10 +89,12 @@ const (
 	reasonNoUnsafe      = "no_unsafe_import"
 	reasonUsage         = "usage"
 	reasonNotDeclared   = "not_declared"
+	reasonIgnored       = "ignored" // names nothing declared, in a module before Go 1.18
 	reasonInstantiation = "instantiation"
 	reasonDuplicate     = "duplicate_directive"
 	reasonMissingBody   = "missing_body"
-	reasonDefined       = "defined" // a bodyless function that assembly or a push defines
+	reasonCompileError  = "compile_error" // a name that nothing declares: the compiler stops
+	reasonDefined       = "defined"       // a bodyless function that assembly or a push defines
 	reasonBuildExcluded = "build_constraint"
 	// a variable takes the place of a function's ABI0 wrapper (Go 1.27)
 	reasonVarOverWrapper = "variable_over_function"
@@ -293,6 +295,16 @@ func (a *analysis) active(d directive) bool {
 // the files its build leaves out.
 func (a *analysis) checkPackage(p *pkg) []finding {
 	var findings []finding
+	if u := p.undefined; u != nil && !p.Standard {
+		fd := a.newFinding(p, token.Position{Filename: u.File, Line: u.Line}, u.Name, "")
+		fd.Mode = modeNone
+		why := "nothing declares " + u.Name + " in the files of " + p.ImportPath + " that this build compiles"
+		if file := a.declaredIn(p.Dir, p.IgnoredGoFiles, u.Name); file != "" {
+			why += ": a build constraint leaves out " + file + ", which declares it"
+		}
+		fd.fail(reasonCompileError, "undefined: "+u.Name, why)
+		findings = append(findings, fd)
+	}
 	if len(p.directives) > 0 || p.bodyless {
 		a.typesOf(p) // and its syntax, when it comes from the cache
 	}
@@ -359,15 +371,19 @@ func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
 	case !d.ImportsUnsafe:
 		fd.fail(reasonNoUnsafe, verb+` only allowed in Go files that import "unsafe"`, "this file does not import it")
 		return fd
-	case duplicate:
-		fd.fail(reasonDuplicate, "duplicate //go:linkname for "+d.Local, "one directive per name")
+	case strings.Contains(d.Target, "[") && strings.Contains(d.Target, "]"):
+		fd.fail(reasonInstantiation, verb+" reference of an instantiation is not allowed",
+			"the symbols of a generic function's instances are the compiler's business")
+		return fd
+	case decl == nil && p.ignoresUndeclared():
+		fd.allow(reasonIgnored, "", "no func or var named "+d.Local+" in "+p.ImportPath+
+			", and its go.mod says a Go before 1.18, where the compiler ignores such a directive")
 		return fd
 	case decl == nil:
-		fd.fail(reasonNotDeclared, "//go:linkname must refer to declared function or variable", "no func or var named "+d.Local+" in "+p.ImportPath)
+		fd.fail(reasonNotDeclared, verb+" must refer to declared function or variable", "no func or var named "+d.Local+" in "+p.ImportPath)
 		return fd
-	case strings.Contains(d.Target, "[") && strings.Contains(d.Target, "]"):
-		fd.fail(reasonInstantiation, "//go:linkname reference of an instantiation is not allowed",
-			"the symbols of a generic function's instances are the compiler's business")
+	case duplicate:
+		fd.fail(reasonDuplicate, "duplicate "+verb+" for "+d.Local, "one directive per name")
 		return fd
 	}
 	local := a.typesOf(p).Scope().Lookup(d.Local)
@@ -418,7 +434,7 @@ func (a *analysis) checkPull(p *pkg, fd *finding, local types.Object) {
 		a.checkDefined(p, fd, fd.Target, local, isVar)
 	}
 	if target != nil && local != nil {
-		fd.compare(local, target, a.sizes, a.tc.goarch)
+		a.compare(fd, local, target)
 	}
 }
 
@@ -471,6 +487,13 @@ func (a *analysis) checkDefined(p *pkg, fd *finding, sym string, local types.Obj
 		return
 	}
 	fd.Status = "undefined"
+	for _, d := range a.definitions(sym) {
+		if d.kind == "assembly" {
+			fd.fail(reasonUndefined, "relocation target "+sym+" not defined for ABIInternal (but is defined for ABI0)",
+				"only assembly in "+d.pkg.ImportPath+" defines it, and that package declares no Go function for it, from which the compiler would make the ABIInternal wrapper that Go code calls")
+			return
+		}
+	}
 	fd.fail(reasonUndefined, "relocation target "+sym+" not defined",
 		"no package of the program defines it (no Go body, no push, no assembly)")
 }
@@ -483,7 +506,9 @@ func (a *analysis) definedFor(p *pkg, sym string) bool {
 		}
 		return slices.ContainsFunc(a.mains, func(m *pkg) bool { return m == q || m.deps[q.ImportPath] })
 	}
-	if slices.ContainsFunc(a.definitions(sym), func(d definition) bool { return inProgram(d.pkg) }) {
+	if slices.ContainsFunc(a.definitions(sym), func(d definition) bool {
+		return inProgram(d.pkg) && (d.kind != "assembly" || a.callableFromGo(d.pkg, sym))
+	}) {
 		return true
 	}
 	// A method is defined where its type is.
@@ -493,6 +518,32 @@ func (a *analysis) definedFor(p *pkg, sym string) bool {
 	}
 	// A symbol with no package (crosscall2) is the C side's business.
 	return tpath == ""
+}
+
+// callableFromGo reports whether Go code can call sym, a function that
+// q's assembly defines. Go code calls the ABIInternal symbol, assembly
+// defines the ABI0 one; where the register ABI has wrappers, the compiler
+// makes the one from the other only for a function that q declares in Go
+// (GenABIWrappers in cmd/compile/internal/ssagen/abi.go), under its own
+// name or a directive's. Without it the link fails: "relocation target
+// sym not defined for ABIInternal (but is defined for ABI0)".
+func (a *analysis) callableFromGo(q *pkg, sym string) bool {
+	if _, wrappers := abiRegisters[a.tc.goarch]; !wrappers {
+		return true
+	}
+	for _, d := range q.directives {
+		if d.Target == sym && d.Args == 2 && a.active(d) {
+			if _, isFunc := a.typesOf(q).Scope().Lookup(d.Local).(*types.Func); isFunc {
+				return true
+			}
+		}
+	}
+	path, name := splitSymbol(sym)
+	if path != q.symPath() || !q.bodyless {
+		return false
+	}
+	_, isFunc := a.typesOf(q).Scope().Lookup(name).(*types.Func)
+	return isFunc
 }
 
 // checkPush checks a push: the body here is filed under the target's
@@ -526,7 +577,7 @@ func (a *analysis) checkPush(p *pkg, fd *finding, local types.Object) {
 		}
 	}
 	if target != nil && local != nil {
-		fd.compare(local, target, a.sizes, a.tc.goarch)
+		a.compare(fd, local, target)
 	}
 }
 
@@ -714,6 +765,18 @@ func (a *analysis) checkAssemblyRefs(p *pkg) []finding {
 	return findings
 }
 
+// declaredIn returns the first of the files in dir that declares name at
+// package level, or "".
+func (a *analysis) declaredIn(dir string, files []string, name string) string {
+	for _, file := range files {
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, file), nil, parser.SkipObjectResolution)
+		if err == nil && packageNames(&pkg{files: []*ast.File{f}})[name] {
+			return file
+		}
+	}
+	return ""
+}
+
 // excluded lists the directives of the files that the build leaves out,
 // so that a report can say how many there are.
 func (a *analysis) excluded(p *pkg) []finding {
@@ -761,12 +824,30 @@ func (a *analysis) position(p *pkg, pos token.Position) string {
 }
 
 // compare compares the local declaration with the target's.
-func (fd *finding) compare(local, target types.Object, sizes types.Sizes, goarch string) {
-	fd.Signature, fd.Risk, fd.Diffs = compareTypes(local.Type(), target.Type(), sizes, goarch)
+func (a *analysis) compare(fd *finding, local, target types.Object) {
+	hasData := [2]bool{a.initialized(local), a.initialized(target)}
+	fd.Signature, fd.Risk, fd.Diffs = compareTypes(local.Type(), target.Type(), a.sizes, a.tc.goarch, hasData)
 	fd.targetType = typeWithoutNames(target.Type())
-	if fd.Signature == sigPrefix {
+	switch fd.Signature {
+	case sigPrefix:
 		fd.Warnings = append(fd.Warnings, "covers only "+fd.Diffs[0]+" of "+fd.Target+": a change of layout there goes unnoticed")
+	case sigLarger:
+		fd.Warnings = append(fd.Warnings, "larger than "+fd.Target+" ("+fd.Diffs[0]+"): the linker gives the symbol the larger size, but the target's package knows only its own part")
 	}
+}
+
+// initialized reports whether obj is a package-level variable with an
+// initial value.
+func (a *analysis) initialized(obj types.Object) bool {
+	if _, isVar := obj.(*types.Var); !isVar || obj.Pkg() == nil {
+		return false
+	}
+	p := a.byPath[obj.Pkg().Path()]
+	if p == nil {
+		return false
+	}
+	_, hasValue := findDecl(p, obj.Name())
+	return hasValue
 }
 
 // findDecl finds the func or var named name in p, and whether it has a

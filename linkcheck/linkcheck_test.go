@@ -203,6 +203,10 @@ var flag struct{ enabled bool; pad [3]byte; n uint64 }
 var ptr *int
 var ptrs2 [2]*int
 var holder struct{ n int; p *int }
+var small64 int64 = 5
+var tail struct{ n int64; p *int }
+var head struct{ p *int; n int64 }
+var ptrData *int = new(int)
 `
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "p.go", src, 0)
@@ -244,14 +248,24 @@ var holder struct{ n int; p *int }
 		// An interface travels as two pointers.
 		{"iface", "twoPtrs", sigSameShape, "", ""},
 		{"i64", "u64", sigSameShape, "", ""},
-		{"i64", "i32", sigIncompatible, riskMemory, "value: int64 (8 bytes, no pointers) vs int32 (4 bytes, no pointers)"},
+		// The linker gives the symbol the larger size: a larger
+		// variable stays in bounds, and the garbage collector must find
+		// the pointers in the type of the side the linker keeps, the one
+		// with data or else the larger one.
+		{"i64", "i32", sigLarger, "", "8 bytes over 4"},
+		{"tail", "i64", sigLarger, "", "16 bytes over 8"},
+		{"tail", "small64", sigIncompatible, riskMemory, "value: struct{n int64; p *int} (16 bytes, pointers at 8) vs int64 (8 bytes, no pointers)"},
+		{"head", "ptrData", sigLarger, "", "16 bytes over 8"},
+		{"head", "small64", sigIncompatible, riskMemory, "value: struct{p *int; n int64} (16 bytes, pointers at 0) vs int64 (8 bytes, no pointers)"},
 		{"u64", "flag", sigPrefix, "", "8 of 16 bytes"},
 		{"ptr", "ptrs2", sigPrefix, "", "8 of 16 bytes"},
 		{"ptr", "holder", sigIncompatible, riskMemory, "value: *int (8 bytes, pointers at 0) vs struct{n int; p *int} (16 bytes, pointers at 8)"},
 		{"holder", "ptr", sigIncompatible, riskMemory, "value: struct{n int; p *int} (16 bytes, pointers at 8) vs *int (8 bytes, pointers at 0)"},
 		{"i64", "oneParam", sigIncompatible, riskMemory, "variable of type int64 vs func func(a int) int"},
 	} {
-		got, risk, diffs := compareTypes(obj(c.local), obj(c.target), sizes, "amd64")
+		_, localData := findDeclIn(f, c.local)
+		_, targetData := findDeclIn(f, c.target)
+		got, risk, diffs := compareTypes(obj(c.local), obj(c.target), sizes, "amd64", [2]bool{localData, targetData})
 		if got != c.want || risk != c.risk || strings.Join(diffs, "; ") != c.diffs {
 			t.Errorf("%s vs %s: %s %s %q\nwant %s %s %q", c.local, c.target, got, risk, strings.Join(diffs, "; "), c.want, c.risk, c.diffs)
 		}

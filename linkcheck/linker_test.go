@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,9 +20,19 @@ import (
 // findings and whether the build linked.
 func buildAndPredict(t *testing.T, dir, pattern string) ([]finding, bool) {
 	t.Helper()
-	tc := toolchainOrFail(t)
-	cmd := exec.Command("go", "build", "-o", filepath.Join(t.TempDir(), "exe"), pattern)
-	cmd.Env, cmd.Dir = append(tc.env, "GOWORK=off"), dir
+	findings, links, _ := buildAndPredictWith(t, toolchainOrFail(t), dir, pattern, filepath.Join(t.TempDir(), "exe"))
+	return findings, links
+}
+
+// buildAndPredictWith is buildAndPredict with the toolchain tc, writing
+// the program to exe (none for ""); it returns the build's output too.
+func buildAndPredictWith(t *testing.T, tc *toolchain, dir, pattern, exe string) ([]finding, bool, string) {
+	t.Helper()
+	cmd := exec.Command("go", "build", "-o", exe, pattern)
+	if exe == "" { // a library: compiled, then dropped
+		cmd = exec.Command("go", "build", pattern)
+	}
+	cmd.Env, cmd.Dir = append(slices.Clone(tc.env), "GOWORK=off"), dir
 	out, buildErr := cmd.CombinedOutput()
 	prog, err := load(tc, dir, []string{pattern}, "")
 	if err != nil {
@@ -55,7 +66,7 @@ func buildAndPredict(t *testing.T, dir, pattern string) ([]finding, bool) {
 			seen[key] = true
 		}
 	}
-	return findings, buildErr == nil
+	return findings, buildErr == nil, string(out)
 }
 
 func containsAny(s string, subs []string) bool {
@@ -158,267 +169,6 @@ func checkLinknameCases(t *testing.T, file string) []string {
 	return cases
 }
 
-// realBuilds are the cases where linkcheck once disagreed with the linker,
-// and a few neighbours, each a program (or module) built for real by
-// TestRealBuilds. links records what go build did on each Go version it
-// ran on here.
-var realBuilds = []struct {
-	name  string
-	files map[string]string // path in the module -> contents
-	links map[string]bool   // Go minor version -> the build links
-	// risk is what linkcheck must say the signatures risk, if anything.
-	risk string
-}{{
-	name: "raw-string-unsafe-import",
-	files: map[string]string{"main.go": `package main
-
-import _ ` + "`unsafe`" + `
-
-//go:linkname nanotime runtime.nanotime
-func nanotime() int64
-
-func main() { println(nanotime() > 0) }
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": true},
-}, {
-	// Its body is TEXT runtime·cmpstring in internal/bytealg's assembly.
-	name: "assembly-only-cmpstring",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname cmpstring runtime.cmpstring
-func cmpstring(a, b string) int
-
-func main() { println(cmpstring("a", "b")) }
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": true},
-}, {
-	name: "assembly-only-time-now",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname now time.now
-func now() (sec int64, nsec int32, mono int64)
-
-func main() { _, _, mono := now(); println(mono > 0) }
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": true},
-}, {
-	name: "push-and-pull-meet-at-a-package-that-does-not-exist",
-	files: map[string]string{
-		"main.go": `package main
-
-import (
-	_ "unsafe"
-
-	_ "example.test/pusher"
-)
-
-//go:linkname f fake.f
-func f() int
-
-func main() { println(f()) }
-`,
-		"pusher/pusher.go": `package pusher
-
-import _ "unsafe"
-
-//go:linkname f fake.f
-func f() int { return 42 }
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": true},
-}, {
-	// A pull that nothing calls leaves no reference for the linker to
-	// resolve: a misspelled target goes unnoticed.
-	name: "misspelled-pull-unreachable",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname nanotime runtime.nanotimeX
-func nanotime() int64
-
-func unused() int64 { return nanotime() }
-
-func main() {}
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": true},
-}, {
-	name: "misspelled-pull-reachable",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname nanotime runtime.nanotimeX
-func nanotime() int64
-
-func main() { println(nanotime()) }
-`},
-	links: map[string]bool{"go1.26": false, "go1.27": false},
-}, {
-	// The linker checks standard-library pulls as it loads each
-	// package, before it drops unreachable code.
-	name: "unmarked-std-pull-unreachable",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname corostart runtime.corostart
-func corostart()
-
-func unused() { corostart() }
-
-func main() {}
-`},
-	links: map[string]bool{"go1.26": false, "go1.27": false},
-}, {
-	name: "library-pulls-from-a-package-nothing-links",
-	files: map[string]string{
-		"main.go": `package main
-
-import "example.test/q"
-
-func main() { println(q.F()) }
-`,
-		"q/q.go": `package q
-
-import _ "unsafe"
-
-//go:linkname secret example.test/b.secret
-func secret() int
-
-func F() int { return secret() }
-`,
-		"b/b.go": `package b
-
-func secret() int { return 1 }
-`},
-	links: map[string]bool{"go1.26": false, "go1.27": false},
-}, {
-	name: "three-argument-directive",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname nanotime runtime.nanotime extra
-func nanotime() int64
-
-func main() { println(nanotime()) }
-`},
-	links: map[string]bool{"go1.26": false, "go1.27": false},
-}, {
-	// It links and runs, and prints garbage: the int64 comes back in
-	// an integer register, the float64 is read from X0.
-	name: "nanotime-as-float64",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname nanotime runtime.nanotime
-func nanotime() float64
-
-func main() { println(nanotime()) }
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": true},
-	risk:  riskValues,
-}, {
-	// Go 1.27 checks references made from assembly like pulls.
-	name: "assembly-calls-unmarked-std",
-	files: map[string]string{
-		"main.go": `package main
-
-func f()
-
-func main() { f() }
-`,
-		"f_amd64.s": `#include "textflag.h"
-
-TEXT ·f(SB),NOSPLIT,$0-0
-	CALL runtime·nanotime1(SB)
-	RET
-`,
-		"f_other.go": `//go:build !amd64
-
-package main
-
-func f() {}
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": false},
-}, {
-	name: "variable-pull-of-unmarked-std",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname v runtime.nanotime1
-var v uintptr
-
-func main() { println(&v) }
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": false},
-	risk:  riskMemory, // a variable over a function
-}, {
-	// runtime marks nanotime, so it has a DUPOK ABI0 wrapper: Go 1.27's
-	// linker keeps the variable in its place and stops on it.
-	name: "variable-pull-of-a-marked-function",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname nanotimeVar runtime.nanotime
-var nanotimeVar int64
-
-func main() { println(nanotimeVar) }
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": false},
-	risk:  riskMemory,
-}, {
-	name: "moved-to-linknamestd",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linkname load internal/runtime/atomic.Load
-func load(p *uint32) uint32
-
-func main() { var n uint32 = 7; println(load(&n)) }
-`},
-	links: map[string]bool{"go1.26": true, "go1.27": false},
-}, {
-	// Go 1.26 ignores the directive: missing function body.
-	name: "user-code-writes-linknamestd",
-	files: map[string]string{"main.go": `package main
-
-import _ "unsafe"
-
-//go:linknamestd nanotime runtime.nanotime
-func nanotime() int64
-
-func main() { println(nanotime() > 0) }
-`},
-	links: map[string]bool{"go1.26": false, "go1.27": true},
-}, {
-	name: "bad-pull-in-a-cgo-file",
-	files: map[string]string{"main.go": `package main
-
-// static int one(void) { return 1; }
-import "C"
-
-import _ "unsafe"
-
-//go:linkname corostart runtime.corostart
-func corostart()
-
-func main() {
-	println(C.one())
-	corostart()
-}
-`},
-	links: map[string]bool{"go1.26": false, "go1.27": false},
-}}
-
 // writeModule writes files into a new module example.test and returns its
 // folder.
 func writeModule(t *testing.T, files map[string]string) string {
@@ -434,78 +184,6 @@ func writeModule(t *testing.T, files map[string]string) string {
 		}
 	}
 	return dir
-}
-
-// TestGoFlag checks that -go go1.27.3 predicts, for each of realBuilds,
-// what linkcheck predicts when GOTOOLCHAIN=go1.27.3 runs it. It needs
-// that toolchain in the module cache already: make test does not fetch.
-func TestGoFlag(t *testing.T) {
-	const version = "go1.27.3"
-	skipWithout(t, version)
-	// Temporary modules: a go.work above them must not count.
-	env := append(os.Environ(), "GOWORK=off")
-	withFlag, err := newToolchain(version, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	withEnv, err := newToolchain("", append(env, "GOTOOLCHAIN="+version))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if withFlag.version != version || withEnv.version != version {
-		t.Fatalf("-go %s runs %s, GOTOOLCHAIN=%s runs %s", version, withFlag.version, version, withEnv.version)
-	}
-	withFlag.cacheDir, withEnv.cacheDir = testCache, testCache
-	defer withFlag.writing.Wait()
-	defer withEnv.writing.Wait()
-	for _, c := range realBuilds {
-		dir := writeModule(t, c.files)
-		var got [2]string
-		for i, tc := range []*toolchain{withFlag, withEnv} {
-			prog, err := load(tc, dir, []string{"."}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got[i] = report(tc, analyze(prog, options{}), true)
-		}
-		if got[0] != got[1] {
-			t.Errorf("%s: with -go %s:\n%s\nwith GOTOOLCHAIN=%s:\n%s", c.name, version, got[0], version, got[1])
-		}
-	}
-}
-
-// TestRealBuilds builds each of realBuilds for real and requires
-// linkcheck's prediction to match, and the result to be the one recorded
-// for this Go.
-func TestRealBuilds(t *testing.T) {
-	tc := toolchainOrFail(t)
-	minor := minorVersion(tc.version)
-	for _, c := range realBuilds {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			if strings.Contains(c.files["main.go"], `import "C"`) && !tc.cgo {
-				t.Skip("cgo is off")
-			}
-			findings, links := buildAndPredict(t, writeModule(t, c.files), ".")
-			if want, ok := c.links[minor]; ok && links != want {
-				t.Errorf("go build links: %v, recorded for %s: %v", links, minor, want)
-			}
-			risk := ""
-			for _, f := range findings {
-				risk = worse(risk, f.Risk)
-			}
-			if risk != c.risk {
-				t.Errorf("signature risk %q, want %q", risk, c.risk)
-			}
-			wantStatus := 0
-			if !links || risk != "" {
-				wantStatus = 1
-			}
-			if got := exitStatus(findings); got != wantStatus {
-				t.Errorf("exit status %d, want %d", got, wantStatus)
-			}
-		})
-	}
 }
 
 // skipWithout skips a test that needs version's toolchain when it is not

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -30,21 +32,25 @@ type pkg struct {
 	ImportMap      map[string]string
 	Standard       bool
 	DepOnly        bool
-	Module         *struct{ Path, Version, Dir string }
+	Module         *struct{ Path, Version, Dir, GoVersion string }
 	Error          *struct{ Err string }
 
 	files      []*ast.File
 	directives []directive
 	deps       map[string]bool
-	asmDefs    []asmSymbol // the functions its assembly defines
-	asmRefs    []asmSymbol // the other packages' symbols its assembly uses
-	defs       []string    // the funcs (with bodies) and vars its Go code defines
-	bodyless   bool        // it declares a function without a body
+	asmDefs    []asmSymbol     // the functions its assembly defines
+	asmRefs    []asmSymbol     // the other packages' symbols its assembly uses
+	asmNames   map[string]bool // its own names that its assembly uses (read, not cached)
+	defs       []string        // the funcs (with bodies) and vars its Go code defines
+	bodyless   bool            // it declares a function without a body
 	// For a package with directives: the names its code uses. For one
 	// that reach follows: what each function names, and the roots.
 	used  map[string]bool
 	refs  map[string][]string
 	roots []string
+	// undefined is the first name that its code uses and nothing
+	// declares, outside the standard library: the compiler stops there.
+	undefined *undefinedName
 	// skeleton holds, for a package read from the cache, its blanked
 	// sources, parsed only if it must be type-checked.
 	skeleton map[string]string
@@ -65,6 +71,26 @@ func (p *pkg) symPath() string {
 		return "main"
 	}
 	return p.ImportPath
+}
+
+// ignoresUndeclared reports whether the compiler lets a directive name
+// something that is not a declared function or variable: it does when
+// the language version that the go command gives it (-lang, from the
+// module's go.mod, 1.16 when go.mod names none) is before Go 1.18, as
+// collectDecls in cmd/compile/internal/noder/writer.go says.
+func (p *pkg) ignoresUndeclared() bool {
+	if p.Module == nil {
+		return false // the standard library, or no module: the Go itself
+	}
+	v := p.Module.GoVersion
+	if v == "" {
+		v = "1.16"
+	}
+	major, rest, _ := strings.Cut(v, ".")
+	minor, _, _ := strings.Cut(rest, ".")
+	mj, err1 := strconv.Atoi(major)
+	mn, err2 := strconv.Atoi(minor)
+	return err1 == nil && err2 == nil && (mj < 1 || mj == 1 && mn < 18)
 }
 
 // module names the package's module as module@version ("std" for the
@@ -209,6 +235,9 @@ func (prog *program) parse(p *pkg) error {
 	// parsed then (see readLater).
 	if cacheFile != "" && !linknames && len(p.SFiles) == 0 {
 		p.later = true
+		if !p.Standard {
+			p.undefined = prog.firstUndefined(p, prog.parseForNames(p, sources))
+		}
 		prog.writeSkeleton(p, cacheFile, nil)
 		return nil
 	}
@@ -225,6 +254,9 @@ func (prog *program) readSources(p *pkg, cacheFile string, sources map[string][]
 	}
 	p.readAssembly()
 	p.learnFacts()
+	if !p.Standard {
+		p.undefined = prog.firstUndefined(p, p.files)
+	}
 	if !p.Standard && len(p.directives) > 0 {
 		p.used = usedNames(p)
 	}
@@ -289,8 +321,13 @@ func (p *pkg) learnFacts() {
 }
 
 func (prog *program) parseFile(p *pkg, path string, src []byte) error {
-	// Comments matter only for the directives among them.
+	// Comments matter only for the directives among them. Outside the
+	// standard library, the parser's resolution of names finds those
+	// that nothing declares.
 	mode := parser.SkipObjectResolution
+	if !p.Standard {
+		mode = 0
+	}
 	if bytes.Contains(src, []byte("//go:linkname")) {
 		mode |= parser.ParseComments
 	}
@@ -415,3 +452,103 @@ func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
 type importerFunc func(path string) (*types.Package, error)
 
 func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// An undefinedName is a name that code uses and nothing declares.
+type undefinedName struct {
+	Name, File string
+	Line, Col  int
+}
+
+// parseForNames parses a package that parse leaves for later, only to
+// find its undefined names.
+func (prog *program) parseForNames(p *pkg, sources map[string][]byte) []*ast.File {
+	var files []*ast.File
+	for _, name := range append(slices.Clone(p.GoFiles), p.CgoFiles...) {
+		f, err := parser.ParseFile(prog.tc.fset, filepath.Join(p.Dir, name), sources[name], 0)
+		if err != nil {
+			return nil // go build says why; the other checks go on
+		}
+		files = append(files, f)
+	}
+	return files
+}
+
+// firstUndefined returns the first name, by position, that files (a
+// package's) use and that neither the package, nor the file's imports,
+// nor the language declares: "undefined: name", as the compiler says. A
+// file with a dot import is passed over.
+func (prog *program) firstUndefined(p *pkg, files []*ast.File) *undefinedName {
+	declared := map[string]bool{}
+	for _, f := range files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					declared[d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							declared[n.Name] = true
+						}
+					case *ast.TypeSpec:
+						declared[s.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	var first *ast.Ident
+	for _, f := range files {
+		imported, known := prog.importNames(p, f)
+		if !known {
+			continue
+		}
+		for _, id := range f.Unresolved {
+			if declared[id.Name] || imported[id.Name] || types.Universe.Lookup(id.Name) != nil {
+				continue
+			}
+			if first == nil || prog.tc.fset.Position(id.Pos()).Filename == prog.tc.fset.Position(first.Pos()).Filename && id.Pos() < first.Pos() {
+				first = id
+			}
+		}
+		if first != nil {
+			break // the first file, in the go command's order, with one
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	pos := prog.tc.fset.Position(first.Pos())
+	return &undefinedName{Name: first.Name, File: pos.Filename, Line: pos.Line, Col: pos.Column}
+}
+
+// importNames returns the names under which file f of p imports packages,
+// and false when it cannot tell them all (a dot import, or a package that
+// is not loaded).
+func (prog *program) importNames(p *pkg, f *ast.File) (map[string]bool, bool) {
+	names := map[string]bool{}
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		switch {
+		case imp.Name != nil && imp.Name.Name == ".":
+			return nil, false
+		case imp.Name != nil:
+			names[imp.Name.Name] = true
+		case path == "C" || path == "unsafe":
+			names[path] = true
+		default:
+			if mapped, ok := p.ImportMap[path]; ok {
+				path = mapped
+			}
+			q := prog.byPath[path]
+			if q == nil {
+				return nil, false
+			}
+			names[q.Name] = true
+		}
+	}
+	return names, true
+}

@@ -288,6 +288,7 @@ var signatureText = map[string]string{
 	sigIdentical: "identical",
 	sigSameShape: "the same under the register ABI, with different type names",
 	sigPrefix:    "a smaller variable over the start of the target, pointers in the same places",
+	sigLarger:    "a larger variable over the target, which the linker makes as large, pointers in the same places",
 }
 
 func (f finding) String() string {

@@ -3,7 +3,9 @@ package main
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // reach finds the functions and variables that the linker keeps: those
@@ -19,6 +21,26 @@ func (a *analysis) reach() {
 			refs[key] = append(refs[key], names...)
 		}
 		roots = append(roots, p.roots...)
+	}
+	// A directive makes its local name and its target one symbol: what
+	// reaches the one reaches the other.
+	for _, p := range a.pkgs {
+		if p.Standard {
+			continue
+		}
+		for _, d := range p.directives {
+			if d.Target == "" || d.Args != 2 || !a.active(d) {
+				continue
+			}
+			local, target := p.ImportPath+"."+d.Local, d.Target
+			if path, name := splitSymbol(target); path == "main" {
+				for _, m := range a.mains {
+					target = m.ImportPath + "." + name
+				}
+			}
+			refs[local] = append(refs[local], target)
+			refs[target] = append(refs[target], local)
+		}
 	}
 	a.reached = map[string]bool{}
 	for len(roots) > 0 {
@@ -42,7 +64,7 @@ func (prog *program) references(p *pkg) {
 		return // nothing there refers to a bodyless function
 	}
 	p.refs = map[string][]string{}
-	declared := packageNames(p)
+	declared, kinds := packageNames(p), declKinds(p)
 	for _, f := range p.files {
 		named := prog.namesIn(p, f, declared)
 		for _, decl := range f.Decls {
@@ -60,9 +82,8 @@ func (prog *program) references(p *pkg) {
 					p.roots = append(p.roots, key)
 				}
 			case *ast.GenDecl:
-				// Initializers run at start-up.
 				if d.Tok == token.VAR {
-					p.roots = append(p.roots, named(d)...)
+					prog.varReferences(p, d, named, kinds)
 				}
 			}
 		}
@@ -136,4 +157,110 @@ func packageNames(p *pkg) map[string]bool {
 		}
 	}
 	return names
+}
+
+// varReferences files what the variables of d refer to. An initializer
+// that the compiler lays out as data (staticinit) refers to its names
+// only from the variable's own symbol, which the linker drops when
+// nothing uses the variable; any other initializer is code in the
+// package's init, which the linker keeps.
+func (prog *program) varReferences(p *pkg, d *ast.GenDecl, named func(ast.Node) []string, kinds map[string]string) {
+	for _, spec := range d.Specs {
+		vs := spec.(*ast.ValueSpec)
+		if len(vs.Values) != len(vs.Names) || slices.ContainsFunc(vs.Values, func(v ast.Expr) bool { return !isStaticData(v, kinds) }) {
+			p.roots = append(p.roots, named(vs)...)
+			continue
+		}
+		for i, n := range vs.Names {
+			key := p.ImportPath + "." + n.Name
+			p.refs[key] = append(p.refs[key], named(vs.Values[i])...)
+			// Another package may use an exported variable of a library,
+			// and the package's assembly any of its variables.
+			if p.Name != "main" && n.IsExported() || p.asmNames[n.Name] {
+				p.roots = append(p.roots, key)
+			}
+		}
+	}
+}
+
+// isStaticData reports whether the compiler surely lays out e, the
+// initializer of a package-level variable, as data: literals, functions
+// and closures, constants, addresses of variables, and composite literals
+// of those that are not maps. Anything else (a call, a variable's value,
+// an operation, a map) may need code at start-up.
+func isStaticData(e ast.Expr, kinds map[string]string) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit, *ast.FuncLit:
+		return true
+	case *ast.ParenExpr:
+		return isStaticData(e.X, kinds)
+	case *ast.Ident:
+		switch kinds[e.Name] {
+		case "func", "const":
+			return true
+		case "":
+			return e.Name == "nil" || e.Name == "true" || e.Name == "false"
+		}
+		return false
+	case *ast.UnaryExpr:
+		if e.Op != token.AND {
+			return false
+		}
+		if id, ok := e.X.(*ast.Ident); ok && kinds[id.Name] == "var" {
+			return true
+		}
+		_, isLit := e.X.(*ast.CompositeLit)
+		return isLit && isStaticData(e.X, kinds)
+	case *ast.CompositeLit:
+		switch t := e.Type.(type) {
+		case *ast.ArrayType, *ast.StructType:
+		case *ast.Ident:
+			if kinds[t.Name] != "type" {
+				return false // a map type, or not one of the package's types
+			}
+		default:
+			return false
+		}
+		for _, elt := range e.Elts {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok {
+				elt = kv.Value
+			}
+			if !isStaticData(elt, kinds) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// declKinds says what each package-level name of p is: "func", "var",
+// "const", "type" (other than a map type) or "map type".
+func declKinds(p *pkg) map[string]string {
+	kinds := map[string]string{}
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					kinds[d.Name.Name] = "func"
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch s := spec.(type) {
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							kinds[n.Name] = strings.ToLower(d.Tok.String())
+						}
+					case *ast.TypeSpec:
+						kinds[s.Name.Name] = "type"
+						if _, isMap := s.Type.(*ast.MapType); isMap {
+							kinds[s.Name.Name] = "map type"
+						}
+					}
+				}
+			}
+		}
+	}
+	return kinds
 }
