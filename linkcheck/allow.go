@@ -197,9 +197,9 @@ func applyAllow(prog *program, opts options, list *allowList) ([]finding, *allow
 			v := &allowVerdict{Reason: f.Reason, entry: f.Package + " " + f.Target}
 			if found {
 				v.Reason = b.Reason
-				// The flag lifts the failure when the line fails without it
-				// and not, or not for that reason, with it.
-				v.NeedsFlag = b.Link == linkFails && (f.Link != linkFails || f.Reason != b.Reason)
+				// The line needs the flag when it fails without it and
+				// links with it.
+				v.NeedsFlag = b.Link == linkFails && f.Link == linkOK
 				if v.NeedsFlag {
 					v.Fails = b.Fails
 				}
@@ -226,7 +226,11 @@ func applyAllow(prog *program, opts options, list *allowList) ([]finding, *allow
 		}
 		why := "no reference from " + e.pkg + " to " + e.symbol + " in this build"
 		if i := slices.IndexFunc(findings, func(f finding) bool { return f.Allow != nil && f.Package == e.pkg && f.Target == e.symbol }); i >= 0 {
-			why = e.pkg + "'s reference to " + e.symbol + " links without -checklinkname=0 (" + findings[i].Allow.Reason + ")"
+			f := findings[i]
+			why = e.pkg + "'s reference to " + e.symbol + " links without -checklinkname=0 (" + f.Allow.Reason + ")"
+			if f.Link == linkFails {
+				why = e.pkg + "'s reference to " + e.symbol + " fails with the flag too (" + f.Reason + "): the flag does not help it"
+			}
 		}
 		res.stale = append(res.stale, fmt.Sprintf("%s:%d: stale entry: %s", list.file, e.line, why))
 	}

@@ -147,6 +147,16 @@ func TestAllow(t *testing.T) {
 	if f := got["tooLarge"]; status != 1 || f.Signature != sigIncompatible || f.Allow == nil || !f.Allow.Allowed || !f.Allow.NeedsFlag {
 		t.Errorf("wrong signature on an allowed line: status %d, want 1; %+v %+v", status, f, f.Allow)
 	}
+	// A line that the compiler refuses fails with the flag too: it does
+	// not need the flag, and its entry is stale.
+	dir = allowModule(t, strings.Replace(string(wrong), `_ "unsafe"`, `_ "os"`, 1), allowTooLarge)
+	if out, links := goBuild(t, dir, "-ldflags=-checklinkname=0", "."); links || !strings.Contains(out, `//go:linkname only allowed in Go files that import "unsafe"`) {
+		t.Fatalf("go build -ldflags=-checklinkname=0 without the unsafe import: links %v\n%s", links, out)
+	}
+	got, stderr, status = runAllowJSON(t, dir)
+	if f := got["tooLarge"]; status != 1 || f.Link != linkFails || f.Reason != reasonNoUnsafe || f.Allow == nil || f.Allow.NeedsFlag || stderr != "linkcheck: warning: linkname.allow:1: stale entry: example.com/me/app's reference to fmt.tooLarge fails with the flag too (no_unsafe_import): the flag does not help it\n" {
+		t.Errorf("no unsafe import: status %d, want 1; %+v %+v\n%s", status, f, f.Allow, stderr)
+	}
 	// and a target that nothing defines
 	dir = allowModule(t, strings.Replace(string(wrong), "tooLarge fmt.tooLarge", "tooLarge fmt.tooLong", 1), allowTooLarge)
 	if out, links := goBuild(t, dir, "-ldflags=-checklinkname=0", "."); links || !strings.Contains(out, "relocation target fmt.tooLong not defined") {
