@@ -286,3 +286,57 @@ TEXT ·f(SB),NOSPLIT,$0-0
 		t.Errorf("without the entry: status %d, want 1; %+v", status, got[asmReference])
 	}
 }
+
+// TestAllowAcrossGoVersions checks one allow file under both Go versions
+// against their real builds: Go 1.27's linker refuses a pull of the
+// unmarked assembly function runtime.systemstack, which Go 1.26's lets
+// through. The entry is needed under one and stale, a warning, under the
+// other; the status is 0 under both.
+func TestAllowAcrossGoVersions(t *testing.T) {
+	if toolchainOrFail(t).goarch != "amd64" {
+		t.Skip("the recorded answers are amd64's")
+	}
+	const other = "go1.27.3"
+	skipWithout(t, other)
+	dir := writeModule(t, map[string]string{
+		"main.go": `package main
+
+import _ "unsafe"
+
+//go:linkname systemstack runtime.systemstack
+func systemstack(fn func())
+
+func main() { systemstack(func() {}) }
+`,
+		"linkname.allow": "example.test runtime.systemstack # an assembly function that Go 1.27 refuses\n",
+	})
+	needs := map[string]bool{"go1.26": false, "go1.27": true} // observed with go1.26.8 and go1.27.3
+	for _, version := range []string{"local", other} {
+		build := func(args ...string) (string, bool) {
+			cmd := exec.Command("go", append([]string{"build", "-o", filepath.Join(t.TempDir(), "app")}, args...)...)
+			cmd.Dir, cmd.Env = dir, vetEnv(version)
+			out, err := cmd.CombinedOutput()
+			return string(out), err == nil
+		}
+		out, links := build(".")
+		if out, ok := build("-ldflags=-checklinkname=0", "."); !ok {
+			t.Fatalf("%s: go build -ldflags=-checklinkname=0:\n%s", version, out)
+		}
+		stdout, stderr, status := runIn(t, dir, "-go", version, "-allow", "linkname.allow", "-json", "./...")
+		var fs []finding
+		if err := json.Unmarshal([]byte(stdout), &fs); err != nil || len(fs) != 1 || fs[0].Allow == nil {
+			t.Fatalf("%s: %v\n%s%s", version, err, stdout, stderr)
+		}
+		v := fs[0].Allow
+		ran := localGoEnv(t)["GOVERSION"]
+		if version != "local" {
+			ran = version
+		}
+		if v.NeedsFlag == links || v.NeedsFlag != needs[minorVersion(ran)] || !v.Allowed || status != 0 {
+			t.Errorf("%s: go build links %v:\n%s\nlinkcheck: status %d, %+v (recorded: needs the flag %v)", ran, links, out, status, v, needs[minorVersion(ran)])
+		}
+		if stale := strings.Contains(stderr, "linkname.allow:1: stale entry"); stale == v.NeedsFlag {
+			t.Errorf("%s: needs the flag %v, stale warning %v:\n%s", ran, v.NeedsFlag, stale, stderr)
+		}
+	}
+}
