@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -116,6 +118,12 @@ func TestAllow(t *testing.T) {
 		if f := got[local]; f.Allow == nil || *f.Allow != v || f.Link != linkOK {
 			t.Errorf("%s: %+v, verdict %+v\nwant %+v", local, f, f.Allow, v)
 		}
+	}
+
+	// Go files named on the command line are command-line-arguments.
+	dir = allowModule(t, "", "command-line-arguments fmt.tooLarge # named as a file\n")
+	if stdout, stderr, status := runIn(t, dir, "-allow", "linkname.allow", "main.go"); status != 0 || stderr != "" || !strings.Contains(stdout, "allowed by linkname.allow:1") {
+		t.Errorf("linkcheck -allow linkname.allow main.go: status %d, want 0\n%s%s", status, stdout, stderr)
 	}
 
 	// Without the entry, the line that needs the flag is named.
@@ -338,5 +346,27 @@ func main() { systemstack(func() {}) }
 		if stale := strings.Contains(stderr, "linkname.allow:1: stale entry"); stale == v.NeedsFlag {
 			t.Errorf("%s: needs the flag %v, stale warning %v:\n%s", ran, v.NeedsFlag, stale, stderr)
 		}
+	}
+}
+
+// TestReadmeAllowFields checks that README.md's table of checklinkname's
+// fields lists exactly those of allowVerdict.
+func TestReadmeAllowFields(t *testing.T) {
+	data, err := os.ReadFile(readmeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	vt := reflect.TypeFor[allowVerdict]()
+	for i := range vt.NumField() {
+		if tag, _, _ := strings.Cut(vt.Field(i).Tag.Get("json"), ","); tag != "" {
+			want = append(want, tag)
+		}
+	}
+	got := firstColumn(string(data), "## A scoped opt-out")
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("README.md's checklinkname fields are %q\nthe code has %q", got, want)
 	}
 }
