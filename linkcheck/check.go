@@ -40,6 +40,8 @@ type finding struct {
 	Fails    string   `json:"build_fails,omitempty"`
 	Why      string   `json:"why,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Allow: with -allow, what the line needs of -checklinkname=0.
+	Allow *allowVerdict `json:"checklinkname,omitempty"`
 
 	pkg *pkg
 	// targetType is the target's declared type, parameter names left

@@ -8,6 +8,7 @@
 //
 //	linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
 //	linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
+//	linkcheck -allow file [-json] [-std] [-go goX.Y.Z] [-overlay file] [packages | files.go]
 //	linkcheck -marks [-json] VERSION [VERSION]
 //
 // Packages are go list patterns (default ./...), or Go files of one
@@ -18,8 +19,10 @@
 // or a signature is unsafe, and 2 when the arguments are wrong or the
 // packages cannot be loaded. With -upgrade, it checks the program under
 // both Go versions and reports only what changes; the status is 1 when
-// the change breaks the build or makes a signature unsafe. README.md
-// describes the output.
+// the change breaks the build or makes a signature unsafe. With -allow,
+// it predicts the build with -ldflags=-checklinkname=0, and the status is
+// also 1 when a line that the file does not list needs that flag.
+// README.md describes the output and the allow file's format.
 package main
 
 import (
@@ -54,10 +57,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	overlay := flags.String("overlay", "", "a go build -overlay file to apply")
 	checkLinkname := flags.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
 	upgrade := flags.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go")
+	allowFile := flags.String("allow", "", "predict the build with -ldflags=-checklinkname=0, and fail when a reference that needs it is not listed in this file (lines: PACKAGE SYMBOL # REASON)")
 	listMarks := flags.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
+		fmt.Fprintln(stderr, "       linkcheck -allow file [-json] [-std] [-go goX.Y.Z] [-overlay file] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
 		fmt.Fprint(stderr, vetUsage)
 		flags.PrintDefaults()
@@ -85,6 +90,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *listMarks {
 		return runMarks(flags.Args(), *asJSON)
 	}
+	var allow *allowList
+	if *allowFile != "" {
+		if *upgrade != "" {
+			fmt.Fprintln(stderr, "linkcheck: -allow and -upgrade do not combine: run -allow with each Go (-go)")
+			return 2
+		}
+		var err error
+		if allow, err = readAllow(*allowFile); err != nil {
+			fmt.Fprintf(stderr, "linkcheck: %v\n", err)
+			return 2
+		}
+	}
 	patterns := flags.Args()
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
@@ -103,6 +120,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
 		return 2
+	}
+	if allow != nil {
+		return runAllow(tc, prog, opts, allow, *asJSON, stdout, stderr)
 	}
 	findings := analyze(prog, opts)
 	tc.writing.Wait()
@@ -309,6 +329,9 @@ func (f finding) String() string {
 		fmt.Fprintf(&b, "      UNSAFE signature, %s: %s\n", riskText[f.Risk], strings.Join(f.Diffs, "; "))
 	default:
 		fmt.Fprintf(&b, "      signature: %s\n", signatureText[f.Signature])
+	}
+	if f.Allow != nil {
+		b.WriteString(f.Allow.String())
 	}
 	for _, w := range f.Warnings {
 		fmt.Fprintf(&b, "      warning: %s\n", w)

@@ -1,0 +1,3 @@
+module example.com/me/app
+
+go 1.23
