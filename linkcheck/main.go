@@ -8,6 +8,7 @@
 //
 //	linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]
 //	linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]
+//	linkcheck -ports [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]
 //	linkcheck -marks [-json] VERSION [VERSION]
 //
 // Packages are go list patterns (default ./...). When they name a main
@@ -42,10 +43,12 @@ func main() {
 	overlay := flag.String("overlay", "", "a go build -overlay file to apply")
 	checkLinkname := flag.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
 	upgrade := flag.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go")
+	ports := flag.Bool("ports", false, "check the program for every first-class port, and report the lines whose verdict or signature safety differs between them")
 	listMarks := flag.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
 		fmt.Fprintln(os.Stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
+		fmt.Fprintln(os.Stderr, "       linkcheck -ports [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages]")
 		fmt.Fprintln(os.Stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
 		flag.PrintDefaults()
 	}
@@ -64,6 +67,13 @@ func main() {
 	}
 	dir, _ := os.Getwd()
 	opts := options{checkOff: !*checkLinkname, std: *withStd}
+	if *ports {
+		if *upgrade != "" {
+			fmt.Fprintln(os.Stderr, "linkcheck: -ports and -upgrade do not go together: run one, then the other")
+			os.Exit(2)
+		}
+		os.Exit(runPorts(*goVersion, dir, patterns, *overlay, opts, *asJSON))
+	}
 	if *upgrade != "" {
 		os.Exit(runUpgrade(tc, *upgrade, dir, patterns, *overlay, opts, *asJSON))
 	}
