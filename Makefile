@@ -8,7 +8,7 @@ EXAMPLES := pull push handshake stdlib
 WORKSHOP := bin/workshop
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof workshop check-go
+.PHONY: help run-all $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof linkcheck-ports workshop check-go
 .PHONY: exercise check hint reset copy-out
 
 help: ## list the targets
@@ -44,11 +44,12 @@ test: workshop ## every check: gofmt, vet, tests, run-all, the lab, linkcheck, t
 docs: workshop ## regenerate the generated blocks of the documents
 	@$(WORKSHOP) docs
 
-matrix: workshop ## run the examples, the lab and linkcheck-real's check under each Go in GO_VERSIONS (network)
+matrix: workshop ## run the examples, the lab, linkcheck-real's and linkcheck-ports's checks under each Go in GO_VERSIONS (network)
 	@$(WORKSHOP) matrix
 	@$(WORKSHOP) linkcheck-real -check
 	@$(WORKSHOP) marks-check -check
 	@$(WORKSHOP) upgrade-proof -check
+	@go -C linkcheck test -count=1 -timeout 3h -run '^TestPorts$$' . -ports-proof
 
 bench: workshop ## benchmark linkname calls against the ordinary way (COUNT=runs, RECORD=1 keeps them)
 	@$(WORKSHOP) bench $(if $(COUNT),-count=$(COUNT)) $(if $(RECORD),-record)
@@ -64,6 +65,9 @@ linkcheck-speed: workshop ## time whole-program linkcheck against go list, and -
 
 upgrade-proof: workshop ## hold linkcheck -go and -upgrade to the toolchains themselves, record it and the README's transcripts (network)
 	@$(WORKSHOP) upgrade-proof
+
+linkcheck-ports: check-go ## cross-build the lab, Go's linker cases and -marks samples for every port under each Go, against linkcheck; record it (slow)
+	@go -C linkcheck test -count=1 -timeout 3h -run '^TestPorts$$' . -ports-proof -update
 
 # The go command decides whether bin/workshop is up to date, by content:
 # when it is, this build writes nothing and takes a fraction of a second.

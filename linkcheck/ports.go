@@ -39,25 +39,35 @@ type portCheck struct {
 	err      error
 }
 
-// checkPorts loads and checks the program for each port, side by side,
-// with the Go that version names ("" for the one on PATH): each port
-// with its own go command environment (GOOS, GOARCH; cgo as the go
-// command sets it for that port), build constraints, sizes and ABI.
-func checkPorts(version string, env []string, ports []string, dir string, patterns []string, overlay string, opts options) []*portCheck {
-	checks := make([]*portCheck, len(ports))
+// portToolchains asks the go command about the Go that version names
+// ("" for the one on PATH) for each port: each with its own environment
+// (GOOS, GOARCH; cgo as the go command sets it for that port), build
+// constraints, sizes and ABI.
+func portToolchains(version string, env []string, ports []string) ([]*toolchain, error) {
+	tcs := make([]*toolchain, len(ports))
+	for i, port := range ports {
+		tc, err := newToolchain(version, portEnv(env, port))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", port, err)
+		}
+		tcs[i] = tc
+	}
+	return tcs, nil
+}
+
+// checkPorts loads and checks the program with each toolchain, side by
+// side.
+func checkPorts(tcs []*toolchain, dir string, patterns []string, overlay string, opts options) []*portCheck {
+	checks := make([]*portCheck, len(tcs))
 	var wg sync.WaitGroup
 	busy := make(chan bool, runtime.GOMAXPROCS(0))
-	for i, port := range ports {
-		checks[i] = &portCheck{port: port}
+	for i, tc := range tcs {
+		checks[i] = &portCheck{port: tc.goos + "/" + tc.goarch, tc: tc}
 		wg.Add(1)
 		go func(c *portCheck) {
 			defer wg.Done()
 			busy <- true
 			defer func() { <-busy }()
-			c.tc, c.err = newToolchain(version, portEnv(env, c.port))
-			if c.err != nil {
-				return
-			}
 			prog, err := load(c.tc, dir, patterns, overlay)
 			if err != nil {
 				c.err = err
@@ -288,7 +298,12 @@ func (r *portsReport) print(w io.Writer) {
 // differs between them; the exit status counts every port: 1 when one
 // fails to build or has an unsafe signature, 2 when one cannot be loaded.
 func runPorts(version, dir string, patterns []string, overlay string, opts options, asJSON bool) int {
-	checks := checkPorts(version, os.Environ(), firstClassPorts, dir, patterns, overlay, opts)
+	tcs, err := portToolchains(version, os.Environ(), firstClassPorts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
+		return 2
+	}
+	checks := checkPorts(tcs, dir, patterns, overlay, opts)
 	for _, c := range checks {
 		if c.err != nil {
 			fmt.Fprintf(os.Stderr, "linkcheck: %s: %s\n", c.port, strings.SplitN(c.err.Error(), "\n", 2)[0])

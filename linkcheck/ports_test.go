@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -84,7 +85,11 @@ func portsTranscript(t *testing.T, version, dir string, asJSON bool) (string, *p
 	t.Helper()
 	// cgo off on every port, as a cross-build has it, whatever the host's C
 	// toolchain: the transcript is the same on every machine.
-	checks := checkPorts(version, append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0"), firstClassPorts, dir, []string{"./..."}, "", options{})
+	var tcs []*toolchain
+	for _, port := range firstClassPorts {
+		tcs = append(tcs, portToolchain(t, version, port))
+	}
+	checks := checkPorts(tcs, dir, []string{"./..."}, "", options{})
 	for _, c := range checks {
 		if c.err != nil {
 			t.Fatalf("%s: %v", c.port, c.err)
@@ -186,7 +191,11 @@ func nanotime() int
 
 func main() { println(nanotime() > 0) }
 `})
-	r := comparePorts(checkPorts("", append(os.Environ(), "GOWORK=off"), firstClassPorts, dir, []string{"."}, "", options{}))
+	var tcs []*toolchain
+	for _, port := range firstClassPorts {
+		tcs = append(tcs, portToolchain(t, runtime.Version(), port))
+	}
+	r := comparePorts(checkPorts(tcs, dir, []string{"."}, "", options{}))
 	var unsafe []string
 	for _, p := range r.Ports {
 		if p.Result != portLinks {

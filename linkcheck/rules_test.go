@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -43,23 +44,36 @@ func recordedGo(t *testing.T) []string {
 }
 
 // portToolchain is version's toolchain building for port with cgo off, as
-// a cross-build is; it skips the test when version is neither the
-// running Go nor in the module cache (make test does not fetch).
+// a cross-build is, for modules in temporary folders; it skips the test
+// when version is neither the running Go nor in the module cache (make
+// test does not fetch). The tests share one per version and port, and
+// with it the standard library's packages, read once.
 func portToolchain(t *testing.T, version, port string) *toolchain {
 	t.Helper()
 	if version != runtime.Version() {
 		skipWithout(t, version)
 	}
+	portToolchainsMu.Lock()
+	defer portToolchainsMu.Unlock()
+	if tc := portToolchainsMade[version+" "+port]; tc != nil {
+		return tc
+	}
 	tc, err := newToolchain(version, portEnv(append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0"), port))
 	if err != nil {
 		t.Fatal(err)
 	}
+	portToolchainsMade[version+" "+port] = tc
 	if tc.version != version || tc.goos+"/"+tc.goarch != port {
 		t.Fatalf("asked for %s %s, got %s %s/%s", version, port, tc.version, tc.goos, tc.goarch)
 	}
 	tc.cacheDir = testCache
 	return tc
 }
+
+var (
+	portToolchainsMu   sync.Mutex
+	portToolchainsMade = map[string]*toolchain{}
+)
 
 // stdImporters maps each standard-library package that tc builds to the
 // package with the fewest dependencies that a program may import and
@@ -214,4 +228,20 @@ func TestDirectivePlacement(t *testing.T) {
 			}
 		})
 	}
+}
+
+// buildAgreement is the one rule by which a prediction is held to a real
+// build: linkcheck predicts a failure exactly when the build fails, and
+// then the go command's output holds one of the texts it predicts (the
+// linker stops at its first refusal). It returns what disagrees, or "".
+func buildAgreement(predicted []string, linked bool, out string) string {
+	switch {
+	case linked && len(predicted) > 0:
+		return fmt.Sprintf("go build links; linkcheck predicts %q", predicted)
+	case !linked && len(predicted) == 0:
+		return "go build fails:\n" + out + "linkcheck predicts it links"
+	case !linked && !slices.ContainsFunc(predicted, func(p string) bool { return strings.Contains(out, p) }):
+		return fmt.Sprintf("go build fails:\n%slinkcheck predicts %q", out, predicted)
+	}
+	return ""
 }
