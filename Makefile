@@ -14,7 +14,7 @@ WORKSHOP := bin/workshop
 RUN_ALL := bin/run-all
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all run-all-runner $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof workshop check-go
+.PHONY: help run-all run-all-runner $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof linkcheck-ports workshop check-go
 .PHONY: exercise check hint reset copy-out slides warm-up lab-compare
 
 ##@ For participants: the examples, the exercises, a mode to take home
@@ -73,11 +73,12 @@ bench: workshop ## benchmark linkname calls against the ordinary way (COUNT=runs
 docs: workshop ## regenerate the generated blocks of the documents
 	@$(WORKSHOP) docs
 
-matrix: workshop ## run the examples, the lab and linkcheck-real's check under each Go in GO_VERSIONS (network)
+matrix: workshop ## run the examples, the lab, linkcheck-real's and linkcheck-ports's checks under each Go in GO_VERSIONS (network)
 	@$(WORKSHOP) matrix
 	@$(WORKSHOP) linkcheck-real -check
 	@$(WORKSHOP) marks-check -check
 	@$(WORKSHOP) upgrade-proof -check
+	@go -C linkcheck test -count=1 -timeout 3h -run '^TestPorts$$' . -ports-proof
 
 timings: workshop ## time make run-all against a bare go build, warm and cold (RUNS=, COLD=: how many)
 	@$(WORKSHOP) timings $(if $(RUNS),-n=$(RUNS)) $(if $(COLD),-cold=$(COLD))
@@ -90,6 +91,9 @@ linkcheck-speed: workshop ## time whole-program linkcheck against go list, and -
 
 upgrade-proof: workshop ## hold linkcheck -go and -upgrade to the toolchains themselves, record it and linkcheck/README.md's transcripts (network)
 	@$(WORKSHOP) upgrade-proof
+
+linkcheck-ports: check-go ## cross-build the lab, Go's linker cases and -marks samples for every port under each Go, against linkcheck; record it (slow)
+	@go -C linkcheck test -count=1 -timeout 3h -run '^TestPorts$$' . -ports-proof -update
 
 # The go command decides whether bin/workshop is up to date, by content:
 # when it is, this build writes nothing and takes a fraction of a second.

@@ -30,9 +30,11 @@ type piece struct {
 	pointer bool
 	uintptr bool // an integer that may hold an address
 	// On the stack: where it starts in the argument area, and where
-	// its pointers are.
+	// its pointers and its floating-point numbers are (an integer's bits
+	// read as a float are a wrong value).
 	offset int64
 	ptrs   []int64
+	floats []int64
 }
 
 // A placed value is one argument or result and where the ABI puts it: in
@@ -72,7 +74,7 @@ func (ab *abi) placeValues(ts []types.Type) []placed {
 		ab.stackSize = (ab.stackSize + align - 1) / align * align
 		size := ab.sizes.Sizeof(t)
 		vs = append(vs, placed{typ: t,
-			pieces: []piece{{class: "stack", offset: ab.stackSize, size: size, ptrs: pointerOffsets(t, 0, ab.sizes)}}})
+			pieces: []piece{{class: "stack", offset: ab.stackSize, size: size, ptrs: pointerOffsets(t, 0, ab.sizes), floats: floatOffsets(t, 0, ab.sizes)}}})
 		ab.stackSize += size
 	}
 	ptr := ab.sizes.Sizeof(types.Typ[types.Uintptr])
@@ -227,6 +229,12 @@ func samePlace(a, b placed) bool {
 }
 
 func samePiece(x, y piece) bool {
+	return sameMemory(x, y) && slices.Equal(x.floats, y.floats)
+}
+
+// sameMemory reports whether two pieces take the same bytes, with
+// pointers in the same places, whatever numbers they hold.
+func sameMemory(x, y piece) bool {
 	return x.class == y.class && x.offset == y.offset && x.size == y.size && x.pointer == y.pointer && slices.Equal(x.ptrs, y.ptrs)
 }
 
@@ -243,8 +251,11 @@ func placementRisk(ls, ts []placed) string {
 	lregs, lstack := flatten(ls)
 	tregs, tstack := flatten(ts)
 	risk := ""
-	if !slices.EqualFunc(lstack, tstack, samePiece) {
+	switch {
+	case !slices.EqualFunc(lstack, tstack, sameMemory):
 		risk = riskMemory
+	case !slices.EqualFunc(lstack, tstack, samePiece):
+		risk = riskValues // an integer read as a float, or the reverse
 	}
 	all := maps.Clone(lregs)
 	maps.Copy(all, tregs)
@@ -298,7 +309,16 @@ func flatten(vs []placed) (map[register]piece, []piece) {
 // at 0".
 func describePlace(v placed) string {
 	if v.onStack() {
-		return fmt.Sprintf("stack at %d: %s", v.pieces[0].offset, describeLayout(v.pieces[0].size, v.pieces[0].ptrs))
+		p := v.pieces[0]
+		s := fmt.Sprintf("stack at %d: %s", p.offset, describeLayout(p.size, p.ptrs))
+		if len(p.floats) > 0 {
+			var at []string
+			for _, off := range p.floats {
+				at = append(at, fmt.Sprint(off))
+			}
+			s += ", floats at " + strings.Join(at, ", ")
+		}
+		return s
 	}
 	if len(v.pieces) == 0 {
 		return "nothing"
@@ -417,6 +437,38 @@ func pointerOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
 		offs = append(offs, base)
 	case *types.Interface:
 		offs = append(offs, base, base+ptr)
+	}
+	return offs
+}
+
+// floatOffsets returns the offsets, from base, at which t holds a
+// floating-point number (each half of a complex one).
+func floatOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
+	var offs []int64
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		fields := make([]*types.Var, u.NumFields())
+		for i := range fields {
+			fields[i] = u.Field(i)
+		}
+		for i, off := range sizes.Offsetsof(fields) {
+			offs = append(offs, floatOffsets(fields[i].Type(), base+off, sizes)...)
+		}
+	case *types.Array:
+		elem := floatOffsets(u.Elem(), 0, sizes)
+		stride := sizes.Sizeof(u.Elem())
+		for i := int64(0); len(elem) > 0 && i < u.Len(); i++ {
+			for _, off := range elem {
+				offs = append(offs, base+i*stride+off)
+			}
+		}
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsComplex != 0:
+			offs = append(offs, base, base+sizes.Sizeof(u)/2)
+		case u.Info()&types.IsFloat != 0:
+			offs = append(offs, base)
+		}
 	}
 	return offs
 }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -90,6 +89,7 @@ const (
 	reasonDuplicateDef  = "duplicate_definition"
 	reasonNoUnsafe      = "no_unsafe_import"
 	reasonUsage         = "usage"
+	reasonMisplaced     = "misplaced"
 	reasonNotDeclared   = "not_declared"
 	reasonIgnored       = "ignored" // names nothing declared, in a module before Go 1.18
 	reasonInstantiation = "instantiation"
@@ -117,34 +117,8 @@ type directive struct {
 	// HasBody: Local is a function with a body, or a variable with an
 	// initial value: a push when Target is set.
 	HasBody bool
-}
-
-// directives returns the //go:linkname lines of a file.
-func directives(f *ast.File) []directive {
-	importsUnsafe := false
-	for _, imp := range f.Imports {
-		path, _ := strconv.Unquote(imp.Path.Value) // `unsafe` counts as well
-		importsUnsafe = importsUnsafe || path == "unsafe"
-	}
-	var ds []directive
-	for _, cg := range f.Comments {
-		for _, c := range cg.List {
-			verb, rest, _ := strings.Cut(c.Text, " ")
-			if verb != "//go:linkname" && verb != "//go:linknamestd" {
-				continue
-			}
-			fields := strings.Fields(rest)
-			d := directive{pos: c.Pos(), StdOnly: verb == "//go:linknamestd", Args: len(fields), ImportsUnsafe: importsUnsafe}
-			if len(fields) > 0 {
-				d.Local = fields[0]
-			}
-			if len(fields) > 1 {
-				d.Target = fields[1]
-			}
-			ds = append(ds, d)
-		}
-	}
-	return ds
+	// Misplaced: code comes before it on its line.
+	Misplaced bool `json:",omitempty"`
 }
 
 // asmReference is the local name of a reference made from assembly.
@@ -367,6 +341,9 @@ func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
 	}
 	// The compiler stops at these, before the linker has a say.
 	switch {
+	case d.Misplaced:
+		fd.fail(reasonMisplaced, "misplaced compiler directive", "code comes before it on its line: a directive must be on a line of its own")
+		return fd
 	case d.Args < 1 || d.Args > 2:
 		fd.fail(reasonUsage, "usage: "+verb+" localname [linkname]", "one or two names after the directive")
 		return fd
@@ -610,91 +587,32 @@ func (a *analysis) linkerVerdict(p *pkg, fd *finding, tp *pkg, local types.Objec
 }
 
 func (a *analysis) checkReference(p *pkg, fd *finding, tp *pkg, local types.Object, fromAsm bool) {
-	sym, rules := fd.Target, a.tc.rules
 	if a.opts.checkOff {
 		fd.allow(reasonCheckOff, "", "the check is off: -ldflags=-checklinkname=0")
 		return
 	}
-	referrer := p.symPath()
-	fails := "link: " + referrer + ": invalid reference to " + sym
-	if pkgs, ok := rules.blocked[sym]; ok {
-		if slices.Contains(pkgs, p.ImportPath) {
-			fd.allow(reasonBlockAllowed, p.ImportPath, "the linker's block-list allows "+p.ImportPath)
-			return
-		}
-		who := "no package"
-		if len(pkgs) > 0 {
-			who = strings.Join(pkgs, ", ")
-		}
-		fd.fail(reasonBlocked, fails, "the linker's block-list reserves it for "+who)
-		return
-	}
-	// The standard library links as released: its own pulls need no
-	// mark (only -std reports them).
-	if p.Standard {
-		fd.allow(reasonStdReferrer, "", p.ImportPath+" is in the standard library")
-		return
-	}
 	_, isVar := local.(*types.Var)
-	if (fromAsm && !rules.assemblyChecked) || (isVar && !rules.varsChecked) {
-		fd.allow(reasonUnchecked, "", "this linker checks such references against its block-list only")
-		return
+	ref := reference{sym: fd.Target, from: p.ImportPath, fromSym: p.symPath(), fromStd: p.Standard,
+		fromAsm: fromAsm, variable: isVar, targetStd: tp != nil && tp.Standard}
+	var defs []symbolDef
+	for _, d := range a.definitions(fd.Target) {
+		open, stdOnly := a.marksIn(fd.Target, d.pkg)
+		defs = append(defs, symbolDef{pkg: d.pkg.ImportPath, standard: d.pkg.Standard, kind: d.kind, marked: open, stdOnly: stdOnly})
 	}
-	defs := a.definitions(sym)
-	if len(defs) == 0 {
-		if tp != nil && tp.Standard {
-			// a method, or a symbol no package defines: left to the
-			// relocation check
-			if !strings.Contains(strings.TrimPrefix(sym, tp.ImportPath+"."), ".") {
-				fd.allow(reasonNotStd, "", "no package of the build defines it")
-				return
-			}
-			defs = []definition{{tp, "go"}}
-		} else {
-			fd.allow(reasonNotStd, "", "no standard-library package defines it")
-			return
-		}
+	// A method of a standard-library type: defined where its type is.
+	if len(defs) == 0 && ref.targetStd && strings.Contains(strings.TrimPrefix(fd.Target, tp.ImportPath+"."), ".") {
+		open, stdOnly := a.marksIn(fd.Target, tp)
+		defs = []symbolDef{{pkg: tp.ImportPath, standard: true, kind: defGo, marked: open, stdOnly: stdOnly}}
 	}
-	// Of several definitions (assembly and a Go declaration that marks
-	// it), the one that carries a mark decides.
-	def := defs[0]
-	for _, d := range defs {
-		if open, stdOnly := a.marksIn(sym, d.pkg); open || stdOnly {
-			def = d
-			break
-		}
+	v := a.tc.rules.decide(ref, defs, a.tc.goarch)
+	if v.links {
+		fd.allow(v.reason, v.by, v.why)
+	} else {
+		fd.fail(v.reason, v.fails, v.why)
 	}
-	switch {
-	case !def.pkg.Standard:
-		fd.allow(reasonNotStd, def.pkg.ImportPath, "defined outside the standard library ("+def.kind+" in "+def.pkg.ImportPath+"), and the linker checks only standard-library symbols")
-		return
-	case def.pkg == p:
-		fd.allow(reasonSamePackage, p.ImportPath, "a reference from the package that defines it")
-		return
+	if v.warning != "" {
+		fd.Warnings = append(fd.Warnings, v.warning)
 	}
-	open, stdOnly := a.marksIn(sym, def.pkg)
-	switch {
-	case open && def.kind == "push":
-		fd.allow(reasonPushed, def.pkg.ImportPath, def.pkg.ImportPath+" pushes its body into "+sym)
-		return
-	case open:
-		fd.allow(reasonStdMarked, def.pkg.ImportPath, def.pkg.ImportPath+" marks it for outside use")
-		return
-	case stdOnly:
-		fd.fail(reasonLinknameStd, fails, def.pkg.ImportPath+" marks it with //go:linknamestd, for the standard library's own use")
-		return
-	case def.kind == "assembly" && !rules.assemblyChecked:
-		fd.allow(reasonAsmUnchecked, def.pkg.ImportPath, "an assembly function: this linker lets it through")
-		fd.Warnings = append(fd.Warnings, "Go 1.27's linker refuses this reference to an unmarked assembly function")
-		return
-	case def.kind == "assembly" && (!strings.Contains(sym, ".") || strings.HasPrefix(sym, referrer)):
-		fd.allow(reasonAsmUnchecked, def.pkg.ImportPath, "an assembly function named for the referring package")
-		return
-	case def.kind == "assembly":
-		fd.fail(reasonAsmUnmarked, fails, "an assembly function in "+def.pkg.ImportPath+" that nothing marks for outside use")
-		return
-	}
-	fd.fail(reasonUnmarked, fails, def.pkg.ImportPath+" does not mark it for outside use")
 }
 
 // marksIn reports whether p, which defines sym, marks it. The compiler
@@ -705,15 +623,7 @@ func (a *analysis) checkReference(p *pkg, fd *finding, tp *pkg, local types.Obje
 // holds). The linker lets a pull through when the definition carries
 // that flag.
 func (a *analysis) marksIn(sym string, p *pkg) (open, stdOnly bool) {
-	for _, d := range p.directives {
-		if d.Args > 2 || !a.active(d) {
-			continue
-		}
-		if d.Target == sym || d.Target == "" && p.symPath()+"."+d.Local == sym {
-			open, stdOnly = open || !d.StdOnly, stdOnly || d.StdOnly
-		}
-	}
-	return open, stdOnly && !open
+	return marksOf(p.directives, p.symPath(), sym, a.tc.rules)
 }
 
 // checkBodies finds bodyless functions without a directive: the compiler
@@ -794,7 +704,7 @@ func (a *analysis) excluded(p *pkg) []finding {
 		if err != nil {
 			continue
 		}
-		for _, d := range directives(f) {
+		for _, d := range directivesIn(a.tc.fset, f, src) {
 			fd := a.newFinding(p, a.tc.fset.Position(d.pos), d.Local, d.Target)
 			fd.Mode = modePull
 			if d.Target == "" {
@@ -883,18 +793,6 @@ func findDeclIn(f *ast.File, name string) (ast.Node, bool) {
 		}
 	}
 	return nil, false
-}
-
-// splitSymbol splits "example.com/x/bar.(*T).m" into its package path and
-// the name within the package; a symbol without a package ("crosscall2")
-// has an empty path.
-func splitSymbol(sym string) (path, name string) {
-	slash := strings.LastIndex(sym, "/")
-	dot := strings.Index(sym[slash+1:], ".")
-	if dot < 0 {
-		return "", sym
-	}
-	return sym[:slash+1+dot], sym[slash+1+dot+1:]
 }
 
 // lookup finds a func, var or method by its name within a package: "add",

@@ -55,6 +55,9 @@ func TestMain(m *testing.M) {
 			tc.writing.Wait()
 		}
 	}
+	for _, tc := range portToolchainsMade {
+		tc.writing.Wait()
+	}
 	os.RemoveAll(testCache)
 	os.Exit(code)
 }

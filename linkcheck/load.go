@@ -346,7 +346,7 @@ func (prog *program) parseFile(p *pkg, path string, src []byte) error {
 		return err
 	}
 	p.files = append(p.files, f)
-	for _, d := range directives(f) {
+	for _, d := range directivesIn(prog.tc.fset, f, src) {
 		d.File, d.Line = filepath.Base(path), prog.tc.fset.Position(d.pos).Line
 		p.directives = append(p.directives, d)
 	}

@@ -8,6 +8,7 @@
 //
 //	linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
 //	linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
+//	linkcheck -ports [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
 //	linkcheck -allow file [-json] [-std] [-go goX.Y.Z] [-overlay file] [packages | files.go]
 //	linkcheck -marks [-json] VERSION [VERSION]
 //
@@ -58,10 +59,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	checkLinkname := flags.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
 	upgrade := flags.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go")
 	allowFile := flags.String("allow", "", "predict the build with -ldflags=-checklinkname=0, and fail when a reference that needs it is not listed in this file (lines: PACKAGE SYMBOL # REASON)")
+	ports := flags.Bool("ports", false, "check the program for every first-class port, and report the lines whose verdict or signature safety differs between them")
 	listMarks := flags.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
+		fmt.Fprintln(stderr, "       linkcheck -ports [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -allow file [-json] [-std] [-go goX.Y.Z] [-overlay file] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
 		fmt.Fprint(stderr, vetUsage)
@@ -113,6 +116,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	dir, _ := os.Getwd()
 	opts := options{checkOff: !*checkLinkname, std: *withStd}
+	if *ports {
+		if *upgrade != "" {
+			fmt.Fprintln(stderr, "linkcheck: -ports and -upgrade do not go together: run one, then the other")
+			return 2
+		}
+		return runPorts(*goVersion, dir, patterns, *overlay, opts, *asJSON)
+	}
 	if *upgrade != "" {
 		return runUpgrade(tc, *upgrade, dir, patterns, *overlay, opts, *asJSON, stdout, stderr)
 	}

@@ -13,6 +13,7 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,7 +40,7 @@ import (
 
 // marksFormat is part of the cache key: bump it when marksReport or the
 // way it is computed changes.
-const marksFormat = 2
+const marksFormat = 3
 
 // A marksReport is what one Go version's source says, for one platform.
 type marksReport struct {
@@ -167,20 +168,30 @@ func cachedMarks(tc *toolchain) (*marksReport, error) {
 	return r, nil
 }
 
-// A markDirective is a //go:linkname or //go:linknamestd line.
+// A markDirective is a //go:linkname or //go:linknamestd line of the
+// standard library, and where it is.
 type markDirective struct {
-	std    bool
-	local  string
-	target string // the linker's name for local: pkg.local when not given
+	directive
+	target string // the linker's name for its local name
 	where  string
-	text   string
+}
+
+// text is the directive as written, spaces normalized.
+func (d *markDirective) text() string {
+	verb := verbLinkname
+	if d.StdOnly {
+		verb = verbLinknameStd
+	}
+	return strings.TrimSpace(verb + " " + d.Local + " " + d.Target)
 }
 
 // A markDef is the definition of a symbol in the package that holds its
-// body, with the directives of that package that name it.
+// body (the record the linker's rules read, in rules.go), with where it
+// is and the directives of that package that name it.
 type markDef struct {
-	symbol, kind, pkg, where string
-	asm                      bool
+	symbolDef
+	// symKind is func or var.
+	symbol, symKind, where string
 	// unreachable: an ABI0 assembly function with no Go declaration in
 	// its package gets no ABI wrapper, so a Go pull (an ABIInternal
 	// reference) finds no definition.
@@ -242,7 +253,7 @@ func scanMarks(tc *toolchain) (*marksReport, error) {
 			defer wg.Done()
 			for i := range next {
 				path, _ := filepath.Rel(src, dirs[i])
-				scanned[i], errs[i] = scanPackage(ctxt, dirs[i], filepath.ToSlash(path))
+				scanned[i], errs[i] = scanPackage(ctxt, rules, dirs[i], filepath.ToSlash(path))
 			}
 		}()
 	}
@@ -269,58 +280,61 @@ func scanMarks(tc *toolchain) (*marksReport, error) {
 			if old := defs[d.symbol]; old != nil {
 				old.mark = cmp.Or(old.mark, d.mark)
 				old.stdMark = cmp.Or(old.stdMark, d.stdMark)
+				old.marked, old.stdOnly = old.mark != nil, old.stdMark != nil && old.mark == nil
 				continue
 			}
 			defs[d.symbol] = d
 		}
 	}
-	// Without ABI wrappers (a platform with no register ABI), the
-	// linker lets every assembly function through.
-	wrappers := slices.Contains(ctxt.ToolTags, "goexperiment.regabiwrappers")
-	for sym, allowed := range rules.blocked {
-		s := markSymbol{Symbol: sym, Kind: "func", Reason: reasonBlocked,
-			Where:  fmt.Sprintf("%s:%d", loaderGo, rules.blockedLine[sym]),
-			Detail: "blockedLinknames allows no package"}
-		if len(allowed) > 0 {
-			s.Detail = "blockedLinknames allows only " + strings.Join(allowed, ", ")
+	symbols := slices.Collect(maps.Keys(defs))
+	for sym := range rules.blocked {
+		if defs[sym] == nil {
+			symbols = append(symbols, sym)
 		}
-		if d := defs[sym]; d != nil {
-			s.Kind, s.Package = d.kind, d.pkg
-		}
-		r.Symbols = append(r.Symbols, s)
 	}
-	for sym, d := range defs {
-		if _, blocked := rules.blocked[sym]; blocked {
-			continue
-		}
-		if d.unreachable {
-			r.UnreachableAssembly++
-			continue
-		}
-		s := markSymbol{Symbol: sym, Kind: d.kind, Package: d.pkg}
-		mark := d.mark
-		switch {
-		case mark != nil:
-			s.Pullable, s.Where, s.Detail = true, mark.where, mark.text
-			s.Reason = reasonStdMarked
-			if d.pkg != symbolPackage(sym) {
-				s.Reason = reasonPushed
+	for _, sym := range symbols {
+		d := defs[sym]
+		var record []symbolDef
+		s := markSymbol{Symbol: sym, Kind: "func"}
+		if d != nil {
+			if _, blocked := rules.blocked[sym]; d.unreachable && !blocked {
+				r.UnreachableAssembly++
+				continue
 			}
-			if d.asm && rules.assemblyChecked {
+			record = []symbolDef{d.symbolDef}
+			s.Kind, s.Package = d.symKind, d.pkg
+		}
+		// A pull from a command, outside the standard library.
+		v := rules.decide(reference{sym: sym, from: "main", fromSym: "main", variable: s.Kind == "var", targetStd: true}, record, ctxt.GOARCH)
+		s.Pullable, s.Reason = v.links, v.reason
+		switch v.reason {
+		case reasonBlocked:
+			s.Where = fmt.Sprintf("%s:%d", loaderGo, rules.blockedLine[sym])
+			s.Detail = "blockedLinknames allows no package"
+			if allowed := rules.blocked[sym]; len(allowed) > 0 {
+				s.Detail = "blockedLinknames allows only " + strings.Join(allowed, ", ")
+			}
+		case reasonStdMarked, reasonPushed:
+			s.Where, s.Detail = d.mark.where, d.mark.text()
+			if d.kind == defAssembly && rules.assemblyChecked {
 				s.Detail += " (over an assembly body: the linker checks the ABI wrapper the compiler makes from this declaration, which carries the mark)"
 			}
-		case d.asm && !rules.assemblyChecked:
+		case reasonLinknameStd:
+			s.Where, s.Detail = d.stdMark.where, d.stdMark.text()
+		case reasonAsmUnchecked:
 			// The assembler flags its symbols as linknamed.
-			s.Pullable, s.Reason, s.Where = true, reasonAsmUnchecked, d.where
-			s.Detail = tc.version + "'s linker does not check assembly functions"
-		case d.asm && !wrappers:
-			s.Pullable, s.Reason, s.Where = true, reasonAsmUnchecked, d.where
-			s.Detail = "no ABI wrappers on " + ctxt.GOARCH + ": the linker lets assembly functions through"
-		case d.asm && d.stdMark == nil:
-			s.Reason, s.Where = reasonAsmUnmarked, d.where
+			s.Where, s.Detail = d.where, tc.version+"'s linker does not check assembly functions"
+			if rules.assemblyChecked {
+				s.Detail = "no ABI wrappers on " + ctxt.GOARCH + ": the linker lets assembly functions through"
+			}
+		case reasonUnchecked:
+			s.Where = cmp.Or(d.mark, d.stdMark).where
+			s.Detail = tc.version + "'s linker checks a variable's pull against its block-list only"
+		case reasonAsmUnmarked:
+			s.Where = d.where
 			s.Detail = "an assembly function with no mark on its Go declaration: " + tc.version + "'s linker checks assembly"
 		default:
-			s.Reason, s.Where, s.Detail = reasonLinknameStd, d.stdMark.where, d.stdMark.text
+			return nil, fmt.Errorf("%s: no mark, push or assembly body gives %s (%s)", sym, v.reason, v.why)
 		}
 		r.Symbols = append(r.Symbols, s)
 	}
@@ -328,20 +342,10 @@ func scanMarks(tc *toolchain) (*marksReport, error) {
 	return r, nil
 }
 
-// symbolPackage is the import path in a linker symbol name:
-// "internal/runtime/atomic" in "internal/runtime/atomic.Load".
-func symbolPackage(sym string) string {
-	slash := strings.LastIndex(sym, "/") + 1
-	if dot := strings.Index(sym[slash:], "."); dot >= 0 {
-		return sym[:slash+dot]
-	}
-	return ""
-}
-
 // scanPackage reads one package folder: the directive lines of all its
 // Go files, and the definitions that the files built for ctxt's platform
 // give a mark, push or assembly body.
-func scanPackage(ctxt build.Context, dir, path string) (*scannedPackage, error) {
+func scanPackage(ctxt build.Context, rules *linkerRules, dir, path string) (*scannedPackage, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -433,23 +437,13 @@ func scanPackage(ctxt build.Context, dir, path string) (*scannedPackage, error) 
 				}
 			}
 		}
-		for _, group := range f.Comments {
-			for _, c := range group.List {
-				fields := strings.Fields(c.Text)
-				pos := fset.Position(c.Slash)
-				// The compiler reads directives only at the start of a line.
-				if pos.Column != 1 || len(fields) < 2 || len(fields) > 3 ||
-					fields[0] != "//go:linkname" && fields[0] != "//go:linknamestd" {
-					continue
-				}
-				d := &markDirective{std: fields[0] == "//go:linknamestd", local: fields[1],
-					target: path + "." + fields[1], text: strings.Join(fields, " "),
-					where: fmt.Sprintf("%s/%s:%d", path, name, pos.Line)}
-				if len(fields) == 3 {
-					d.target = fields[2]
-				}
-				directives = append(directives, d)
+		for _, d := range directivesIn(fset, f, contents[filepath.Join(dir, name)]) {
+			if !d.valid(rules) {
+				continue
 			}
+			d.File, d.Line = name, fset.Position(d.pos).Line
+			directives = append(directives, &markDirective{directive: d, target: d.linkerName(path),
+				where: fmt.Sprintf("%s/%s:%d", path, name, d.Line)})
 		}
 	}
 	for name, body := range funcBody {
@@ -459,13 +453,20 @@ func scanPackage(ctxt build.Context, dir, path string) (*scannedPackage, error) 
 	}
 	linkerName := map[string]string{} // local name -> its symbol, where a directive renames it
 	for _, d := range directives {
-		linkerName[d.local] = d.target
+		linkerName[d.Local] = d.target
 	}
 
 	defs := map[string]*markDef{}
 	define := func(sym, kind, where string, asm bool) *markDef {
 		if defs[sym] == nil {
-			defs[sym] = &markDef{symbol: sym, kind: kind, pkg: path, where: where, asm: asm}
+			def := symbolDef{pkg: path, standard: true, kind: defGo}
+			switch {
+			case asm:
+				def.kind = defAssembly
+			case symbolPath(sym) != path:
+				def.kind = defPush
+			}
+			defs[sym] = &markDef{symbolDef: def, symbol: sym, symKind: kind, where: where}
 			sp.defs = append(sp.defs, defs[sym])
 		}
 		return defs[sym]
@@ -490,36 +491,38 @@ func scanPackage(ctxt build.Context, dir, path string) (*scannedPackage, error) 
 			continue // a C or linker-internal name, not a package's symbol
 		}
 		var def *markDef
-		body, isFunc := funcBody[d.local]
-		init, isVar := varInit[d.local]
+		targetPkg := symbolPath(d.target)
+		body, isFunc := funcBody[d.Local]
+		init, isVar := varInit[d.Local]
 		switch {
 		case defs[d.target] != nil:
 			// The Go declaration of an assembly function.
 			def = defs[d.target]
 		case isFunc && body:
 			def = define(d.target, "func", d.where, false)
-		case isVar && (init || symbolPackage(d.target) == path):
+		case isVar && (init || targetPkg == path):
 			def = define(d.target, "var", d.where, false)
-		case isFunc && symbolPackage(d.target) == path && defined[d.target]:
+		case isFunc && targetPkg == path && defined[d.target]:
 			// A bodyless stand-in for a func or method of its own package
 			// marks that func or method.
 			def = define(d.target, "func", d.where, false)
 		default:
 			continue // a pull: the definition lies elsewhere
 		}
-		if d.std {
+		if d.StdOnly {
 			def.stdMark = cmp.Or(def.stdMark, d)
 		} else {
 			def.mark = cmp.Or(def.mark, d)
 		}
+		def.marked, def.stdOnly = def.mark != nil, def.stdMark != nil && def.mark == nil
 	}
 	for local, body := range funcBody {
-		if d := defs[cmp.Or(linkerName[local], path+"."+local)]; d != nil && d.asm && !body {
+		if d := defs[cmp.Or(linkerName[local], path+"."+local)]; d != nil && d.kind == defAssembly && !body {
 			d.unreachable = false
 		}
 	}
 	// Keep only what a mark or an assembly body makes worth listing.
-	sp.defs = slices.DeleteFunc(sp.defs, func(d *markDef) bool { return !d.asm && d.mark == nil && d.stdMark == nil })
+	sp.defs = slices.DeleteFunc(sp.defs, func(d *markDef) bool { return d.symbolDef.kind != defAssembly && d.mark == nil && d.stdMark == nil })
 	return sp, nil
 }
 
@@ -540,19 +543,19 @@ func receiverName(recv *ast.FieldList) string {
 }
 
 // countDirectiveLines counts the one-argument //go:linkname lines and
-// the //go:linknamestd lines of a Go file.
+// the //go:linknamestd lines of a Go file, each alone on its line.
 func countDirectiveLines(data []byte) (oneArg, std int) {
-	if !bytes.Contains(data, []byte("//go:linkname")) {
+	if !bytes.Contains(data, []byte(verbLinkname)) {
 		return 0, 0
 	}
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		fields := strings.Fields(string(line))
+	for _, line := range strings.Split(string(data), "\n") {
+		stdOnly, words, ok := parseDirective(strings.TrimLeft(line, " \t"))
 		switch {
-		case !bytes.HasPrefix(line, []byte("//go:linkname")) || len(fields) == 0:
-		case fields[0] == "//go:linkname" && len(fields) == 2:
-			oneArg++
-		case fields[0] == "//go:linknamestd":
+		case !ok:
+		case stdOnly:
 			std++
+		case len(words) == 1:
+			oneArg++
 		}
 	}
 	return oneArg, std

@@ -34,7 +34,7 @@ func writeTree(t *testing.T, files map[string]string) string {
 func syntheticGOROOT(t *testing.T, assemblyChecked bool) *toolchain {
 	check := ""
 	if assemblyChecked {
-		check = "_ = r.FromAssembly()"
+		check = "_ = r.FromAssembly()\n\t_ = osym.IsLinknameStd()\n\t_ = linknameVarRefs"
 	}
 	root := writeTree(t, map[string]string{
 		"src/cmd/link/internal/loader/loader.go": `package loader
@@ -76,10 +76,13 @@ func pull()
 
 func asmfunc()
 
-// The compiler reads a directive only at the start of a line.
+// A directive alone on its line counts, indented or not; after code on
+// its line, the compiler refuses it as misplaced.
 func indented() {
 	//go:linkname indented
 }
+
+func trailing() {} //go:linkname trailing
 `,
 		"src/p/p_amd64.s": `#include "textflag.h"
 
@@ -146,10 +149,10 @@ p.(*T).M func pullable std_marked p p/p.go:8
 p.asmfunc func pullable assembly p p/p_amd64.s:3
 p.closed func refused blocklisted  cmd/link/internal/loader/loader.go:5
 p.coro func refused blocklisted p cmd/link/internal/loader/loader.go:4
+p.indented func pullable std_marked p p/p.go:32
 p.marked func pullable std_marked p p/p.go:5
-p.markedVar var pullable std_marked p p/p.go:21
+p.markedVar var pullable not_checked p p/p.go:21
 p.pushed func pullable pushed q q/q.go:5
-p.reserved func refused linknamestd p p/p.go:15
 runtime.cmpstring func pullable pushed q q/q.go:8
 `},
 		{"assembly checked", true, `internal/x.slashed func refused assembly_unmarked q q/q_amd64.s:3
@@ -157,6 +160,7 @@ p.(*T).M func pullable std_marked p p/p.go:8
 p.asmfunc func refused assembly_unmarked p p/p_amd64.s:3
 p.closed func refused blocklisted  cmd/link/internal/loader/loader.go:5
 p.coro func refused blocklisted p cmd/link/internal/loader/loader.go:4
+p.indented func pullable std_marked p p/p.go:32
 p.marked func pullable std_marked p p/p.go:5
 p.markedVar var pullable std_marked p p/p.go:21
 p.pushed func pullable pushed q q/q.go:5
@@ -172,9 +176,9 @@ runtime.cmpstring func pullable pushed q q/q.go:8
 			if got := markLines(r.Symbols); got != tc.want {
 				t.Errorf("symbols:\n%s\nwant:\n%s", got, tc.want)
 			}
-			// marked, coro, markedVar, winonly, ignored; reserved.
-			if r.OneArgLinknameLines != 5 || r.LinknamestdLines != 1 {
-				t.Errorf("directive lines: %d one-argument, %d linknamestd; want 5, 1", r.OneArgLinknameLines, r.LinknamestdLines)
+			// marked, coro, markedVar, indented, winonly, ignored; reserved.
+			if r.OneArgLinknameLines != 6 || r.LinknamestdLines != 1 {
+				t.Errorf("directive lines: %d one-argument, %d linknamestd; want 6, 1", r.OneArgLinknameLines, r.LinknamestdLines)
 			}
 			// ·nodecl: ABI0, and no Go declaration to make a wrapper.
 			if r.UnreachableAssembly != 1 || r.AssemblyChecked != tc.assemblyChecked {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite README.md's go vet transcript from a real run")
 
 // vetWant is what go vet -vettool=linkcheck ./... prints for the module in
 // testdata/vet, sorted: go vet checks packages side by side.
