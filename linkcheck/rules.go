@@ -71,9 +71,11 @@ func aloneOnLine(fset *token.FileSet, pos token.Pos, src []byte) bool {
 	if src == nil {
 		return true
 	}
-	p := fset.Position(pos)
+	// Unadjusted: a //line comment (cgo writes them) renumbers the
+	// position, not the bytes of src.
+	p := fset.PositionFor(pos, false)
 	start := p.Offset - (p.Column - 1)
-	if start < 0 || p.Offset > len(src) {
+	if start < 0 || start > p.Offset || p.Offset > len(src) {
 		return true
 	}
 	return strings.Trim(string(src[start:p.Offset]), " \t") == ""

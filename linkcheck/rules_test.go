@@ -245,3 +245,19 @@ func buildAgreement(predicted []string, linked bool, out string) string {
 	}
 	return ""
 }
+
+// A //line comment renumbers the positions after it (cgo's generated
+// files carry them), not the bytes: a directive after one is still read
+// from the file's own offsets, alone on its line or not.
+func TestDirectiveAfterLineComment(t *testing.T) {
+	src := []byte("package p\n\nimport _ \"unsafe\"\n\n//line other.go:1:1\n//go:linkname f runtime.f\nfunc f()\n\nvar x = 1 //go:linkname g runtime.g\n")
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := directivesIn(fset, f, src)
+	if len(ds) != 2 || ds[0].Misplaced || !ds[1].Misplaced {
+		t.Fatalf("directivesIn after a //line comment: %+v, want f alone on its line and g misplaced", ds)
+	}
+}
