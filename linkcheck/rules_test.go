@@ -250,7 +250,7 @@ func buildAgreement(predicted []string, linked bool, out string) string {
 // files carry them), not the bytes: a directive after one is still read
 // from the file's own offsets, alone on its line or not.
 func TestDirectiveAfterLineComment(t *testing.T) {
-	src := []byte("package p\n\nimport _ \"unsafe\"\n\n//line other.go:1:1\n//go:linkname f runtime.f\nfunc f()\n\nvar x = 1 //go:linkname g runtime.g\n")
+	src := []byte("package p\n\nimport _ \"unsafe\"\n\n//line other.go:10\n//go:linkname f runtime.f\nfunc f()\n\nvar x = 1 //go:linkname g runtime.g\n")
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments)
 	if err != nil {
