@@ -15,10 +15,11 @@ type asmSymbol struct {
 }
 
 // asmName matches a symbol in assembly: "·Div", "runtime·systemstack",
-// "internal∕bytealg·IndexByte", with an optional <ABI> and offset, then
-// (SB). A name without a middle dot, such as crosscall2, belongs to no
-// package.
-var asmName = regexp.MustCompile(`([\pL\pN_./∕-]*)·([\pL\pN_.]+)(?:<[A-Za-z0-9]+>)?(?:[+-]\d+)?\(SB\)`)
+// "internal∕bytealg·IndexByte", "github·com∕user∕p·x" (a dot of the path
+// written as a middle dot too: the name is after the last), with an
+// optional <ABI> and offset, then (SB). A name without a middle dot, such
+// as crosscall2, belongs to no package.
+var asmName = regexp.MustCompile(`([\pL\pN_./∕·-]*)·([\pL\pN_.]+)(?:<[A-Za-z0-9]+>)?(?:[+-]\d+)?\(SB\)`)
 
 // textPlain matches a TEXT line for a symbol without a middle dot.
 var textPlain = regexp.MustCompile(`^TEXT\s+([\pL\pN_]+)(?:<[A-Za-z0-9]+>)?\(SB\)`)
@@ -47,7 +48,7 @@ func (p *pkg) readAssembly() {
 			}
 			for j, m := range matches {
 				prefix, name := line[m[2]:m[3]], line[m[4]:m[5]]
-				sym := strings.ReplaceAll(prefix, "∕", "/") + "." + name
+				sym := strings.NewReplacer("∕", "/", "·", ".").Replace(prefix) + "." + name
 				if prefix == "" {
 					sym = p.symPath() + "." + name
 				}

@@ -27,7 +27,7 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 7"
+const skeletonFormat = "linkcheck skeleton 8"
 
 type skeleton struct {
 	Later      bool              // nothing read: see parse

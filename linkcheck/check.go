@@ -735,11 +735,17 @@ func (a *analysis) position(p *pkg, pos token.Position) string {
 	return fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
 }
 
-// compare compares the local declaration with the target's.
+// compare compares the local declaration with the target's. A declaration
+// whose type names something this build does not declare is not compared:
+// the compiler stops at the name, and the type checker's stand-in for it
+// has no layout to judge.
 func (a *analysis) compare(fd *finding, local, target types.Object) {
+	fd.targetType = typeWithoutNames(target.Type())
+	if hasInvalidType(local.Type(), map[types.Type]bool{}) {
+		return
+	}
 	hasData := [2]bool{a.initialized(local), a.initialized(target)}
 	fd.Signature, fd.Risk, fd.Diffs = compareTypes(local.Type(), target.Type(), a.sizes, a.tc.goarch, hasData)
-	fd.targetType = typeWithoutNames(target.Type())
 	switch fd.Signature {
 	case sigPrefix:
 		fd.Warnings = append(fd.Warnings, "covers only "+fd.Diffs[0]+" of "+fd.Target+": a change of layout there goes unnoticed")
@@ -873,4 +879,44 @@ func typeWithoutNames(t types.Type) string {
 		s += " (" + list(sig.Results(), false) + ")"
 	}
 	return s
+}
+
+// hasInvalidType reports whether t, or a type it is made of, is one the
+// type checker could not resolve.
+func hasInvalidType(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t := t.(type) {
+	case *types.Basic:
+		return t.Kind() == types.Invalid
+	case *types.Named:
+		return hasInvalidType(t.Underlying(), seen)
+	case *types.Pointer:
+		return hasInvalidType(t.Elem(), seen)
+	case *types.Slice:
+		return hasInvalidType(t.Elem(), seen)
+	case *types.Array:
+		return hasInvalidType(t.Elem(), seen)
+	case *types.Map:
+		return hasInvalidType(t.Key(), seen) || hasInvalidType(t.Elem(), seen)
+	case *types.Chan:
+		return hasInvalidType(t.Elem(), seen)
+	case *types.Struct:
+		for i := range t.NumFields() {
+			if hasInvalidType(t.Field(i).Type(), seen) {
+				return true
+			}
+		}
+	case *types.Tuple:
+		for i := range t.Len() {
+			if hasInvalidType(t.At(i).Type(), seen) {
+				return true
+			}
+		}
+	case *types.Signature:
+		return hasInvalidType(t.Params(), seen) || hasInvalidType(t.Results(), seen)
+	}
+	return false
 }

@@ -294,3 +294,30 @@ func minorVersion(v string) string {
 	}
 	return v
 }
+
+// TestAssemblyNames reads the symbols that assembly names, in each way
+// a package path is written there.
+func TestAssemblyNames(t *testing.T) {
+	dir := t.TempDir()
+	src := "TEXT ·f(SB), NOSPLIT, $0-0\n" +
+		"\tCALL runtime·systemstack(SB)\n" +
+		"\tCALL internal∕bytealg·IndexByte<ABIInternal>(SB)\n" +
+		"\tCMPB github·com∕user∕p·flag+4(SB), $0\n" +
+		"\tRET\n"
+	if err := os.WriteFile(filepath.Join(dir, "f_amd64.s"), []byte(src), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	p := &pkg{ImportPath: "example.com/p", Dir: dir, SFiles: []string{"f_amd64.s"}}
+	p.readAssembly()
+	var defs, refs []string
+	for _, s := range p.asmDefs {
+		defs = append(defs, s.Sym)
+	}
+	for _, s := range p.asmRefs {
+		refs = append(refs, s.Sym)
+	}
+	wantRefs := []string{"runtime.systemstack", "internal/bytealg.IndexByte", "github.com/user/p.flag"}
+	if !slices.Equal(defs, []string{"example.com/p.f"}) || !slices.Equal(refs, wantRefs) {
+		t.Errorf("defines %q, refers to %q; want [example.com/p.f], %q", defs, refs, wantRefs)
+	}
+}

@@ -44,6 +44,20 @@ var realCorpus = []realModule{
 	{path: "github.com/bytedance/gopkg", version: "v0.1.4"},
 	// Its other packages need a C library (libedit) to build.
 	{path: "github.com/chenzhuoyu/iasm", version: "v0.9.1", imports: []string{"github.com/chenzhuoyu/iasm/x86_64"}},
+	// Its loader declares the runtime's structures only up to Go 1.20,
+	// and does not compile with later Go; the package a program imports
+	// compiles without it, and its link fails.
+	{path: "github.com/bytedance/sonic", version: "v1.10.2", imports: []string{"github.com/bytedance/sonic"}},
+	{path: "github.com/goccy/go-json", version: "v0.9.11"},
+	{path: "github.com/modern-go/reflect2", version: "v1.0.1"},
+	{path: "github.com/ugorji/go/codec", version: "v1.2.12"},
+	{path: "github.com/ugorji/go/codec", version: "v1.1.7"},
+	{path: "github.com/dgraph-io/ristretto", version: "v0.2.0"},
+	{path: "github.com/dgraph-io/ristretto/v2", version: "v2.4.2"},
+	{path: "github.com/puzpuzpuz/xsync/v3", version: "v3.5.1"},
+	{path: "github.com/puzpuzpuz/xsync/v4", version: "v4.5.0"},
+	{path: "github.com/timandy/routine", version: "v1.1.6"},
+	{path: "github.com/dolthub/swiss", version: "v0.2.1"},
 }
 
 // transcriptModule is the corpus program whose whole linkcheck run the
@@ -60,6 +74,12 @@ var signatureJudgments = map[string]string{
 	"github.com/ebitengine/purego@v0.11.3 runtime_cgocall -> runtime.cgocall":         "harmless: fn is a C function's address, outside the Go heap, which the garbage collector ignores either way",
 	"github.com/ebitengine/purego@v0.11.3 runtime_goarmsoftfp -> runtime.goarmsoftfp": "harmless: a zero-size stand-in that only gives purego's assembly the symbol, never read from Go",
 	"github.com/bytedance/sonic@v1.15.5 RuntimeWriteBarrier -> runtime.writeBarrier":  "harmless: only its address is used, by generated code that tests the enabled byte at its start, as compiled Go does",
+	"github.com/modern-go/reflect2@v1.0.1 typelinks1 -> reflect.typelinks":            "harmless here: the form of Go 1.5 and 1.6, called only when runtime.Version() names one of them; later Go takes typelinks2, which matches",
+	"github.com/modern-go/reflect2@v1.0.1 mapiterinit -> reflect.mapiterinit":         "real bug, memory: since Go 1.18 the function fills an iterator passed as a third argument and returns nothing; reflect2 passes two and uses a result never written, which v1.0.2 fixes",
+	"github.com/ugorji/go/codec@v1.1.7 mapiterinit -> reflect.mapiterinit":            "real bug, memory: the two-argument form of Go before 1.18; the function writes the iterator through a third argument codec never passes, and codec iterates with a result never written",
+	"github.com/ugorji/go/codec@v1.1.7 mapiternext -> reflect.mapiternext":            "harmless: the result it declares, which the function never returns, is never read; the only call discards it",
+	"github.com/ugorji/go/codec@v1.2.12 mapiternext -> runtime.mapiternext":           "harmless: the result it declares, which the function never returns, is never read; the only call discards it",
+	"github.com/puzpuzpuz/xsync/v3@v3.5.1 runtime_typehash -> runtime.typehash":       "harmless in practice: the type word of an interface value, passed as an integer; a compiled type is static data the collector never frees, so only a type built at run time by reflect and held by nothing else could go during the call",
 }
 
 // A realFinding is what workshop reads of linkcheck -json: the fields
@@ -251,7 +271,7 @@ func describeSignature(f realFinding) string {
 	return f.Signature
 }
 
-// writeRealProgram writes, in bin/real/<module's last element>, a program
+// writeRealProgram writes, in bin/real/<module@version, slashes as _>, a program
 // that blank-imports every package of the module (or of m.via) that a
 // program may import (not internal, not main), and returns its folder.
 func writeRealProgram(env []string, m realModule) (string, error) {
@@ -259,7 +279,7 @@ func writeRealProgram(env []string, m realModule) (string, error) {
 	if m.via != "" {
 		imported = m.via
 	}
-	dir := absPath(filepath.Join("bin", "real", filepath.Base(m.path)))
+	dir := absPath(filepath.Join("bin", "real", strings.ReplaceAll(m.String(), "/", "_")))
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return "", err
@@ -375,11 +395,23 @@ func predictAndLink(env []string, linkcheck, program string, m realModule) (real
 	case buildErr == nil:
 		r.result = "DISAGREE: links"
 	case slices.ContainsFunc(fails, func(p string) bool { return strings.Contains(buildErr.Error(), p) }):
-		r.result, r.agree = "fails, as predicted: "+firstLine(buildErr.Error()), true
+		r.result, r.agree = "fails, as predicted: "+buildFailure(env, buildErr), true
 	default:
-		r.result = "DISAGREE: fails with " + firstLine(buildErr.Error())
+		r.result = "DISAGREE: fails with " + buildFailure(env, buildErr)
 	}
 	return r, nil
+}
+
+// buildFailure is the first line the go command printed about a failed
+// build, past the lines that name a package, with the module cache's
+// folder left out of the file names.
+func buildFailure(env []string, err error) string {
+	_, printed, _ := strings.Cut(err.Error(), ": ") // runIn puts the exit status before it
+	line := firstLine(printed)
+	if modCache, err := runIn(env, "", "go", "env", "GOMODCACHE"); err == nil && len(bytes.TrimSpace(modCache)) > 0 {
+		line = strings.ReplaceAll(line, string(bytes.TrimSpace(modCache))+string(filepath.Separator), "")
+	}
+	return line
 }
 
 // tally lays out counts as "36 handshake, 10 pull", largest first.

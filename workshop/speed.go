@@ -112,7 +112,8 @@ func runOut(env []string, name string, args ...string) string {
 }
 
 // writeSpeedProgram writes, in bin/speed, a program that imports the
-// packages of the corpus programs and speedImports.
+// packages of the corpus programs (of the first version of each module
+// the corpus lists) and speedImports.
 func writeSpeedProgram(env []string) (string, error) {
 	dir := absPath(filepath.Join("bin", "speed"))
 	os.RemoveAll(dir)
@@ -121,7 +122,13 @@ func writeSpeedProgram(env []string) (string, error) {
 	}
 	gomod := "module linkcheck.test/speed\n\ngo 1.23\n\nrequire (\n"
 	imports := slices.Clone(speedImports)
+	listed := map[string]bool{}
 	for _, m := range realCorpus {
+		// One program holds one version of a module: the first listed.
+		if listed[m.path] {
+			continue
+		}
+		listed[m.path] = true
 		program, err := writeRealProgram(env, m)
 		if err != nil {
 			return "", err
