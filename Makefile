@@ -45,7 +45,7 @@ hint: workshop ## print an exercise's hint (EX=name)
 reset: workshop ## start an exercise over from its broken copy (EX=name)
 	@$(WORKSHOP) exercise reset "$(EX)"
 
-copy-out: workshop ## write one example as a module of your own (MODE=pull DIR=../demo MODULE=example.com/me/demo)
+copy-out: workshop ## write one example as a module of your own (MODE=pull DIR=/tmp/demo MODULE=example.com/me/demo)
 	@$(WORKSHOP) copy-out -mode "$(MODE)" -dir "$(DIR)" -module "$(MODULE)"
 
 # The warm-up's clock starts before bin/workshop is built: the first build
