@@ -48,6 +48,9 @@ type exerciseSpec struct {
 	keepMode string
 	goal     string
 	hint     string
+	// misprint says, in the lesson's words, what a fix that builds but
+	// prints the wrong line got wrong; "" for the general words.
+	misprint string
 }
 
 // The exercises in lesson order: the rule people meet first comes first.
@@ -119,6 +122,8 @@ var exerciseList = []exerciseSpec{
 			"block-list keeps it for package time alone. runtime.nanotime is marked and open " +
 			"(a one-argument //go:linkname nanotime in runtime's source); time.Now and " +
 			"time.Since are the public way.",
+		misprint: "the clock it reads did not move while the program slept a millisecond: a clock that never moves is no fix. " +
+			"Read the real monotonic clock: a symbol the runtime opens to outside use, or package time's public API.",
 	},
 }
 
@@ -325,7 +330,11 @@ func checkExercise(root string, ex exerciseSpec, dir string) (string, error) {
 		return fmt.Sprintf("it builds, but it stops with an error:\n%s", indent(err.Error())), nil
 	}
 	if got != want {
-		return fmt.Sprintf("it builds and runs, but prints\n%sinstead of what main_test.go expects:\n%s", indent(got), indent(want)), nil
+		why := ""
+		if ex.misprint != "" {
+			why = ex.misprint + "\n"
+		}
+		return fmt.Sprintf("it builds and runs, but prints\n%sinstead of what main_test.go expects:\n%s%s", indent(got), indent(want), why), nil
 	}
 	return "", nil
 }
@@ -364,11 +373,23 @@ func diagnose(out string) string {
 			found, explanation = true, d.explain
 			if strings.Contains(d.explain, "%s") {
 				// The linker ends the symbol with a comma when it says more.
-				explanation = fmt.Sprintf(d.explain, strings.TrimRight(strings.Fields(after)[0], ",.:;"))
+				symbol := strings.TrimRight(strings.Fields(after)[0], ",.:;")
+				explanation = fmt.Sprintf(d.explain, symbol) + methodForm(symbol)
 			}
 		}
 	}
 	return explanation + "\n" + indent(strings.Join(lines, "\n"))
+}
+
+// methodForm is a word on the form of a method's symbol, for a symbol
+// that names a pointer receiver's method without the parentheses
+// (path.*T.name): the symbol is path.(*T).name. "" for any other.
+func methodForm(symbol string) string {
+	_, name := path.Split(symbol)
+	if !strings.Contains(name, ".*") || strings.Contains(name, "(*") {
+		return ""
+	}
+	return " A method with a pointer receiver has the symbol path.(*T).name: the star and the type go in parentheses."
 }
 
 // installLinkcheck installs linkcheck into bin/ as the Makefile does (a

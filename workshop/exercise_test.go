@@ -162,7 +162,7 @@ func TestExerciseOtherFixes(t *testing.T) {
 		exercise, file, src, want string
 	}{
 		{"push-body", "foo/foo.go", "package foo\n\nimport (\n\t_ \"example.com/linkname/bar\"\n\t_ \"unsafe\"\n)\n\n//go:linkname Div\nfunc Div(a, b int) int\n", ""},
-		{"std-pull-refused", "main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tstart := time.Now()\n\tsum := 0\n\tfor i := range 1000 {\n\t\tsum += i\n\t}\n\tfmt.Printf(\"sum: %d; the clock did not go backwards: %t\\n\", sum, time.Since(start) >= 0)\n}\n", ""},
+		{"std-pull-refused", "main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tstart := time.Now()\n\ttime.Sleep(time.Millisecond)\n\tfmt.Printf(\"the clock moved on by the millisecond slept: %t\\n\", time.Since(start) >= time.Millisecond)\n}\n", ""},
 		{"import-unsafe", "main.go", "package main\n\nimport \"fmt\"\n\nfunc Add(a, b int) int { return a + b }\n\nfunc main() {\n\tfmt.Printf(\"Add(1, 2): %d\\n\", Add(1, 2))\n}\n",
 			"Add no longer carries a //go:linkname directive naming its target: the exercise is to make the directive work, not to do without it.\n"},
 	} {
@@ -221,6 +221,25 @@ func TestExerciseWrongFixesRefused(t *testing.T) {
         result 1: int64 (stack at 16: 8 bytes, no pointers) vs int (stack at 8: 4 bytes, no pointers)
         stack frame: 24 bytes vs 12
   GOOS=linux GOARCH=386 CGO_ENABLED=0 ../../bin/linkcheck ./... in the scratch folder says why.
+`,
+		},
+		{
+			// A clock that never moves: it links, and prints the wrong line.
+			"clock that never moves", "std-pull-refused", "main.go",
+			"//go:linkname runtimeNano time.runtimeNano\nfunc runtimeNano() int64\n", "func runtimeNano() int64 { return 0 }\n",
+			`it builds and runs, but prints
+    the clock moved on by the millisecond slept: false
+instead of what main_test.go expects:
+    the clock moved on by the millisecond slept: true
+the clock it reads did not move while the program slept a millisecond: a clock that never moves is no fix. Read the real monotonic clock: a symbol the runtime opens to outside use, or package time's public API.
+`,
+		},
+		{
+			// The star of a pointer receiver, without the parentheses.
+			"star without parentheses", "method-symbol", "main.go",
+			"bar.tally.add\n", "bar.*tally.add\n",
+			`nothing linked into the program defines example.com/linkname/bar.*tally.add, the symbol a directive names. A method with a pointer receiver has the symbol path.(*T).name: the star and the type go in parentheses.
+    main.main: relocation target example.com/linkname/bar.*tally.add not defined
 `,
 		},
 		{
