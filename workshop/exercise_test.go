@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -310,5 +311,55 @@ func TestExerciseDoneMark(t *testing.T) {
 	}
 	if got := exerciseState(dir); got != " (started)" {
 		t.Errorf("edited after the check: %q", got)
+	}
+}
+
+// make check's next: is the next exercise of the session not done yet,
+// coming round to those skipped, with how many are left.
+func TestNextExercise(t *testing.T) {
+	names := make([]string, len(exerciseList))
+	for i, ex := range exerciseList {
+		names[i] = ex.name
+	}
+	doneSet := func(done ...string) func(string) bool {
+		return func(name string) bool { return slices.Contains(done, name) }
+	}
+	n := len(names)
+	for _, c := range []struct {
+		i    int
+		done []string
+		want string
+	}{
+		{0, names[:1], fmt.Sprintf("next: make exercise EX=%s (%d exercises still to do)", names[1], n-1)},
+		{1, append([]string{names[2]}, names[:2]...), fmt.Sprintf("next: make exercise EX=%s (%d exercises still to do)", names[3], n-3)},
+		{n - 1, names[1:], fmt.Sprintf("next: make exercise EX=%s (the one exercise still to do)", names[0])},
+		{n - 1, names, fmt.Sprintf("that was the last exercise: all %d are done.", n)},
+	} {
+		if got := nextExercise(c.i, doneSet(c.done...)); got != c.want {
+			t.Errorf("after %s, with %q done: %q, want %q", names[c.i], c.done, got, c.want)
+		}
+	}
+}
+
+// The exercises are listed in the order the session meets them:
+// TEACHING.md's plan names them first in that order, from its table on.
+func TestExercisesInPlanOrder(t *testing.T) {
+	src, err := os.ReadFile(teachingGuide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, plan, _ := strings.Cut(string(src), "\n## The plan\n")
+	var named []string
+	for _, m := range backquoted.FindAllStringSubmatch(plan, -1) {
+		if name := strings.TrimPrefix(m[1], "make exercise EX="); exerciseNamed(name) != nil && !slices.Contains(named, name) {
+			named = append(named, name)
+		}
+	}
+	var list []string
+	for _, ex := range exerciseList {
+		list = append(list, ex.name)
+	}
+	if !slices.Equal(named, list) {
+		t.Errorf("%s's plan meets the exercises in the order %q; exerciseList has %q", teachingGuide, named, list)
 	}
 }
