@@ -44,7 +44,7 @@ var votes = map[string]vote{
 	"std-exported":                  {slotExtension, "`fmt.Println` is exported. Can a program pull it?"},
 	"std-method-marked":             {slotHome, "A method of `reflect`'s unexported `rtype`: `String`. Will it link?"},
 	"std-method-unmarked":           {slotHome, "Another method of the same type: `CanSeq`. Will it link?"},
-	"runtime-marked":                {slotCore, "`runtime.nanotime` and `runtime.cheaprand` are unexported too. Will the linker let them through?"},
+	"runtime-marked":                {slotCore, "`runtime.nanotime`, `runtime.fastrand` and `runtime.cheaprand` are unexported too. Will the linker let them through?"},
 	"runtime-reserved":              {slotHome, "`runtime.coroswitch`, which package `iter` uses. Will it link?"},
 	"pull-from-library":             {slotExtension, "The refused pull of `fmt.tooLarge` moves into a library package, and `main` calls it from there. Will it link without the flag?"},
 	"runtime-assembly":              {slotCore, "`runtime.systemstack` is written in assembly. Will the pull link on Go 1.26? On Go 1.27?"},
