@@ -33,7 +33,7 @@ section.forms th, section.forms td { padding: 0.25em 0.35em; }
 section.title table { font-size: 0.5em; }
 section.title h1 { font-size: 2.4em; margin-top: 2vh; }
 pre.code { font-size: 0.72em; line-height: 1.3; background: #f3f6f7; border-left: 0.25em solid #00add8; padding: 0.5em 0.8em; margin: 0.3em 0; white-space: pre-wrap; }
-pre.commands { font-size: 1em; background: #1e1e1e; color: #f0f0f0; padding: 0.5em 0.8em; border-radius: 0.3em; }
+pre.commands { white-space: pre-wrap; overflow-wrap: break-word; font-size: 1em; background: #1e1e1e; color: #f0f0f0; padding: 0.5em 0.8em; border-radius: 0.3em; }
 table { border-collapse: collapse; font-size: 0.68em; margin-top: 0.5em; }
 th, td { border: 1px solid #bbb; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 th { background: #e3eef2; }
@@ -206,12 +206,13 @@ function layoutTest() {
 // presenter's, follows it, with the notes alone on the screen.
 function presenterTest() {
   const other = new BroadcastChannel("linkname-slides");
-  const target = slides.length - 2;
+  // The last slide that shows code: the presenter's window hides it.
+  const target = slides.findLastIndex((s) => s.querySelector("pre.code"));
   windows.addEventListener("message", () => {
     const s = slides[current];
     const visible = (el) => el && getComputedStyle(el).display !== "none";
     document.getElementById("self-test").textContent = JSON.stringify({target: target, slide: current,
-      notesVisible: visible(s.querySelector("aside.notes")), bodyHidden: !visible(s.querySelector("pre, table, svg, .lead, button"))});
+      notesVisible: visible(s.querySelector("aside.notes")), bodyHidden: !visible(s.querySelector("pre.code"))});
   }, {once: true});
   other.postMessage({slide: target});
 }

@@ -43,6 +43,7 @@ func TestSlidesInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	readWorkspace(t, root)
 	workshop := filepath.Join(t.TempDir(), "workshop")
 	build := exec.Command("go", "build", "-o", workshop, "./workshop")
 	build.Dir = root
@@ -217,6 +218,7 @@ func deckServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	readWorkspace(t, root)
 	srv := httptest.NewServer((&server{workshop: func(args ...string) ([]byte, error) {
 		cmd := exec.Command("go", append([]string{"run", "./workshop"}, args...)...)
 		cmd.Dir = root
@@ -224,4 +226,28 @@ func deckServer(t *testing.T) *httptest.Server {
 	}}).handler())
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// readWorkspace reads every file the deck and the builds come from (the
+// workspace but bin/, scratch/ and git's files) in this process: go test
+// caches a result until a file the test read changes, and it cannot see
+// what bin/workshop reads.
+func readWorkspace(t *testing.T, root string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(file string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if rel, _ := filepath.Rel(root, file); rel == "bin" || rel == "scratch" || strings.HasPrefix(d.Name(), ".") && rel != "." {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		_, err = os.ReadFile(file)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
