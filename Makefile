@@ -51,7 +51,7 @@ copy-out: workshop ## write one example as a module of your own (MODE=pull DIR=/
 # The warm-up's clock starts before bin/workshop is built: the first build
 # is part of what the warm-up spares the room, so its total includes it.
 warm-up: check-go ## before the session: build everything it runs, say when the room may go offline (GO=all: fetch the other Go too)
-	@started=$$(date +%s); $(MAKE) --no-print-directory workshop && WARM_UP_STARTED=$$started $(WORKSHOP) warm-up $(if $(GO),-go="$(GO)")
+	@started=$$(date +%s%N); $(MAKE) --no-print-directory workshop && WARM_UP_STARTED=$$started $(WORKSHOP) warm-up $(if $(GO),-go="$(GO)")
 
 ##@ For teachers: the answer key, the projector, and the checks to run before a session
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,15 +91,27 @@ func warmUpCommand(args []string) bool {
 }
 
 // workshopBuild is the step make did before the warm-up began: building
-// bin/workshop, timed from started, the Unix second at which make's
-// warm-up recipe began (WARM_UP_STARTED), to now. Run by hand, without
-// it, bin/workshop's build is not counted and there is no such step.
+// bin/workshop, timed from started, when make's warm-up recipe began
+// (WARM_UP_STARTED, date +%s%N: Unix nanoseconds from GNU date; from a
+// date that knows no %N, Unix seconds and a literal N), to now. Run by
+// hand, without it, bin/workshop's build is not counted and there is no
+// such step.
 func workshopBuild(started string, now time.Time) []warmStep {
-	sec, err := strconv.ParseInt(started, 10, 64)
-	if err != nil {
-		return nil
+	var begin time.Time
+	if sec, ok := strings.CutSuffix(started, "N"); ok {
+		n, err := strconv.ParseInt(sec, 10, 64)
+		if err != nil {
+			return nil
+		}
+		begin = time.Unix(n, 0)
+	} else {
+		n, err := strconv.ParseInt(started, 10, 64)
+		if err != nil {
+			return nil
+		}
+		begin = time.Unix(0, n)
 	}
-	took := max(now.Sub(time.Unix(sec, 0)), 0)
+	took := max(now.Sub(begin), 0)
 	return []warmStep{{name: "bin/workshop: make's go build -o bin/ ./workshop, which runs the warm-up (make runs it before every target)", before: took}}
 }
 
@@ -110,7 +123,7 @@ func workshopBuild(started string, now time.Time) []warmStep {
 func warmUpSteps(root string, fetch bool, installed goInstaller) ([]warmStep, []string) {
 	tc := localToolchain("", "bin", io.Discard)
 	steps := []warmStep{
-		{name: "bin/run-all, which make run-all and make pull... run: " + strings.TrimPrefix(shellLine("go", append([]string{"build"}, runAllBuild...)...), "$ "), run: quiet(func() error {
+		{name: "bin/run-all, which make run-all and make pull... run: go build " + makefileWords(runAllBuild), run: quiet(func() error {
 			return goErr(tc.goCmd(append([]string{"build"}, runAllBuild...)...))
 		})},
 		{name: "the examples, as make run-all builds and runs them: " + strings.TrimSpace(strings.TrimPrefix(shellLine("go", buildArgs(examples, "bin")...), "$ ")), run: quiet(func() error {
@@ -194,13 +207,29 @@ func reported(check func(toolchain) bool, tc toolchain) error {
 // date (TestWarmUpBuildsAsMakeDoes holds them together).
 var runAllBuild = []string{"-ldflags=-s -w", "-o", "bin/", "./workshop/run-all"}
 
+// makefileWords writes args as the Makefile does: a flag's value with a
+// space in double quotes.
+func makefileWords(args []string) string {
+	words := slices.Clone(args)
+	for i, w := range words {
+		if flag, value, ok := strings.Cut(w, "="); ok && strings.Contains(value, " ") {
+			words[i] = flag + `="` + value + `"`
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // skippedRemark is the exercises step's remark on the exercises it left
 // alone.
 func skippedRemark(skipped []string) string {
 	if len(skipped) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("skipped %d exercises already started in %s/: %s", len(skipped), scratchDir, strings.Join(skipped, ", "))
+	exercises := "exercises"
+	if len(skipped) == 1 {
+		exercises = "exercise"
+	}
+	return fmt.Sprintf("skipped %d %s already started in %s/: %s", len(skipped), exercises, scratchDir, strings.Join(skipped, ", "))
 }
 
 // warmExercises builds each exercise where make check will build it:

@@ -35,12 +35,12 @@ func TestWarmUp(t *testing.T) {
 	ok := warmUp(&out, clock.now, []warmStep{
 		{name: "bin/workshop", before: 48 * time.Second},
 		step("the examples", 3200*time.Millisecond, nil),
-		{name: "the exercises", run: func() (string, error) { return "skipped 1 exercises already started in scratch/: method-symbol", nil }},
+		{name: "the exercises", run: func() (string, error) { return "skipped 1 exercise already started in scratch/: method-symbol", nil }},
 		step("the lab", 17*time.Second, nil),
 	}, []string{"go1.27.3 is not fetched"})
 	want := "warm-up 1/4: bin/workshop\n  done in 48s, before the warm-up began\n" +
 		"warm-up 2/4: the examples\n  done in 3.2s\n" +
-		"warm-up 3/4: the exercises\n  done in 0s; skipped 1 exercises already started in scratch/: method-symbol\n" +
+		"warm-up 3/4: the exercises\n  done in 0s; skipped 1 exercise already started in scratch/: method-symbol\n" +
 		"warm-up 4/4: the lab\n  done in 17s\n" +
 		"note: go1.27.3 is not fetched\n" +
 		"warm-up: everything the session builds is built, in 1m8.2s. The room may go offline now.\n"
@@ -130,9 +130,12 @@ func TestWarmUpSteps(t *testing.T) {
 // without it, there is no such step.
 func TestWorkshopBuild(t *testing.T) {
 	now := time.Unix(1_800_000_048, 0)
-	steps := workshopBuild("1800000000", now)
-	if len(steps) != 1 || steps[0].before != 48*time.Second || steps[0].run != nil || !strings.HasPrefix(steps[0].name, "bin/workshop: ") {
-		t.Errorf("workshopBuild 48 s before: %+v", steps)
+	// GNU date's nanoseconds, and a date that prints %N as N.
+	for _, started := range []string{"1800000000000000000", "1800000000N"} {
+		steps := workshopBuild(started, now)
+		if len(steps) != 1 || steps[0].before != 48*time.Second || steps[0].run != nil || !strings.HasPrefix(steps[0].name, "bin/workshop: ") {
+			t.Errorf("workshopBuild(%q) 48 s before: %+v", started, steps)
+		}
 	}
 	if steps := workshopBuild("", now); steps != nil {
 		t.Errorf("workshopBuild without a start: %+v", steps)
@@ -141,7 +144,7 @@ func TestWorkshopBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(makefile), "@started=$$(date +%s); $(MAKE) --no-print-directory workshop && WARM_UP_STARTED=$$started $(WORKSHOP) warm-up") {
+	if !strings.Contains(string(makefile), "@started=$$(date +%s%N); $(MAKE) --no-print-directory workshop && WARM_UP_STARTED=$$started $(WORKSHOP) warm-up") {
 		t.Error("the Makefile's warm-up recipe does not start the clock before building bin/workshop and pass it as WARM_UP_STARTED")
 	}
 }
@@ -153,11 +156,11 @@ func TestWarmUpBuildsAsMakeDoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "\t@" + strings.Join(append([]string{"go", "build"}, runAllBuild...), " ")
+	want := "\t@go build " + makefileWords(runAllBuild)
 	var recipe []string
 	for _, line := range strings.Split(string(makefile), "\n") {
 		if strings.HasPrefix(line, "\t@go build") && strings.Contains(line, "./workshop/run-all") {
-			recipe = append(recipe, strings.ReplaceAll(line, `"`, ""))
+			recipe = append(recipe, line)
 		}
 	}
 	if !slices.Equal(recipe, []string{want}) {
@@ -181,6 +184,9 @@ func TestWarmExercisesSkipsStarted(t *testing.T) {
 		t.Errorf("warmExercises with every exercise started: %q, %v; want %q", skipped, err, names)
 	}
 	if got, want := skippedRemark(names[:2]), "skipped 2 exercises already started in scratch/: "+names[0]+", "+names[1]; got != want {
+		t.Errorf("skippedRemark: %q, want %q", got, want)
+	}
+	if got, want := skippedRemark(names[:1]), "skipped 1 exercise already started in scratch/: "+names[0]; got != want {
 		t.Errorf("skippedRemark: %q, want %q", got, want)
 	}
 }
