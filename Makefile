@@ -30,7 +30,7 @@ $(EXAMPLES): run-all-runner ## build, run and check one example
 
 # bin/run-all, brought up to date by the go command, by content.
 run-all-runner: check-go
-	@test -e $(RUN_ALL) || echo "building $(RUN_ALL); the first build also compiles the standard library packages the examples use (up to a minute)"
+	@$(call announce-build,$(RUN_ALL),-ldflags="-s -w" ./workshop/run-all,the examples use)
 	@go build -ldflags="-s -w" -o bin/ ./workshop/run-all
 
 exercise: workshop ## start an exercise in scratch/, print its goal (EX=name; without EX: list them)
@@ -45,11 +45,13 @@ hint: workshop ## print an exercise's hint (EX=name)
 reset: workshop ## start an exercise over from its broken copy (EX=name)
 	@$(WORKSHOP) exercise reset "$(EX)"
 
-copy-out: workshop ## write one example as a module of your own (MODE=pull DIR=../demo MODULE=example.com/me/demo)
+copy-out: workshop ## write one example as a module of your own (MODE=pull DIR=/tmp/demo MODULE=example.com/me/demo)
 	@$(WORKSHOP) copy-out -mode "$(MODE)" -dir "$(DIR)" -module "$(MODULE)"
 
-warm-up: workshop ## before the session: build everything it runs, say when the room may go offline (GO=all: fetch the other Go too)
-	@$(WORKSHOP) warm-up $(if $(GO),-go="$(GO)")
+# The warm-up's clock starts before bin/workshop is built: the first build
+# is part of what the warm-up spares the room, so its total includes it.
+warm-up: check-go ## before the session: build everything it runs, say when the room may go offline (GO=all: fetch the other Go too)
+	@started=$$(date +%s%N); $(MAKE) --no-print-directory workshop && WARM_UP_STARTED=$$started $(WORKSHOP) warm-up $(if $(GO),-go="$(GO)")
 
 ##@ For teachers: the answer key, the projector, and the checks to run before a session
 
@@ -98,8 +100,14 @@ linkcheck-ports: check-go ## cross-build the lab, Go's linker cases and -marks s
 # The go command decides whether bin/workshop is up to date, by content:
 # when it is, this build writes nothing and takes a fraction of a second.
 workshop: check-go
-	@test -e $(WORKSHOP) || echo "building $(WORKSHOP); the first build also compiles the standard library packages it uses (up to a minute)"
+	@$(call announce-build,$(WORKSHOP),./workshop,it uses)
 	@go build -o bin/ ./workshop
+
+# announce-build,BINARY,BUILD ARGS,WHOSE PACKAGES says that BINARY is being
+# built whenever the go build has work to do: go build -n prints only
+# "touch BINARY" when the binary is up to date, and the commands it would
+# run when it is not (a missing binary, a changed file, a cold cache).
+announce-build = test "$$(go build -n -o bin/ $(2) 2>&1)" = "touch $(1)" || echo "building $(1): the go build has work to do; on a cold cache it also compiles the standard library packages $(3) (up to a minute)"
 
 # One clear line instead of a wall of errors when Go is missing or too old.
 check-go:

@@ -27,6 +27,26 @@ import (
 // bar has moved compiles, then fails to link with "relocation target ...
 // not defined".
 
+const copyOutUsage = "usage: make copy-out MODE=pull DIR=/tmp/demo MODULE=example.com/me/demo"
+
+// copyOutMissing says which of make copy-out's three settings are
+// missing, as the first words of its usage message, or "" when none is.
+func copyOutMissing(mode, dir, module string) string {
+	var missing []string
+	for _, s := range []struct{ name, value string }{{"MODE", mode}, {"DIR", dir}, {"MODULE", module}} {
+		if s.value == "" {
+			missing = append(missing, s.name)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return ""
+	case 1:
+		return "make copy-out: " + missing[0] + " is missing (MODE: one of " + strings.Join(exampleNames(), ", ") + ")\n"
+	}
+	return "make copy-out: " + strings.Join(missing[:len(missing)-1], ", ") + " and " + missing[len(missing)-1] + " are missing (MODE: one of " + strings.Join(exampleNames(), ", ") + ")\n"
+}
+
 // copyOutCommand is `workshop copy-out -mode M -dir D -module P`.
 func copyOutCommand(args []string) bool {
 	flags := flag.NewFlagSet("copy-out", flag.ExitOnError)
@@ -34,8 +54,8 @@ func copyOutCommand(args []string) bool {
 	dir := flags.String("dir", "", "the folder to write the module into (new or empty, outside this workspace)")
 	module := flags.String("module", "", "the new module's path, such as example.com/me/demo")
 	flags.Parse(args)
-	if *mode == "" || *dir == "" || *module == "" || flags.NArg() > 0 {
-		fatalf("usage: make copy-out MODE=pull DIR=../demo MODULE=example.com/me/demo")
+	if missing := copyOutMissing(*mode, *dir, *module); missing != "" || flags.NArg() > 0 {
+		fatalf("%s", missing+copyOutUsage)
 	}
 	e, ok := exampleNamed(*mode)
 	if !ok {

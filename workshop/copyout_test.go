@@ -418,3 +418,18 @@ var x = 12
 		t.Errorf("relocate:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// make copy-out without one of its settings says which are missing.
+func TestCopyOutMissing(t *testing.T) {
+	modes := "(MODE: one of " + strings.Join(exampleNames(), ", ") + ")\n"
+	for _, c := range []struct{ mode, dir, module, want string }{
+		{"push", "/tmp/d", "example.com/me/demo", ""},
+		{"", "/tmp/d", "", "make copy-out: MODE and MODULE are missing " + modes},
+		{"push", "/tmp/d", "", "make copy-out: MODULE is missing " + modes},
+		{"", "", "", "make copy-out: MODE, DIR and MODULE are missing " + modes},
+	} {
+		if got := copyOutMissing(c.mode, c.dir, c.module); got != c.want {
+			t.Errorf("copyOutMissing(%q, %q, %q) = %q, want %q", c.mode, c.dir, c.module, got, c.want)
+		}
+	}
+}

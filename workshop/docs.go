@@ -36,6 +36,7 @@ import (
 //	lab-table          one row per lab case, in lesson order: what it breaks, what you see, why
 //	votes CASE         the plan's questions for the group of lab/order.txt that holds CASE
 //	extension-votes    the cases the plan's core leaves for its extension, in lesson order
+//	home-votes         the cases left for the participants' own time, likewise
 //	matrix             the verified-on table: every example and lab check, per Go version
 //	recorded-go        the Go versions on record, as a sentence
 //	test-steps         the steps of make test, in order
@@ -362,12 +363,9 @@ func generate(source string) (string, error) {
 	case "votes":
 		return votesTable(arg)
 	case "extension-votes":
-		names, err := extensionCases()
-		var b strings.Builder
-		for _, n := range names {
-			fmt.Fprintf(&b, "- `%s`: %s\n", n, votes[n].ask)
-		}
-		return b.String(), err
+		return voteList(slotExtension)
+	case "home-votes":
+		return voteList(slotHome)
 	case "forms":
 		return formsTable()
 	case "root-dots":

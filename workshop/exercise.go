@@ -48,9 +48,15 @@ type exerciseSpec struct {
 	keepMode string
 	goal     string
 	hint     string
+	// misprint says, in the lesson's words, what a fix that builds but
+	// prints the wrong line got wrong; "" for the general words.
+	misprint string
 }
 
-// The exercises in lesson order: the rule people meet first comes first.
+// The exercises in the session's order: TEACHING.md's plan, then its
+// extension, then what it leaves for home (TestExercisesInPlanOrder holds
+// the two together). make exercise lists them so, and make check's next:
+// follows it.
 var exerciseList = []exerciseSpec{
 	{
 		name:     "import-unsafe",
@@ -63,17 +69,6 @@ var exerciseList = []exerciseSpec{
 			"Nothing here uses unsafe by name, so the import is a blank one: _ \"unsafe\".",
 	},
 	{
-		name:     "link-the-target",
-		mode:     "pull",
-		edit:     "main.go",
-		keep:     "Add",
-		keepMode: "pull",
-		goal:     "Make the program link: Add's body, bar.add, is nowhere to be found.",
-		hint: "A pull finds only what the program links in, and a package is linked in " +
-			"only if something imports it. Nothing here uses bar by name: import it for " +
-			"its side effect, with a blank import.",
-	},
-	{
 		name:     "push-body",
 		mode:     "push",
 		remove:   []string{"foo/foo.s"},
@@ -84,6 +79,30 @@ var exerciseList = []exerciseSpec{
 		hint: "The compiler accepts a function without a body only when something says the " +
 			"body comes from elsewhere: an assembly file in the package (even an empty one), " +
 			"or a one-argument //go:linkname Div on the function (which needs the unsafe import).",
+	},
+	{
+		name: "std-pull-refused",
+		mode: "stdlib",
+		edit: "main.go",
+		goal: "Make the program link without -ldflags=-checklinkname=0: the linker refuses the pull of time.runtimeNano.",
+		hint: "Since Go 1.23 a program may pull a standard-library symbol only if the standard " +
+			"library opens it to outside use. time.runtimeNano is marked, but the linker's " +
+			"block-list keeps it for package time alone. runtime.nanotime is marked and open " +
+			"(a one-argument //go:linkname nanotime in runtime's source); time.Now and " +
+			"time.Since are the public way.",
+		misprint: "the clock it reads did not move while the program slept a millisecond: a clock that never moves is no fix. " +
+			"Read the real monotonic clock: a symbol the runtime opens to outside use, or package time's public API.",
+	},
+	{
+		name:     "link-the-target",
+		mode:     "pull",
+		edit:     "main.go",
+		keep:     "Add",
+		keepMode: "pull",
+		goal:     "Make the program link: Add's body, bar.add, is nowhere to be found.",
+		hint: "A pull finds only what the program links in, and a package is linked in " +
+			"only if something imports it. Nothing here uses bar by name: import it for " +
+			"its side effect, with a blank import.",
 	},
 	{
 		name:     "match-the-signature",
@@ -108,17 +127,6 @@ var exerciseList = []exerciseSpec{
 		hint: "The symbol of a method with a pointer receiver is path.(*T).name, with the " +
 			"parentheses and the star; a value receiver's is path.T.name. tally's add has a " +
 			"pointer receiver.",
-	},
-	{
-		name: "std-pull-refused",
-		mode: "stdlib",
-		edit: "main.go",
-		goal: "Make the program link without -ldflags=-checklinkname=0: the linker refuses the pull of time.runtimeNano.",
-		hint: "Since Go 1.23 a program may pull a standard-library symbol only if the standard " +
-			"library opens it to outside use. time.runtimeNano is marked, but the linker's " +
-			"block-list keeps it for package time alone. runtime.nanotime is marked and open " +
-			"(a one-argument //go:linkname nanotime in runtime's source); time.Now and " +
-			"time.Since are the public way.",
 	},
 }
 
@@ -179,13 +187,31 @@ func exercise(args []string) bool {
 			fatalf("%v", err)
 		}
 		fmt.Printf("%s: fixed. It builds, linkcheck finds nothing wrong on any first-class port, and it prints what main_test.go expects.\n", ex.name)
-		if i+1 < len(exerciseList) {
-			fmt.Printf("next: make exercise EX=%s\n", exerciseList[i+1].name)
-		} else {
-			fmt.Println("that was the last exercise.")
-		}
+		fmt.Println(nextExercise(i, func(name string) bool {
+			return exerciseState(filepath.Join(scratchDir, name)) == " (done)"
+		}))
 	}
 	return true
+}
+
+// nextExercise is make check's last line once exercise i is fixed: the
+// next exercise of the session's order that is not done, coming round to
+// the first ones again, and how many are still to do; or that all are
+// done.
+func nextExercise(i int, done func(name string) bool) string {
+	var todo []string
+	for k := 1; k < len(exerciseList); k++ {
+		if name := exerciseList[(i+k)%len(exerciseList)].name; !done(name) {
+			todo = append(todo, name)
+		}
+	}
+	switch len(todo) {
+	case 0:
+		return fmt.Sprintf("that was the last exercise: all %d are done.", len(exerciseList))
+	case 1:
+		return fmt.Sprintf("next: make exercise EX=%s (the one exercise still to do)", todo[0])
+	}
+	return fmt.Sprintf("next: make exercise EX=%s (%d exercises still to do)", todo[0], len(todo))
 }
 
 func listExercises() {
@@ -325,7 +351,11 @@ func checkExercise(root string, ex exerciseSpec, dir string) (string, error) {
 		return fmt.Sprintf("it builds, but it stops with an error:\n%s", indent(err.Error())), nil
 	}
 	if got != want {
-		return fmt.Sprintf("it builds and runs, but prints\n%sinstead of what main_test.go expects:\n%s", indent(got), indent(want)), nil
+		why := ""
+		if ex.misprint != "" {
+			why = ex.misprint + "\n"
+		}
+		return fmt.Sprintf("it builds and runs, but prints\n%sinstead of what main_test.go expects:\n%s%s", indent(got), indent(want), why), nil
 	}
 	return "", nil
 }
@@ -364,11 +394,23 @@ func diagnose(out string) string {
 			found, explanation = true, d.explain
 			if strings.Contains(d.explain, "%s") {
 				// The linker ends the symbol with a comma when it says more.
-				explanation = fmt.Sprintf(d.explain, strings.TrimRight(strings.Fields(after)[0], ",.:;"))
+				symbol := strings.TrimRight(strings.Fields(after)[0], ",.:;")
+				explanation = fmt.Sprintf(d.explain, symbol) + methodForm(symbol)
 			}
 		}
 	}
 	return explanation + "\n" + indent(strings.Join(lines, "\n"))
+}
+
+// methodForm is a word on the form of a method's symbol, for a symbol
+// that names a pointer receiver's method without the parentheses
+// (path.*T.name): the symbol is path.(*T).name. "" for any other.
+func methodForm(symbol string) string {
+	_, name := path.Split(symbol)
+	if !strings.Contains(name, ".*") || strings.Contains(name, "(*") {
+		return ""
+	}
+	return " A method with a pointer receiver has the symbol path.(*T).name: the star and the type go in parentheses."
 }
 
 // installLinkcheck installs linkcheck into bin/ as the Makefile does (a

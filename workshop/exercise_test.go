@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -162,7 +163,7 @@ func TestExerciseOtherFixes(t *testing.T) {
 		exercise, file, src, want string
 	}{
 		{"push-body", "foo/foo.go", "package foo\n\nimport (\n\t_ \"example.com/linkname/bar\"\n\t_ \"unsafe\"\n)\n\n//go:linkname Div\nfunc Div(a, b int) int\n", ""},
-		{"std-pull-refused", "main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tstart := time.Now()\n\tsum := 0\n\tfor i := range 1000 {\n\t\tsum += i\n\t}\n\tfmt.Printf(\"sum: %d; the clock did not go backwards: %t\\n\", sum, time.Since(start) >= 0)\n}\n", ""},
+		{"std-pull-refused", "main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tstart := time.Now()\n\ttime.Sleep(time.Millisecond)\n\tfmt.Printf(\"the clock moved on by the millisecond slept: %t\\n\", time.Since(start) >= time.Millisecond)\n}\n", ""},
 		{"import-unsafe", "main.go", "package main\n\nimport \"fmt\"\n\nfunc Add(a, b int) int { return a + b }\n\nfunc main() {\n\tfmt.Printf(\"Add(1, 2): %d\\n\", Add(1, 2))\n}\n",
 			"Add no longer carries a //go:linkname directive naming its target: the exercise is to make the directive work, not to do without it.\n"},
 	} {
@@ -221,6 +222,25 @@ func TestExerciseWrongFixesRefused(t *testing.T) {
         result 1: int64 (stack at 16: 8 bytes, no pointers) vs int (stack at 8: 4 bytes, no pointers)
         stack frame: 24 bytes vs 12
   GOOS=linux GOARCH=386 CGO_ENABLED=0 ../../bin/linkcheck ./... in the scratch folder says why.
+`,
+		},
+		{
+			// A clock that never moves: it links, and prints the wrong line.
+			"clock that never moves", "std-pull-refused", "main.go",
+			"//go:linkname runtimeNano time.runtimeNano\nfunc runtimeNano() int64\n", "func runtimeNano() int64 { return 0 }\n",
+			`it builds and runs, but prints
+    the clock moved on by the millisecond slept: false
+instead of what main_test.go expects:
+    the clock moved on by the millisecond slept: true
+the clock it reads did not move while the program slept a millisecond: a clock that never moves is no fix. Read the real monotonic clock: a symbol the runtime opens to outside use, or package time's public API.
+`,
+		},
+		{
+			// The star of a pointer receiver, without the parentheses.
+			"star without parentheses", "method-symbol", "main.go",
+			"bar.tally.add\n", "bar.*tally.add\n",
+			`nothing linked into the program defines example.com/linkname/bar.*tally.add, the symbol a directive names. A method with a pointer receiver has the symbol path.(*T).name: the star and the type go in parentheses.
+    main.main: relocation target example.com/linkname/bar.*tally.add not defined
 `,
 		},
 		{
@@ -291,5 +311,55 @@ func TestExerciseDoneMark(t *testing.T) {
 	}
 	if got := exerciseState(dir); got != " (started)" {
 		t.Errorf("edited after the check: %q", got)
+	}
+}
+
+// make check's next: is the next exercise of the session not done yet,
+// coming round to those skipped, with how many are left.
+func TestNextExercise(t *testing.T) {
+	names := make([]string, len(exerciseList))
+	for i, ex := range exerciseList {
+		names[i] = ex.name
+	}
+	doneSet := func(done ...string) func(string) bool {
+		return func(name string) bool { return slices.Contains(done, name) }
+	}
+	n := len(names)
+	for _, c := range []struct {
+		i    int
+		done []string
+		want string
+	}{
+		{0, names[:1], fmt.Sprintf("next: make exercise EX=%s (%d exercises still to do)", names[1], n-1)},
+		{1, append([]string{names[2]}, names[:2]...), fmt.Sprintf("next: make exercise EX=%s (%d exercises still to do)", names[3], n-3)},
+		{n - 1, names[1:], fmt.Sprintf("next: make exercise EX=%s (the one exercise still to do)", names[0])},
+		{n - 1, names, fmt.Sprintf("that was the last exercise: all %d are done.", n)},
+	} {
+		if got := nextExercise(c.i, doneSet(c.done...)); got != c.want {
+			t.Errorf("after %s, with %q done: %q, want %q", names[c.i], c.done, got, c.want)
+		}
+	}
+}
+
+// The exercises are listed in the order the session meets them:
+// TEACHING.md's plan names them first in that order, from its table on.
+func TestExercisesInPlanOrder(t *testing.T) {
+	src, err := os.ReadFile(teachingGuide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, plan, _ := strings.Cut(string(src), "\n## The plan\n")
+	var named []string
+	for _, m := range backquoted.FindAllStringSubmatch(plan, -1) {
+		if name := strings.TrimPrefix(m[1], "make exercise EX="); exerciseNamed(name) != nil && !slices.Contains(named, name) {
+			named = append(named, name)
+		}
+	}
+	var list []string
+	for _, ex := range exerciseList {
+		list = append(list, ex.name)
+	}
+	if !slices.Equal(named, list) {
+		t.Errorf("%s's plan meets the exercises in the order %q; exerciseList has %q", teachingGuide, named, list)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"maps"
 	"os"
@@ -170,6 +172,29 @@ func caseNames(cases []*labCase) []string {
 	return names
 }
 
+// overlayLine says what a case does to the workspace's path p: hides it
+// (from is ""), puts from in its place, or adds from beside it. The case
+// file that carries only the case's header says so: it is there for its
+// comment and //lab: lines, and declares nothing.
+func overlayLine(p, from, caseFile string) string {
+	switch {
+	case from == "":
+		return p + " is hidden from the build"
+	case fileExists(p):
+		return fmt.Sprintf("%s stands in for %s (see: diff %s %s)", from, p, p, from)
+	case from == caseFile && declaresNothing(from):
+		return fmt.Sprintf("%s, the case's header, is added to %s/; it declares nothing", from, path.Dir(p))
+	}
+	return fmt.Sprintf("%s is added to %s/", from, path.Dir(p))
+}
+
+// declaresNothing reports whether the Go file holds a package clause and
+// no declaration.
+func declaresNothing(file string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+	return err == nil && len(f.Decls) == 0
+}
+
 // reportLab prints one line per check, and in verbose mode what the case
 // changes and every command with its output, then a summary line.
 func reportLab(tc toolchain, results []labResult, verbose bool) bool {
@@ -182,14 +207,7 @@ func reportLab(tc toolchain, results []labResult, verbose bool) bool {
 		if verbose && (i == 0 || results[i-1].c != r.c) {
 			fmt.Fprintf(tc.out, "%s: %s\n", r.c.name, r.c.title)
 			for _, p := range slices.Sorted(maps.Keys(r.c.overlay)) {
-				switch from := r.c.overlay[p]; {
-				case from == "":
-					fmt.Fprintf(tc.out, "  %s is hidden from the build\n", p)
-				case fileExists(p):
-					fmt.Fprintf(tc.out, "  %s stands in for %s (see: diff %s %s)\n", from, p, p, from)
-				default:
-					fmt.Fprintf(tc.out, "  %s is added to %s/\n", from, path.Dir(p))
-				}
+				fmt.Fprintln(tc.out, "  "+overlayLine(p, r.c.overlay[p], r.c.file))
 			}
 		}
 		if verbose {

@@ -314,3 +314,46 @@ func TestMakeHelpGroups(t *testing.T) {
 		}
 	}
 }
+
+// make says it is building bin/workshop or bin/run-all whenever the go
+// build has work to do (go build -n prints more than "touch BINARY"),
+// even when the binary exists, and says nothing when it is up to date.
+func TestMakeAnnouncesBuilds(t *testing.T) {
+	dir := spacedFolder(t)
+	makefile, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakes := filepath.Join(t.TempDir(), "fake go")
+	for file, script := range map[string]string{
+		filepath.Join(dir, "Makefile"):        string(makefile),
+		filepath.Join(dir, "bin", "workshop"): "#!/bin/sh\nexit 0\n",
+		filepath.Join(dir, "bin", "run-all"):  "#!/bin/sh\nexit 0\n",
+		// go build -n answers as the go command does: "touch bin/NAME"
+		// alone when the binary is up to date, the compile commands when
+		// it is not.
+		filepath.Join(fakes, "go"): "#!/bin/sh\n[ \"$1\" = env ] && echo go1.26.8\n" +
+			"if [ \"$1 $2\" = \"build -n\" ]; then for a; do last=$a; done\n" +
+			"  case \"$last $STALE\" in */run-all*run-all*|*/workshop*workshop*) echo 'compile -o $WORK/b001/_pkg_.a';; */run-all*) echo 'touch bin/run-all';; *) echo 'touch bin/workshop';; esac; fi\nexit 0\n",
+	} {
+		os.MkdirAll(filepath.Dir(file), 0o777)
+		if err := os.WriteFile(file, []byte(script), 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		target, stale, want string
+	}{
+		{"lab", "", ""},
+		{"lab", "workshop", "building bin/workshop: the go build has work to do"},
+		{"pull", "", ""},
+		{"pull", "run-all", "building bin/run-all: the go build has work to do"},
+	} {
+		cmd := exec.Command("make", "--no-print-directory", "-C", dir, c.target)
+		cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "STALE="+c.stale)
+		out, err := cmd.CombinedOutput()
+		if err != nil || c.want == "" && strings.Contains(string(out), "building") || !strings.Contains(string(out), c.want) {
+			t.Errorf("make %s with %q stale: %v, it says\n%s\nwant %q", c.target, c.stale, err, out, c.want)
+		}
+	}
+}

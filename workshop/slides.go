@@ -82,16 +82,26 @@ func guideParts(src string) (parts []guidePart, planTable string) {
 	return parts, planTable
 }
 
-// prose is a part's text as speaker notes: paragraphs of Markdown, with
-// the generated markers, tables and console blocks left out.
+// prose is a part's text as speaker notes: paragraphs and "- " lists of
+// Markdown, with the generated markers, tables and console blocks left
+// out.
 func (p guidePart) prose() template.HTML {
 	var paragraphs []string
-	var cur []string
+	var cur []string   // the open paragraph's lines, or the open item's
+	var items []string // the open list's items, done
+	inList := false
 	flush := func() {
-		if len(cur) > 0 {
+		switch {
+		case inList:
+			if len(cur) > 0 {
+				items = append(items, "<li>"+inlineMarkdown(strings.Join(cur, " "))+"</li>")
+			}
+			paragraphs = append(paragraphs, "<ul>"+strings.Join(items, "")+"</ul>")
+			items, inList = nil, false
+		case len(cur) > 0:
 			paragraphs = append(paragraphs, "<p>"+inlineMarkdown(strings.Join(cur, " "))+"</p>")
-			cur = nil
 		}
+		cur = nil
 	}
 	inFence := false
 	for _, line := range strings.Split(p.text, "\n") {
@@ -103,6 +113,14 @@ func (p guidePart) prose() template.HTML {
 			paragraphs = append(paragraphs, "<pre>"+html.EscapeString(line)+"</pre>")
 		case strings.TrimSpace(line) == "" || strings.HasPrefix(line, "|") || strings.HasPrefix(line, "<!--"):
 			flush()
+		case strings.HasPrefix(line, "- "):
+			if !inList {
+				flush()
+				inList = true
+			} else if len(cur) > 0 {
+				items = append(items, "<li>"+inlineMarkdown(strings.Join(cur, " "))+"</li>")
+			}
+			cur = []string{strings.TrimSpace(strings.TrimPrefix(line, "- "))}
 		default:
 			cur = append(cur, strings.TrimSpace(line))
 		}
@@ -126,6 +144,12 @@ func inlineMarkdown(text string) string {
 	return b.String()
 }
 
+// cellMarkdown is inlineMarkdown for a table cell's text, whose lines
+// (one per Go version, in the documents' tables) are joined by <br>.
+func cellMarkdown(text string) string {
+	return strings.ReplaceAll(inlineMarkdown(text), "&lt;br&gt;", "<br>")
+}
+
 // markdownTable renders a Markdown table (its first row the header) as HTML.
 func markdownTable(table string) string {
 	var b strings.Builder
@@ -144,8 +168,7 @@ func markdownTable(table string) string {
 		}
 		b.WriteString("<tr>")
 		for _, c := range cells {
-			c = strings.ReplaceAll(strings.TrimSpace(c), "\x00", "|")
-			c = strings.ReplaceAll(inlineMarkdown(c), "&lt;br&gt;", "<br>")
+			c = cellMarkdown(strings.ReplaceAll(strings.TrimSpace(c), "\x00", "|"))
 			fmt.Fprintf(&b, "<%s>%s</%s>", tag, c, tag)
 		}
 		b.WriteString("</tr>")
@@ -239,7 +262,8 @@ func buildDeck() ([]slide, error) {
 			if err != nil {
 				return nil, err
 			}
-			items = append(items, item{at, slide{Kind: "forms", Title: "Three forms, side by side", Body: template.HTML(markdownTable(table)), Notes: notes}})
+			shown, evidence := lastColumnApart(table)
+			items = append(items, item{at, slide{Kind: "forms", Title: "Three forms, side by side", Body: template.HTML(markdownTable(shown)), Notes: notes + evidence}})
 		}
 		sort.SliceStable(items, func(i, j int) bool { return items[i].at < items[j].at })
 		for _, it := range items {
@@ -247,6 +271,26 @@ func buildDeck() ([]slide, error) {
 		}
 	}
 	return deck, nil
+}
+
+// lastColumnApart splits a Markdown table's last column (the forms
+// table's lab evidence) from it: the room reads the rest in large type,
+// and the teacher finds the evidence in the notes, row by row.
+func lastColumnApart(table string) (string, template.HTML) {
+	var kept strings.Builder
+	var rows []string
+	for i, line := range strings.Split(strings.TrimSpace(table), "\n") {
+		cut := strings.LastIndex(strings.TrimSuffix(line, "|"), "|")
+		kept.WriteString(line[:cut+1] + "\n")
+		if i == 0 {
+			rows = append(rows, "<p>"+cellMarkdown(strings.TrimSpace(line[cut+1:len(line)-1]))+":</p><ul>")
+			continue
+		}
+		if first, _, _ := strings.Cut(strings.Trim(line, "| "), "|"); !strings.HasPrefix(line, "|---") {
+			rows = append(rows, "<li>"+cellMarkdown(strings.TrimSpace(first))+": "+cellMarkdown(strings.TrimSpace(line[cut+1:len(line)-1]))+"</li>")
+		}
+	}
+	return kept.String(), template.HTML(strings.Join(rows, "") + "</ul>")
 }
 
 // inOpenParagraph reports whether text[at] lies in a paragraph that
@@ -325,9 +369,9 @@ func caseSlide(c *labCase) (slide, error) {
 	lead := `<p class="lead">` + inlineMarkdown(v.ask) + `</p>`
 	body := `<p class="small">` + html.EscapeString(c.file) + `, without its header (which holds the answer):</p>` + string(codeBlock(withoutLabHeader(string(code))))
 	var notes strings.Builder
-	fmt.Fprintf(&notes, "<p>%s</p><p>Why: %s</p><p>On record:</p><ul>", inlineMarkdown(c.title), inlineMarkdown(whyCell(c)))
+	fmt.Fprintf(&notes, "<p>%s</p><p>Why: %s</p><p>On record:</p><ul>", inlineMarkdown(c.title), cellMarkdown(whyCell(c)))
 	for _, check := range c.checks {
-		fmt.Fprintf(&notes, "<li>%s</li>", strings.ReplaceAll(inlineMarkdown(describeCheck(check)), "&lt;br&gt;", "<br>"))
+		fmt.Fprintf(&notes, "<li>%s</li>", cellMarkdown(describeCheck(check)))
 	}
 	notes.WriteString("</ul>")
 	return slide{Kind: "case", Title: "lab: " + c.name, Lead: template.HTML(lead), Body: template.HTML(body), Run: c.name, Notes: template.HTML(notes.String())}, nil
@@ -409,7 +453,16 @@ func writeSlidesPage(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return pageTemplate.Execute(w, struct{ Slides []slide }{deck})
+	var installed []string
+	for _, v := range recordedGo {
+		if goInstalled(v) {
+			installed = append(installed, v)
+		}
+	}
+	return pageTemplate.Execute(w, struct {
+		Slides []slide
+		Goes   string // the Go a Run builds under, for its "building" line
+	}{deck, strings.Join(installed, " and ")})
 }
 
 // A runAnswer is what a Run control gets: the name, and one answer per

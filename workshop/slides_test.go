@@ -58,8 +58,12 @@ func TestSlidesDeck(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range append(exampleNames(), caseNames(cases)...) {
-		if runs[name] != 1 {
-			t.Errorf("%d slides run %s, want 1", runs[name], name)
+		want := 1
+		if votes[name].when == slotHome {
+			want = 0 // left for home: no slide in the session
+		}
+		if runs[name] != want {
+			t.Errorf("%d slides run %s, want %d", runs[name], name, want)
 		}
 	}
 	for _, row := range formRows {
@@ -231,5 +235,39 @@ func TestAnswersUnder(t *testing.T) {
 	}
 	if !slices.Equal(built, []string{recordedGo[0]}) {
 		t.Errorf("built with %v, want only %s", built, recordedGo[0])
+	}
+}
+
+// The notes render what TEACHING.md and the lab write: a cell's lines
+// joined by <br> break lines, never show the tag; a "- " list is a list.
+func TestSlidesNotesMarkup(t *testing.T) {
+	page := getDeck(t)
+	if strings.Contains(page, "&lt;br&gt;") {
+		i := strings.Index(page, "&lt;br&gt;")
+		t.Errorf("the page shows a literal <br>: %q", page[max(0, i-120):i+10])
+	}
+	p := guidePart{text: "Before the list:\n\n- `one`, the first\n  continued\n- two\n\nAfter.\n"}
+	if got, want := string(p.prose()), "<p>Before the list:</p>\n<ul><li><code>one</code>, the first continued</li><li>two</li></ul>\n<p>After.</p>"; got != want {
+		t.Errorf("prose of a list:\n%s\nwant\n%s", got, want)
+	}
+	shown, evidence := lastColumnApart("| | A | Shown by |\n|---|---|---|\n| q | `a` | `c` runs |\n")
+	if shown != "| | A |\n|---|---|\n| q | `a` |\n" || evidence != "<p>Shown by:</p><ul><li>q: <code>c</code> runs</li></ul>" {
+		t.Errorf("lastColumnApart: %q, %q", shown, evidence)
+	}
+}
+
+// TEACHING.md tells the teacher to keep the notes off the projector, in
+// the presenter view the page opens for ?notes (held by the browser
+// test, TestSlidesPresenterView).
+func TestTeachingOpensPresenterView(t *testing.T) {
+	src, err := os.ReadFile(teachingGuide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "open the presenter view, the\naddress `make slides` prints with `?notes` after it") || !strings.Contains(string(src), "on your own screen") {
+		t.Errorf("%s does not tell the teacher to open the presenter view (?notes) on their own screen", teachingGuide)
+	}
+	if !strings.Contains(getDeck(t), `if (query.has("notes")) {`+"\n"+`  document.body.classList.add("presenter");`) {
+		t.Error("the page does not open the presenter view for ?notes")
 	}
 }

@@ -121,7 +121,9 @@ func TestGuideCommandsRun(t *testing.T) {
 		if runByMakeTest(c.line) {
 			continue
 		}
-		cmd := exec.Command("sh", "-c", c.line)
+		// The guide copies out to /tmp/linkname-demo; here, to a
+		// folder of the test's own.
+		cmd := exec.Command("sh", "-c", strings.ReplaceAll(c.line, "/tmp/", parent+"/"))
 		cmd.Dir, cmd.Env = workspace, env
 		out, err := cmd.CombinedOutput()
 		switch {
@@ -313,6 +315,17 @@ func TestPlanFitsItsClock(t *testing.T) {
 		}
 		if !extension {
 			coreVotes += put
+		} else {
+			// The extension's clock: a minute a vote, four an exercise.
+			exercises := 0
+			for _, m := range backquoted.FindAllStringSubmatch(parts[i].text, -1) {
+				if exerciseNamed(m[1]) != nil {
+					exercises++
+				}
+			}
+			if minutes := put + 4*exercises; minutes > to-from {
+				t.Errorf("the extension puts %d votes (a minute each) and %d exercises (four minutes each): %d minutes in its %d", put, exercises, minutes, to-from)
+			}
 		}
 	}
 	if at != 60 {
@@ -320,11 +333,24 @@ func TestPlanFitsItsClock(t *testing.T) {
 	}
 	want := 0
 	for _, v := range votes {
-		if v.core {
+		if v.when == slotCore {
 			want++
 		}
 	}
 	if coreVotes != want || len(parts) != len(rows)-2 {
 		t.Errorf("the core puts %d votes, workshop/plan.go marks %d core; %d parts for %d rows", coreVotes, want, len(parts), len(rows)-2)
+	}
+}
+
+// No command the plan runs gives away a vote still to come: make stdlib
+// prints both builds of std-unexported, so its vote comes first.
+func TestVotesBeforeTheirAnswers(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(workspaceRoot(t), guide))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vote, run := strings.Index(string(src), "| `std-unexported` |"), strings.Index(string(src), "$ make stdlib")
+	if vote < 0 || run < 0 || vote > run {
+		t.Errorf("%s runs make stdlib (at %d), which prints both builds, before it asks the std-unexported vote (at %d)", guide, run, vote)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -20,10 +22,19 @@ import (
 // the standard library. Each step says what it does before it starts and
 // how long it took; the last line says whether the room may go offline.
 
-// A warmStep is one thing the warm-up builds.
+// A warmStep is one thing the warm-up builds. run returns a remark for
+// its "done" line (what it left alone), or an error. A step with before
+// set was done before the warm-up began (make's build of bin/workshop,
+// which runs the warm-up) and took that long; it has no run.
 type warmStep struct {
-	name string // what it does, as printed
-	run  func() error
+	name   string // what it does, as printed
+	run    func() (string, error)
+	before time.Duration
+}
+
+// quiet is a step's run that has nothing to remark.
+func quiet(run func() error) func() (string, error) {
+	return func() (string, error) { return "", run() }
 }
 
 // warmUp runs the steps in order, timing each with now, and stops at the
@@ -33,15 +44,23 @@ func warmUp(out io.Writer, now func() time.Time, steps []warmStep, notes []strin
 	start := now()
 	for i, s := range steps {
 		fmt.Fprintf(out, "warm-up %d/%d: %s\n", i+1, len(steps), s.name)
+		if s.run == nil {
+			start = start.Add(-s.before)
+			fmt.Fprintf(out, "  done in %s, before the warm-up began\n", s.before.Round(100*time.Millisecond))
+			continue
+		}
 		began := now()
-		err := s.run()
+		remark, err := s.run()
 		took := now().Sub(began).Round(100 * time.Millisecond)
 		if err != nil {
 			fmt.Fprintf(out, "  FAILED after %s:\n%s", took, indent(strings.TrimSpace(err.Error())))
 			fmt.Fprintln(out, "warm-up: stopped. The room is NOT ready to go offline: mend what the step above says, then run make warm-up again.")
 			return false
 		}
-		fmt.Fprintf(out, "  done in %s\n", took)
+		if remark != "" {
+			remark = "; " + remark
+		}
+		fmt.Fprintf(out, "  done in %s%s\n", took, remark)
 	}
 	for _, n := range notes {
 		fmt.Fprintln(out, "note: "+n)
@@ -67,7 +86,33 @@ func warmUpCommand(args []string) bool {
 		return false
 	}
 	steps, notes := warmUpSteps(root, *goFlag == "all", goInstalled)
+	steps = append(workshopBuild(os.Getenv("WARM_UP_STARTED"), time.Now()), steps...)
 	return warmUp(os.Stdout, time.Now, steps, notes)
+}
+
+// workshopBuild is the step make did before the warm-up began: building
+// bin/workshop, timed from started, when make's warm-up recipe began
+// (WARM_UP_STARTED, date +%s%N: Unix nanoseconds from GNU date; from a
+// date that knows no %N, Unix seconds and a literal N), to now. Run by
+// hand, without it, bin/workshop's build is not counted and there is no
+// such step.
+func workshopBuild(started string, now time.Time) []warmStep {
+	var begin time.Time
+	if sec, ok := strings.CutSuffix(started, "N"); ok {
+		n, err := strconv.ParseInt(sec, 10, 64)
+		if err != nil {
+			return nil
+		}
+		begin = time.Unix(n, 0)
+	} else {
+		n, err := strconv.ParseInt(started, 10, 64)
+		if err != nil {
+			return nil
+		}
+		begin = time.Unix(0, n)
+	}
+	took := max(now.Sub(begin), 0)
+	return []warmStep{{name: "bin/workshop: make's go build -o bin/ ./workshop, which runs the warm-up (make runs it before every target)", before: took}}
 }
 
 // warmUpSteps are the warm-up's steps for the workspace at root; with
@@ -78,31 +123,32 @@ func warmUpCommand(args []string) bool {
 func warmUpSteps(root string, fetch bool, installed goInstaller) ([]warmStep, []string) {
 	tc := localToolchain("", "bin", io.Discard)
 	steps := []warmStep{
-		{"bin/workshop: go build -o bin/ ./workshop (make runs it before every target)", func() error {
-			return goErr(tc.goCmd("build", "-o", "bin/", "./workshop"))
-		}},
-		{"the examples, as make run-all builds and runs them: " + strings.TrimSpace(strings.TrimPrefix(shellLine("go", buildArgs(examples, "bin")...), "$ ")), func() error {
+		{name: "bin/run-all, which make run-all and make pull... run: go build " + makefileWords(runAllBuild), run: quiet(func() error {
+			return goErr(tc.goCmd(append([]string{"build"}, runAllBuild...)...))
+		})},
+		{name: "the examples, as make run-all builds and runs them: " + strings.TrimSpace(strings.TrimPrefix(shellLine("go", buildArgs(examples, "bin")...), "$ ")), run: quiet(func() error {
 			return reported(func(tc toolchain) bool { return runExamples(tc, nil) }, tc)
-		}},
-		{"bin/linkcheck: go install ./linkcheck, as make check installs it", func() error {
+		})},
+		{name: "bin/linkcheck: go install ./linkcheck, as make check installs it", run: quiet(func() error {
 			_, err := installLinkcheck(root)
 			return err
-		}},
-		{"the lab: every case built (and run) as make lab builds it", func() error {
+		})},
+		{name: "the lab: every case built (and run) as make lab builds it", run: quiet(func() error {
 			return reported(func(tc toolchain) bool { return runLab(tc, nil) }, tc)
+		})},
+		{name: "the exercises: each started in scratch/, solved, and checked as make check does (build, linkcheck, run), then removed", run: func() (string, error) {
+			skipped, err := warmExercises(root)
+			return skippedRemark(skipped), err
 		}},
-		{"the exercises: each started in scratch/, solved, and checked as make check does (build, linkcheck, run), then removed", func() error {
-			return warmExercises(root)
-		}},
-		{"make copy-out: a copy of the push example written to a temporary folder, then go build and go vet there", func() error {
+		{name: "make copy-out: a copy of the push example written to a temporary folder, then go build and go vet there", run: quiet(func() error {
 			return warmCopyOut(root)
-		}},
+		})},
 	}
 	if fetch {
 		// The teacher's warm-up: the slides' server too.
-		steps = append(steps, warmStep{"bin/slides, the server of make slides: go build -o bin/ ./workshop/slides", func() error {
+		steps = append(steps, warmStep{name: "bin/slides, the server of make slides: go build -o bin/ ./workshop/slides", run: quiet(func() error {
 			return goErr(tc.goCmd("build", "-o", "bin/", "./workshop/slides"))
-		}})
+		})})
 	}
 	var notes []string
 	local, err := tc.goVersion()
@@ -118,19 +164,21 @@ func warmUpSteps(root string, fetch bool, installed goInstaller) ([]warmStep, []
 			continue
 		}
 		if !installed(v) {
-			steps = append(steps, warmStep{"fetch " + v + ": GOTOOLCHAIN=" + v + " go version (about 76 MB through the module proxy)", func() error {
+			steps = append(steps, warmStep{name: "fetch " + v + ": GOTOOLCHAIN=" + v + " go version (about 76 MB through the module proxy)", run: quiet(func() error {
 				cmd := exec.Command("go", "version")
 				cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+v)
 				return goErr(cmd.CombinedOutput())
-			}})
+			})})
+		} else if fetch {
+			notes = append(notes, v+" was fetched already (it is in the module cache): nothing to fetch.")
 		}
 		other := compareToolchain(v)
-		steps = append(steps, warmStep{"the examples and the lab under " + v + ", as make slides and make lab-compare build them", func() error {
+		steps = append(steps, warmStep{name: "the examples and the lab under " + v + ", as make slides and make lab-compare build them", run: quiet(func() error {
 			if err := reported(func(tc toolchain) bool { return runExamples(tc, nil) }, other); err != nil {
 				return err
 			}
 			return reported(func(tc toolchain) bool { return runLab(tc, nil) }, other)
-		}})
+		})})
 	}
 	return steps, notes
 }
@@ -154,14 +202,46 @@ func reported(check func(toolchain) bool, tc toolchain) error {
 	return nil
 }
 
+// runAllBuild is the Makefile's build of bin/run-all (run-all-runner),
+// word for word, so that the warm-up's build is the one make finds up to
+// date (TestWarmUpBuildsAsMakeDoes holds them together).
+var runAllBuild = []string{"-ldflags=-s -w", "-o", "bin/", "./workshop/run-all"}
+
+// makefileWords writes args as the Makefile does: a flag's value with a
+// space in double quotes.
+func makefileWords(args []string) string {
+	words := slices.Clone(args)
+	for i, w := range words {
+		if flag, value, ok := strings.Cut(w, "="); ok && strings.Contains(value, " ") {
+			words[i] = flag + `="` + value + `"`
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// skippedRemark is the exercises step's remark on the exercises it left
+// alone.
+func skippedRemark(skipped []string) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	exercises := "exercises"
+	if len(skipped) == 1 {
+		exercises = "exercise"
+	}
+	return fmt.Sprintf("skipped %d %s already started in %s/: %s", len(skipped), exercises, scratchDir, strings.Join(skipped, ", "))
+}
+
 // warmExercises builds each exercise where make check will build it:
 // scratch/NAME, since the build cache keys packages by their folder. A
-// copy a participant has started already is left alone.
-func warmExercises(root string) error {
+// copy a participant has started already is left alone; it returns the
+// names of those it left.
+func warmExercises(root string) (skipped []string, err error) {
 	for _, ex := range exerciseList {
 		dir := filepath.Join(root, scratchDir, ex.name)
 		if _, err := os.Stat(dir); err == nil {
-			continue // someone's work: make check builds it as it is
+			skipped = append(skipped, ex.name) // someone's work: make check builds it as it is
+			continue
 		}
 		err := func() error {
 			defer os.RemoveAll(dir)
@@ -181,13 +261,13 @@ func warmExercises(root string) error {
 			return err
 		}()
 		if err != nil {
-			return err
+			return skipped, err
 		}
 	}
 	if entries, err := os.ReadDir(filepath.Join(root, scratchDir)); err == nil && len(entries) == 0 {
 		os.Remove(filepath.Join(root, scratchDir))
 	}
-	return nil
+	return skipped, nil
 }
 
 // warmCopyOut builds a copied-out module as a participant would after

@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -942,6 +944,56 @@ func TestAddingAGoVersion(t *testing.T) {
 			if strings.Contains(c, "(unobserved)") {
 				t.Errorf("a cell of a Go that make matrix ran is marked unobserved: %s", line)
 			}
+		}
+	}
+}
+
+// make lab CASE=name says what each file of the case does; the case file
+// that only carries the header says it declares nothing.
+func TestOverlayLine(t *testing.T) {
+	for _, c := range []struct{ p, from, caseFile, want string }{
+		{"foo/case.go", "lab/push-without-asm/foo/case.go", "lab/push-without-asm/foo/case.go",
+			"lab/push-without-asm/foo/case.go, the case's header, is added to foo/; it declares nothing"},
+		{"bar/counter.go", "lab/method/bar/counter.go", "lab/method/pull/main.go", "lab/method/bar/counter.go is added to bar/"},
+		{"pull/main.go", "lab/method/pull/main.go", "lab/method/pull/main.go", "lab/method/pull/main.go stands in for pull/main.go (see: diff pull/main.go lab/method/pull/main.go)"},
+		{"foo/foo.s", "", "lab/push-without-asm/foo/case.go", "foo/foo.s is hidden from the build"},
+	} {
+		if got := overlayLine(c.p, c.from, c.caseFile); got != c.want {
+			t.Errorf("overlayLine(%q, %q): %q, want %q", c.p, c.from, got, c.want)
+		}
+	}
+}
+
+// A question that names runtime symbols names those the case pulls, all
+// of them: what the room is asked about is what the output shows.
+func TestQuestionsNameWhatTheCasePulls(t *testing.T) {
+	cases, err := loadLab(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := regexp.MustCompile("`(runtime\\.\\w+)`")
+	pulled := regexp.MustCompile(`(?m)^//go:linkname(?:std)? \w+ (runtime\.\w+)$`)
+	for _, c := range cases {
+		var asked, pulls []string
+		for _, m := range named.FindAllStringSubmatch(votes[c.name].ask, -1) {
+			asked = append(asked, m[1])
+		}
+		if len(asked) == 0 {
+			continue
+		}
+		for _, file := range slices.Collect(maps.Values(c.overlay)) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				continue // "": a file hidden from the build
+			}
+			for _, m := range pulled.FindAllStringSubmatch(string(src), -1) {
+				pulls = append(pulls, m[1])
+			}
+		}
+		slices.Sort(asked)
+		slices.Sort(pulls)
+		if !slices.Equal(asked, slices.Compact(pulls)) {
+			t.Errorf("%s: the question names %q; the case pulls %q", c.name, asked, pulls)
 		}
 	}
 }

@@ -5,5 +5,5 @@ package main
 func Example() {
 	main()
 	// Output:
-	// sum: 499500; the clock did not go backwards: true
+	// the clock moved on by the millisecond slept: true
 }

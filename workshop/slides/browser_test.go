@@ -27,27 +27,23 @@ import (
 type selfTestReport struct {
 	Target, Slide, Pressed int
 	Visible                bool
-	Status                 string
+	Status, Waiting        string
 	FontSize               float64
-	Shown                  []struct{ Go, Head, Output string }
+	Shown                  []struct {
+		Go, Head, Output, WordBreak string
+		FontSize                    float64
+	}
 }
 
 var selfTestPre = regexp.MustCompile(`(?s)<pre id="self-test">(.*?)</pre>`)
 
 func TestSlidesInBrowser(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		// CI installs it first (.ci/run), so there a missing browser is a
-		// failure, never a quiet skip.
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is not installed, and CI must run the slides' browser test: workshop/install-browser.sh installs it (Debian's chromium package)")
-		}
-		t.Skip("chromium is not installed, so the slides' browser test is skipped: workshop/install-browser.sh installs it (Debian's chromium package)")
-	}
+	browser := chromium(t)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
+	readWorkspace(t, root)
 	workshop := filepath.Join(t.TempDir(), "workshop")
 	build := exec.Command("go", "build", "-o", workshop, "./workshop")
 	build.Dir = root
@@ -63,6 +59,10 @@ func TestSlidesInBrowser(t *testing.T) {
 		}
 		if report.Status != "" {
 			t.Errorf("%s: the page says %q", c.name, report.Status)
+		}
+		// While it builds, the page says so, and under which Go.
+		if !strings.HasPrefix(report.Waiting, "building under go1.") {
+			t.Errorf("%s: while the Run builds, the page says %q", c.name, report.Waiting)
 		}
 		// Large type: at 1920 pixels wide, the body's text is at least 32px.
 		if report.FontSize < 32 {
@@ -90,6 +90,10 @@ func TestSlidesInBrowser(t *testing.T) {
 			direct, err := cmd.Output()
 			if err != nil {
 				t.Fatalf("workshop %s %s under %s: %v\n%s", c.command, c.name, v, err, direct)
+			}
+			// Output in type the room reads, wrapped between words only.
+			if shown.FontSize < 24 || shown.WordBreak != "normal" {
+				t.Errorf("%s under %s: the output is %gpx, word-break %q; want at least 24px, broken between words", c.name, v, shown.FontSize, shown.WordBreak)
 			}
 			got := strings.ReplaceAll(shown.Output, "bin/compare/"+v+"/", "bin/")
 			if got != string(direct) || !strings.Contains(shown.Head, "answers from "+v+" (as recorded)") {
@@ -127,7 +131,14 @@ func installed(v string) bool {
 // browse opens url in headless Chromium, waits until the page's script is
 // done (virtual time stands still while a request is out), and returns the
 // page's self-test report.
-func browse(t *testing.T, browser, url string) selfTestReport {
+func browse(t *testing.T, browser, url string) (report selfTestReport) {
+	t.Helper()
+	browseInto(t, browser, url, &report)
+	return report
+}
+
+// browseInto is browse, for any report.
+func browseInto(t *testing.T, browser, url string, report any) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -144,9 +155,99 @@ func browse(t *testing.T, browser, url string) selfTestReport {
 	if m == nil || len(m[1]) == 0 {
 		t.Fatalf("the page wrote no self-test report; chromium dumped:\n%.3000s\n%s", dom, stderr.String())
 	}
-	var report selfTestReport
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &report); err != nil {
+	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), report); err != nil {
 		t.Fatalf("the self-test report: %v\n%s", err, m[1])
 	}
-	return report
+}
+
+// Every slide fits a 1920x1080 screen without scrolling (code shrinks to
+// fit), code never breaks across lines, and the forms table is in type
+// the room reads.
+func TestSlidesLayout(t *testing.T) {
+	browser := chromium(t)
+	srv := deckServer(t)
+	var report struct {
+		Slides               int
+		Overflowing, Wrapped []string
+		TableFontSize        float64
+		CodeWhiteSpace       string
+	}
+	browseInto(t, browser, srv.URL+"/?self-test=layout", &report)
+	if report.Slides < 20 || len(report.Overflowing) > 0 || len(report.Wrapped) > 0 || report.CodeWhiteSpace != "nowrap" {
+		t.Errorf("of %d slides, these do not fit the screen: %q; this code breaks across lines: %q; code's white-space: %q", report.Slides, report.Overflowing, report.Wrapped, report.CodeWhiteSpace)
+	}
+	if report.TableFontSize < 24 {
+		t.Errorf("the forms table's text is %gpx; want at least 24px at 1920x1080", report.TableFontSize)
+	}
+}
+
+// The presenter's window (?notes) follows the slide another window of
+// the deck shows, and shows that slide's notes alone.
+func TestSlidesPresenterView(t *testing.T) {
+	browser := chromium(t)
+	srv := deckServer(t)
+	var report struct {
+		Target, Slide            int
+		NotesVisible, BodyHidden bool
+	}
+	browseInto(t, browser, srv.URL+"/?notes&self-test=presenter", &report)
+	if report.Target <= 0 || report.Slide != report.Target || !report.NotesVisible || !report.BodyHidden {
+		t.Errorf("the presenter's window: %+v; want it on slide %d, notes shown, the slide's body hidden", report, report.Target)
+	}
+}
+
+// chromium is the browser, or the test is skipped where it is missing.
+// CI installs it first (.ci/run), so there a missing browser is a
+// failure, never a quiet skip.
+func chromium(t *testing.T) string {
+	t.Helper()
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium is not installed, and CI must run the slides' browser test: workshop/install-browser.sh installs it (Debian's chromium package)")
+		}
+		t.Skip("chromium is not installed, so the slides' browser test is skipped: workshop/install-browser.sh installs it (Debian's chromium package)")
+	}
+	return browser
+}
+
+// deckServer serves the deck as bin/workshop writes it, with no Run.
+func deckServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readWorkspace(t, root)
+	srv := httptest.NewServer((&server{workshop: func(args ...string) ([]byte, error) {
+		cmd := exec.Command("go", append([]string{"run", "./workshop"}, args...)...)
+		cmd.Dir = root
+		return cmd.Output()
+	}}).handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// readWorkspace reads every file the deck and the builds come from (the
+// workspace but bin/, scratch/ and git's files) in this process: go test
+// caches a result until a file the test read changes, and it cannot see
+// what bin/workshop reads.
+func readWorkspace(t *testing.T, root string) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(file string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if rel, _ := filepath.Rel(root, file); rel == "bin" || rel == "scratch" || strings.HasPrefix(d.Name(), ".") && rel != "." {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		_, err = os.ReadFile(file)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

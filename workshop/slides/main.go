@@ -11,12 +11,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"time"
 )
 
 const defaultAddr = "127.0.0.1:3999"
@@ -41,6 +43,8 @@ func workshopBackend(path string) backend {
 
 type server struct {
 	workshop backend
+	log      io.Writer  // the console: one line when each Run starts, one when it ends
+	goes     string     // the Go a Run builds under, for the console
 	mu       sync.Mutex // one Run at a time: runs share bin/
 }
 
@@ -71,15 +75,27 @@ func (s *server) serveRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	fmt.Fprintf(s.logTo(), "run %s: building under %s...\n", name, s.goes)
+	began := time.Now()
 	answer, err := s.workshop("slides-run", name)
+	took := time.Since(began).Round(100 * time.Millisecond)
 	s.mu.Unlock()
 	if err != nil {
+		fmt.Fprintf(s.logTo(), "run %s: refused after %s: %v\n", name, took, err)
 		// The one way slides-run fails: no such example or case.
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
+	fmt.Fprintf(s.logTo(), "run %s: answered in %s\n", name, took)
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(answer)
+}
+
+func (s *server) logTo() io.Writer {
+	if s.log == nil {
+		return io.Discard
+	}
+	return s.log
 }
 
 // listenAddr turns ADDR (a port, :port or host:port) into a loopback
@@ -121,8 +137,9 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("slides: http://%s/\n", ln.Addr())
-	fmt.Printf("  keys: arrows, space, page up/down to move; n for the speaker notes (?notes in the address: from the start). Run builds under: %s. Ctrl-C stops.\n", *goes)
-	err = http.Serve(ln, (&server{workshop: workshopBackend(*workshop)}).handler())
+	fmt.Printf("  presenter view, for your own screen: http://%s/?notes (the notes alone, following this deck's slides)\n", ln.Addr())
+	fmt.Printf("  keys: arrows, space, page up/down to move; n shows the notes on the slide itself. Run builds under: %s. Ctrl-C stops.\n", *goes)
+	err = http.Serve(ln, (&server{workshop: workshopBackend(*workshop), log: os.Stdout, goes: *goes}).handler())
 	if !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(os.Stderr, "slides:", err)
 		os.Exit(1)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -48,7 +49,8 @@ func request(t *testing.T, srv *httptest.Server, method, path string, form url.V
 // missing name, or one that would pass as a flag, never reaches it.
 func TestHandlers(t *testing.T) {
 	var calls [][]string
-	srv := httptest.NewServer((&server{workshop: fakeWorkshop(&calls)}).handler())
+	var console strings.Builder
+	srv := httptest.NewServer((&server{workshop: fakeWorkshop(&calls), log: &console, goes: "go1.26.8"}).handler())
 	defer srv.Close()
 
 	resp, body := request(t, srv, "GET", "/", nil)
@@ -63,6 +65,11 @@ func TestHandlers(t *testing.T) {
 	resp, body = request(t, srv, "POST", "/run", url.Values{"name": {"no-such"}})
 	if resp.StatusCode != 404 || !strings.Contains(body, `no example or lab case "no-such"`) {
 		t.Errorf("POST /run no-such: %s %q", resp.Status, body)
+	}
+	// The console says each Run as it starts and how it ended.
+	if got := regexp.MustCompile(`[0-9.]+m?s\b`).ReplaceAllString(console.String(), "T"); got != "run pull: building under go1.26.8...\nrun pull: answered in T\n"+
+		"run no-such: building under go1.26.8...\nrun no-such: refused after T: no example or lab case \"no-such\": the examples are pull, push\n" {
+		t.Errorf("the server's console says:\n%s", console.String())
 	}
 	before := len(calls)
 	for _, form := range []url.Values{{}, {"name": {"-addr=x"}}} {
