@@ -411,39 +411,40 @@ func compareLayouts(local, target types.Type, sizes types.Sizes, hasData [2]bool
 // pointer.
 func pointerOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
 	ptr := sizes.Sizeof(types.Typ[types.Uintptr])
-	var offs []int64
-	switch u := t.Underlying().(type) {
-	case *types.Struct:
-		fields := make([]*types.Var, u.NumFields())
-		for i := range fields {
-			fields[i] = u.Field(i)
-		}
-		for i, off := range sizes.Offsetsof(fields) {
-			offs = append(offs, pointerOffsets(fields[i].Type(), base+off, sizes)...)
-		}
-	case *types.Array:
-		elem := pointerOffsets(u.Elem(), 0, sizes)
-		stride := sizes.Sizeof(u.Elem())
-		for i := int64(0); len(elem) > 0 && i < u.Len(); i++ {
-			for _, off := range elem {
-				offs = append(offs, base+i*stride+off)
+	return leafOffsets(t, base, sizes, func(leaf types.Type, at int64) []int64 {
+		switch u := leaf.(type) {
+		case *types.Basic:
+			if u.Kind() == types.String || u.Kind() == types.UnsafePointer {
+				return []int64{at}
 			}
+		case *types.Pointer, *types.Map, *types.Chan, *types.Signature, *types.Slice:
+			return []int64{at}
+		case *types.Interface:
+			return []int64{at, at + ptr}
 		}
-	case *types.Basic:
-		if u.Kind() == types.String || u.Kind() == types.UnsafePointer {
-			offs = append(offs, base)
-		}
-	case *types.Pointer, *types.Map, *types.Chan, *types.Signature, *types.Slice:
-		offs = append(offs, base)
-	case *types.Interface:
-		offs = append(offs, base, base+ptr)
-	}
-	return offs
+		return nil
+	})
 }
 
 // floatOffsets returns the offsets, from base, at which t holds a
 // floating-point number (each half of a complex one).
 func floatOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
+	return leafOffsets(t, base, sizes, func(leaf types.Type, at int64) []int64 {
+		u, ok := leaf.(*types.Basic)
+		switch {
+		case ok && u.Info()&types.IsComplex != 0:
+			return []int64{at, at + sizes.Sizeof(u)/2}
+		case ok && u.Info()&types.IsFloat != 0:
+			return []int64{at}
+		}
+		return nil
+	})
+}
+
+// leafOffsets walks t's memory layout from base, through struct fields
+// and array elements, and gathers what leaf says of each other value (by
+// its underlying type) at its offset.
+func leafOffsets(t types.Type, base int64, sizes types.Sizes, leaf func(u types.Type, at int64) []int64) []int64 {
 	var offs []int64
 	switch u := t.Underlying().(type) {
 	case *types.Struct:
@@ -452,23 +453,18 @@ func floatOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
 			fields[i] = u.Field(i)
 		}
 		for i, off := range sizes.Offsetsof(fields) {
-			offs = append(offs, floatOffsets(fields[i].Type(), base+off, sizes)...)
+			offs = append(offs, leafOffsets(fields[i].Type(), base+off, sizes, leaf)...)
 		}
 	case *types.Array:
-		elem := floatOffsets(u.Elem(), 0, sizes)
+		elem := leafOffsets(u.Elem(), 0, sizes, leaf)
 		stride := sizes.Sizeof(u.Elem())
 		for i := int64(0); len(elem) > 0 && i < u.Len(); i++ {
 			for _, off := range elem {
 				offs = append(offs, base+i*stride+off)
 			}
 		}
-	case *types.Basic:
-		switch {
-		case u.Info()&types.IsComplex != 0:
-			offs = append(offs, base, base+sizes.Sizeof(u)/2)
-		case u.Info()&types.IsFloat != 0:
-			offs = append(offs, base)
-		}
+	default:
+		offs = leaf(u, base)
 	}
 	return offs
 }
