@@ -21,26 +21,41 @@ import (
 // the one list of them, recordedGo in ../workshop/workspace.go.
 func recordedGo(t *testing.T) []string {
 	t.Helper()
+	return workshopList(t, "recordedGo")
+}
+
+// workshopList reads the list of strings that ../workshop/workspace.go
+// declares as name: the workshop's lists are written once, there.
+func workshopList(t *testing.T, name string) []string {
+	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join("..", "workshop", "workspace.go"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var versions []string
+	var list []string
 	ast.Inspect(f, func(n ast.Node) bool {
 		vs, ok := n.(*ast.ValueSpec)
-		if !ok || vs.Names[0].Name != "recordedGo" || len(vs.Values) != 1 {
+		if !ok || vs.Names[0].Name != name || len(vs.Values) != 1 {
 			return true
 		}
 		for _, elt := range vs.Values[0].(*ast.CompositeLit).Elts {
 			v, _ := strconv.Unquote(elt.(*ast.BasicLit).Value)
-			versions = append(versions, v)
+			list = append(list, v)
 		}
 		return false
 	})
-	if len(versions) == 0 {
-		t.Fatal("no recordedGo in ../workshop/workspace.go")
+	if len(list) == 0 {
+		t.Fatalf("no %s in ../workshop/workspace.go", name)
 	}
-	return versions
+	return list
+}
+
+// The exercises hold a fix to every first-class port with the workshop's
+// copy of the list (a module of its own); it must be linkcheck's.
+func TestWorkshopPortsAreLinkchecks(t *testing.T) {
+	if got := workshopList(t, "firstClassPorts"); !slices.Equal(got, firstClassPorts) {
+		t.Errorf("workshop/workspace.go's firstClassPorts are %q; linkcheck's (ports.go) are %q", got, firstClassPorts)
+	}
 }
 
 // portToolchain is version's toolchain building for port with cgo off, as
