@@ -244,25 +244,7 @@ func TestVetTranscript(t *testing.T) {
 		b.WriteString("$ echo $?\n" + string(rune('0'+code)) + "\n")
 	}
 	b.WriteString("```\n")
-	data, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	before, rest, ok1 := strings.Cut(string(data), begin)
-	_, after, ok2 := strings.Cut(rest, end)
-	if !ok1 || !ok2 {
-		t.Fatalf("README.md has no block between %q and %q", begin, end)
-	}
-	want := before + begin + b.String() + end + after
-	if *update {
-		if err := os.WriteFile("README.md", []byte(want), 0o666); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if string(data) != want {
-		t.Errorf("README.md's go vet transcript is stale (go test -run TestVetTranscript -update):\n%s", b.String())
-	}
+	checkReadmeBlock(t, begin, end, b.String())
 }
 
 // TestVetHelp checks that linkcheck -h tells of the vet mode and what it

@@ -26,24 +26,11 @@ func spacedFolder(t *testing.T) string {
 // bin/workshop (which records its arguments) stand in for the real ones,
 // so this checks the Makefile alone, in a fraction of a second.
 func TestMakeTargets(t *testing.T) {
-	dir := spacedFolder(t)
-	makefile, err := os.ReadFile("Makefile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fakes := filepath.Join(t.TempDir(), "fake go")
-	for file, script := range map[string]string{
-		filepath.Join(dir, "Makefile"):             string(makefile),
-		filepath.Join(dir, "bin", "workshop"):      "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/calls\"\n",
-		filepath.Join(dir, "bin", "run-all"):       "#!/bin/sh\necho \"run-all $*\" >> \"$(dirname \"$0\")/calls\"\n",
-		filepath.Join(fakes, "go"):                 "#!/bin/sh\necho \"$*\" >> \"$GO_CALLS\"\n[ \"$1\" = env ] && echo go1.26.8\nexit 0\n",
-		filepath.Join(dir, "workshop", "keep.txt"): "",
-	} {
-		os.MkdirAll(filepath.Dir(file), 0o777)
-		if err := os.WriteFile(file, []byte(script), 0o777); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, fakes := fakeMakeFolder(t, map[string]string{
+		"bin/workshop":      "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/calls\"\n",
+		"bin/run-all":       "#!/bin/sh\necho \"run-all $*\" >> \"$(dirname \"$0\")/calls\"\n",
+		"workshop/keep.txt": "",
+	}, "#!/bin/sh\necho \"$*\" >> \"$GO_CALLS\"\n[ \"$1\" = env ] && echo go1.26.8\nexit 0\n")
 	goCalls := filepath.Join(fakes, "calls")
 	env := append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "GO_CALLS="+goCalls)
 	// make runs a target and returns how bin/workshop was called.
@@ -319,28 +306,16 @@ func TestMakeHelpGroups(t *testing.T) {
 // build has work to do (go build -n prints more than "touch BINARY"),
 // even when the binary exists, and says nothing when it is up to date.
 func TestMakeAnnouncesBuilds(t *testing.T) {
-	dir := spacedFolder(t)
-	makefile, err := os.ReadFile("Makefile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fakes := filepath.Join(t.TempDir(), "fake go")
-	for file, script := range map[string]string{
-		filepath.Join(dir, "Makefile"):        string(makefile),
-		filepath.Join(dir, "bin", "workshop"): "#!/bin/sh\nexit 0\n",
-		filepath.Join(dir, "bin", "run-all"):  "#!/bin/sh\nexit 0\n",
+	dir, fakes := fakeMakeFolder(t, map[string]string{
+		"bin/workshop": "#!/bin/sh\nexit 0\n",
+		"bin/run-all":  "#!/bin/sh\nexit 0\n",
+	},
 		// go build -n answers as the go command does: "touch bin/NAME"
 		// alone when the binary is up to date, the compile commands when
 		// it is not.
-		filepath.Join(fakes, "go"): "#!/bin/sh\n[ \"$1\" = env ] && echo go1.26.8\n" +
-			"if [ \"$1 $2\" = \"build -n\" ]; then for a; do last=$a; done\n" +
-			"  case \"$last $STALE\" in */run-all*run-all*|*/workshop*workshop*) echo 'compile -o $WORK/b001/_pkg_.a';; */run-all*) echo 'touch bin/run-all';; *) echo 'touch bin/workshop';; esac; fi\nexit 0\n",
-	} {
-		os.MkdirAll(filepath.Dir(file), 0o777)
-		if err := os.WriteFile(file, []byte(script), 0o777); err != nil {
-			t.Fatal(err)
-		}
-	}
+		"#!/bin/sh\n[ \"$1\" = env ] && echo go1.26.8\n"+
+			"if [ \"$1 $2\" = \"build -n\" ]; then for a; do last=$a; done\n"+
+			"  case \"$last $STALE\" in */run-all*run-all*|*/workshop*workshop*) echo 'compile -o $WORK/b001/_pkg_.a';; */run-all*) echo 'touch bin/run-all';; *) echo 'touch bin/workshop';; esac; fi\nexit 0\n")
 	for _, c := range []struct {
 		target, stale, want string
 	}{
@@ -356,4 +331,30 @@ func TestMakeAnnouncesBuilds(t *testing.T) {
 			t.Errorf("make %s with %q stale: %v, it says\n%s\nwant %q", c.target, c.stale, err, out, c.want)
 		}
 	}
+}
+
+// fakeMakeFolder copies the Makefile into a folder whose path has a
+// space, writes files there (paths with slashes, relative to it) and a
+// fake go command into a folder of its own, and returns both folders.
+func fakeMakeFolder(t *testing.T, files map[string]string, fakeGo string) (dir, fakes string) {
+	t.Helper()
+	dir = spacedFolder(t)
+	makefile, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakes = filepath.Join(t.TempDir(), "fake go")
+	all := map[string]string{filepath.Join(dir, "Makefile"): string(makefile), filepath.Join(fakes, "go"): fakeGo}
+	for name, text := range files {
+		all[filepath.Join(dir, filepath.FromSlash(name))] = text
+	}
+	for file, text := range all {
+		if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(text), 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, fakes
 }
