@@ -169,18 +169,37 @@ var riskOrder = []string{"", riskValues, riskGC, riskMemory}
 // answers and, when incompatible, the worst risk and what differs.
 // hasData says, for variables, which of the two, local and target, has an
 // initial value.
-func compareTypes(local, target types.Type, sizes types.Sizes, goarch string, hasData [2]bool) (verdict, risk string, diffs []string) {
+//
+// Then it compares what both sides point to (pointee.go): a difference
+// there makes the answer incompatible, and a difference of size only
+// comes back as a note.
+func compareTypes(local, target types.Type, sizes types.Sizes, goarch string, hasData [2]bool) (verdict, risk string, diffs, notes []string) {
 	if types.Identical(local, target) {
-		return sigIdentical, "", nil
+		return sigIdentical, "", nil, nil
 	}
 	ls, lok := local.(*types.Signature)
 	ts, tok := target.(*types.Signature)
 	if lok != tok {
-		return sigIncompatible, riskMemory, []string{fmt.Sprintf("%s vs %s", kindOf(local), kindOf(target))}
+		return sigIncompatible, riskMemory, []string{fmt.Sprintf("%s vs %s", kindOf(local), kindOf(target))}, nil
 	}
-	if !lok {
-		return compareLayouts(local, target, sizes, hasData)
+	var pRisk string
+	var pDiffs []string
+	if lok {
+		verdict, risk, diffs = compareSignatures(ls, ts, sizes, goarch)
+		pRisk, pDiffs, notes = signaturePointees(ls, ts, sizes)
+	} else {
+		verdict, risk, diffs = compareLayouts(local, target, sizes, hasData)
+		pRisk, pDiffs, notes = variablePointees(local, target, sizes)
 	}
+	if pRisk != "" {
+		return sigIncompatible, worse(risk, pRisk), append(diffs, pDiffs...), notes
+	}
+	return verdict, risk, diffs, notes
+}
+
+// compareSignatures places receiver, parameters and results as the
+// register ABI does and compares where each piece travels.
+func compareSignatures(ls, ts *types.Signature, sizes types.Sizes, goarch string) (verdict, risk string, diffs []string) {
 	lab, tab := &abi{sizes: sizes, regs: abiRegisters[goarch]}, &abi{sizes: sizes, regs: abiRegisters[goarch]}
 	sides := []struct {
 		name     string
@@ -405,68 +424,6 @@ func compareLayouts(local, target types.Type, sizes types.Sizes, hasData [2]bool
 		return sigLarger, "", []string{fmt.Sprintf("%d bytes over %d", ls, ts)}
 	}
 	return sigSameShape, "", nil
-}
-
-// pointerOffsets returns the offsets, from base, at which t holds a
-// pointer.
-func pointerOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
-	ptr := sizes.Sizeof(types.Typ[types.Uintptr])
-	return leafOffsets(t, base, sizes, func(leaf types.Type, at int64) []int64 {
-		switch u := leaf.(type) {
-		case *types.Basic:
-			if u.Kind() == types.String || u.Kind() == types.UnsafePointer {
-				return []int64{at}
-			}
-		case *types.Pointer, *types.Map, *types.Chan, *types.Signature, *types.Slice:
-			return []int64{at}
-		case *types.Interface:
-			return []int64{at, at + ptr}
-		}
-		return nil
-	})
-}
-
-// floatOffsets returns the offsets, from base, at which t holds a
-// floating-point number (each half of a complex one).
-func floatOffsets(t types.Type, base int64, sizes types.Sizes) []int64 {
-	return leafOffsets(t, base, sizes, func(leaf types.Type, at int64) []int64 {
-		u, ok := leaf.(*types.Basic)
-		switch {
-		case ok && u.Info()&types.IsComplex != 0:
-			return []int64{at, at + sizes.Sizeof(u)/2}
-		case ok && u.Info()&types.IsFloat != 0:
-			return []int64{at}
-		}
-		return nil
-	})
-}
-
-// leafOffsets walks t's memory layout from base, through struct fields
-// and array elements, and gathers what leaf says of each other value (by
-// its underlying type) at its offset.
-func leafOffsets(t types.Type, base int64, sizes types.Sizes, leaf func(u types.Type, at int64) []int64) []int64 {
-	var offs []int64
-	switch u := t.Underlying().(type) {
-	case *types.Struct:
-		fields := make([]*types.Var, u.NumFields())
-		for i := range fields {
-			fields[i] = u.Field(i)
-		}
-		for i, off := range sizes.Offsetsof(fields) {
-			offs = append(offs, leafOffsets(fields[i].Type(), base+off, sizes, leaf)...)
-		}
-	case *types.Array:
-		elem := leafOffsets(u.Elem(), 0, sizes, leaf)
-		stride := sizes.Sizeof(u.Elem())
-		for i := int64(0); len(elem) > 0 && i < u.Len(); i++ {
-			for _, off := range elem {
-				offs = append(offs, base+i*stride+off)
-			}
-		}
-	default:
-		offs = leaf(u, base)
-	}
-	return offs
 }
 
 func describeLayout(size int64, pointers []int64) string {

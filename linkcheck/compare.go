@@ -17,7 +17,9 @@ func (a *analysis) compare(fd *finding, local, target types.Object) {
 		return
 	}
 	hasData := [2]bool{a.initialized(local), a.initialized(target)}
-	fd.Signature, fd.Risk, fd.Diffs = compareTypes(local.Type(), target.Type(), a.sizes, a.tc.goarch, hasData)
+	var notes []string
+	fd.Signature, fd.Risk, fd.Diffs, notes = compareTypes(local.Type(), target.Type(), a.sizes, a.tc.goarch, hasData)
+	fd.Warnings = append(fd.Warnings, notes...)
 	switch fd.Signature {
 	case sigPrefix:
 		fd.Warnings = append(fd.Warnings, "covers only "+fd.Diffs[0]+" of "+fd.Target+": a change of layout there goes unnoticed")

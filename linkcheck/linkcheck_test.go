@@ -210,6 +210,25 @@ var small64 int64 = 5
 var tail struct{ n int64; p *int }
 var head struct{ p *int; n int64 }
 var ptrData *int = new(int)
+type oldIter struct{ key, elem, t, h unsafe.Pointer; bucket uintptr }
+type newIter struct{ key, elem unsafe.Pointer; typ *int; it *int }
+type intAt8 struct{ key unsafe.Pointer; n uintptr; f float64 }
+type ptrAt8 struct{ key unsafe.Pointer; p *int; g float64 }
+type floatAt8 struct{ key unsafe.Pointer; n uintptr; f int64 }
+type split struct{ key unsafe.Pointer; a, b uint32; f float64 }
+type opaque struct{}
+func iterOld(it *oldIter)
+func iterNew(it *newIter)
+func withInt(p *intAt8) *intAt8
+func withPtr(p *ptrAt8) *ptrAt8
+func withFloat(p *floatAt8)
+func takeInt(p *intAt8)
+func withSplit(p *split)
+func withOpaque(p *opaque)
+var varInt intAt8
+var varPtr ptrAt8
+var ptrVarInt *intAt8
+var ptrVarSplit *split
 `
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "p.go", src, 0)
@@ -265,10 +284,20 @@ var ptrData *int = new(int)
 		{"ptr", "holder", sigIncompatible, riskMemory, "value: *int (8 bytes, pointers at 0) vs struct{n int; p *int} (16 bytes, pointers at 8)"},
 		{"holder", "ptr", sigIncompatible, riskMemory, "value: struct{n int; p *int} (16 bytes, pointers at 8) vs *int (8 bytes, pointers at 0)"},
 		{"i64", "oneParam", sigIncompatible, riskMemory, "variable of type int64 vs func func(a int) int"},
+		// Through pointers: the structs pointed to, field by field.
+		{"iterOld", "iterNew", sigSameShape, "", ""},
+		{"withInt", "withPtr", sigIncompatible, riskGC,
+			"param 1 points to p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int; result 1 points to p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int"},
+		{"withFloat", "takeInt", sigIncompatible, riskValues, "param 1 points to p.floatAt8 vs p.intAt8: at 16: f int64 vs f float64"},
+		{"withSplit", "takeInt", sigIncompatible, riskValues, "param 1 points to p.split vs p.intAt8: at 8: a uint32 at 8, b uint32 at 12 vs n uintptr"},
+		{"withOpaque", "takeInt", sigSameShape, "", ""},
+		{"varInt", "varPtr", sigIncompatible, riskMemory,
+			"value: p.intAt8 (24 bytes, pointers at 0) vs p.ptrAt8 (24 bytes, pointers at 0, 8); value p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int"},
+		{"ptrVarSplit", "ptrVarInt", sigIncompatible, riskValues, "value points to p.split vs p.intAt8: at 8: a uint32 at 8, b uint32 at 12 vs n uintptr"},
 	} {
 		_, localData := findDeclIn(f, c.local)
 		_, targetData := findDeclIn(f, c.target)
-		got, risk, diffs := compareTypes(obj(c.local), obj(c.target), sizes, "amd64", [2]bool{localData, targetData})
+		got, risk, diffs, _ := compareTypes(obj(c.local), obj(c.target), sizes, "amd64", [2]bool{localData, targetData})
 		if got != c.want || risk != c.risk || strings.Join(diffs, "; ") != c.diffs {
 			t.Errorf("%s vs %s: %s %s %q\nwant %s %s %q", c.local, c.target, got, risk, strings.Join(diffs, "; "), c.want, c.risk, c.diffs)
 		}

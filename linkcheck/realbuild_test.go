@@ -23,7 +23,8 @@ import (
 //     "go1.27 fails" or "go1.27 fails: text" (the build's output holds the
 //     text), "risk memory" (what linkcheck must say the signatures risk;
 //     none when absent), "nm symbol size" (go tool nm -size gives the
-//     linked symbol that size);
+//     linked symbol that size), "run text" (the program, run, prints a
+//     line that holds the text);
 //   - go.mod: the module's, when not "module example.test", go 1.23;
 //   - mod/MODULE@VERSION/path: a file of a dependency, served by a module
 //     proxy on disk into a module cache of the case's own, where
@@ -72,6 +73,7 @@ type realCase struct {
 	builds  map[string]wantBuild         // Go minor version -> what go build did
 	risk    string
 	nm      map[string]int64 // symbol -> size in the linked program
+	run     []string         // what the program prints when it runs
 }
 
 // wantBuild is what go build did on one Go version.
@@ -150,6 +152,8 @@ func (c *realCase) want(line string) error {
 		c.builds[word] = wantBuild{links: result == "links", text: text}
 	case word == "risk":
 		c.risk = rest
+	case word == "run" && rest != "":
+		c.run = append(c.run, rest)
 	case word == "nm":
 		sym, size, _ := strings.Cut(rest, " ")
 		n, err := strconv.ParseInt(size, 10, 64)
@@ -271,8 +275,9 @@ func TestRealBuilds(t *testing.T) {
 			}
 			if links {
 				checkSizes(t, exe, c.nm)
-			} else if len(c.nm) > 0 {
-				t.Error("nm lines for a program that does not link")
+				checkRun(t, exe, c.run)
+			} else if len(c.nm) > 0 || len(c.run) > 0 {
+				t.Error("nm or run lines for a program that does not link")
 			}
 			if len(c.modules) > 0 {
 				// The dependencies again, from the skeletons just written.
@@ -283,6 +288,21 @@ func TestRealBuilds(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkRun runs the program exe and requires its output to hold each
+// text. A program may exit with an error: what it prints counts.
+func checkRun(t *testing.T, exe string, texts []string) {
+	t.Helper()
+	if len(texts) == 0 {
+		return
+	}
+	out, err := exec.Command(exe).CombinedOutput()
+	for _, text := range texts {
+		if !strings.Contains(string(out), text) {
+			t.Errorf("the program (%v) prints:\n%s\nwant a line with %q", err, out, text)
+		}
 	}
 }
 
