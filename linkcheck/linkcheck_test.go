@@ -216,7 +216,9 @@ type intAt8 struct{ key unsafe.Pointer; n uintptr; f float64 }
 type ptrAt8 struct{ key unsafe.Pointer; p *int; g float64 }
 type floatAt8 struct{ key unsafe.Pointer; n uintptr; f int64 }
 type split struct{ key unsafe.Pointer; a, b uint32; f float64 }
+type narrow struct{ key unsafe.Pointer; n uint32; f float64 }
 type opaque struct{}
+func withNarrow(p *narrow)
 func iterOld(it *oldIter)
 func iterNew(it *newIter)
 func withInt(p *intAt8) *intAt8
@@ -290,6 +292,7 @@ var ptrVarSplit *split
 			"param 1 points to p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int; result 1 points to p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int"},
 		{"withFloat", "takeInt", sigIncompatible, riskValues, "param 1 points to p.floatAt8 vs p.intAt8: at 16: f int64 vs f float64"},
 		{"withSplit", "takeInt", sigIncompatible, riskValues, "param 1 points to p.split vs p.intAt8: at 8: a uint32 at 8, b uint32 at 12 vs n uintptr"},
+		{"withNarrow", "takeInt", sigIncompatible, riskValues, "param 1 points to p.narrow vs p.intAt8: at 8: n uint32 vs n uintptr"},
 		{"withOpaque", "takeInt", sigSameShape, "", ""},
 		{"varInt", "varPtr", sigIncompatible, riskMemory,
 			"value: p.intAt8 (24 bytes, pointers at 0) vs p.ptrAt8 (24 bytes, pointers at 0, 8); value p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int"},

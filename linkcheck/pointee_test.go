@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/importer"
 	"go/parser"
@@ -163,4 +164,34 @@ func copyTree(t *testing.T, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestPointeeTranscript checks README.md's transcript of a pull through
+// a pointer to an older Go's map type (testdata's
+// pointer-to-a-map-type-of-an-older-go) against real runs: linkcheck,
+// then the build and the program. -update rewrites it.
+func TestPointeeTranscript(t *testing.T) {
+	var c realCase
+	for _, rc := range readRealCases(t) {
+		if rc.name == "pointer-to-a-map-type-of-an-older-go" {
+			c = rc
+		}
+	}
+	dir, tc := writeCase(t, c)
+	stdout, stderr, status := runIn(t, dir, "./...")
+	if status != 1 {
+		t.Fatalf("linkcheck ./...: status %d, want 1\n%s%s", status, stdout, stderr)
+	}
+	exe := filepath.Join(t.TempDir(), "app")
+	build := exec.Command("go", "build", "-o", exe, ".")
+	build.Env, build.Dir = append(tc.env, "GOWORK=off"), dir
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(exe).CombinedOutput()
+	if err != nil {
+		t.Fatalf("app: %v\n%s", err, out)
+	}
+	block := fmt.Sprintf("```console\n$ linkcheck ./...\n%s%s$ echo $?\n%d\n$ go build -o app . && ./app\n%s```\n", stdout, stderr, status, out)
+	checkReadmeBlock(t, "<!-- pointee transcript: go test -run TestPointeeTranscript -update rewrites it -->\n", "<!-- end of the pointee transcript -->\n", block)
 }
