@@ -80,7 +80,19 @@ var signatureJudgments = map[string]string{
 	"github.com/ugorji/go/codec@v1.1.7 mapiternext -> reflect.mapiternext":            "harmless: the result it declares, which the function never returns, is never read; the only call discards it",
 	"github.com/ugorji/go/codec@v1.2.12 mapiternext -> runtime.mapiternext":           "harmless: the result it declares, which the function never returns, is never read; the only call discards it",
 	"github.com/puzpuzpuz/xsync/v3@v3.5.1 runtime_typehash -> runtime.typehash":       "harmless in practice: the type word of an interface value, passed as an integer; a compiled type is static data the collector never frees, so only a type built at run time by reflect and held by nothing else could go during the call",
+
+	// Found through the pointers they pass (a field-by-field comparison).
+	"github.com/bytedance/sonic@v1.15.5 Mapiterinit -> runtime.mapiterinit":                 sonicMapType,
+	"github.com/bytedance/sonic@v1.15.5 Mapassign -> runtime.mapassign":                     sonicMapType,
+	"github.com/bytedance/sonic@v1.15.5 Mapassign_fast32 -> runtime.mapassign_fast32":       sonicMapType,
+	"github.com/bytedance/sonic@v1.15.5 Mapassign_fast64 -> runtime.mapassign_fast64":       sonicMapType,
+	"github.com/bytedance/sonic@v1.15.5 Mapassign_faststr -> runtime.mapassign_faststr":     sonicMapType,
+	"github.com/bytedance/sonic@v1.15.5 Mapassign_fast64ptr -> runtime.mapassign_fast64ptr": sonicMapType,
 }
+
+// sonicMapType judges the pulls that pass sonic's GoMapType, whose
+// fields past Hasher are the map type of Go before 1.24.
+const sonicMapType = "harmless: past Hasher the struct is the map type of Go before 1.24 (KeySize, ElemSize, BucketSize, Flags where Go keeps GroupSize); sonic never reads those fields, only the type's header and Key and Elem, which agree; they read wrong when read (linkcheck's TestSonicMapType)"
 
 // A realFinding is what workshop reads of linkcheck -json: the fields
 // that linkcheck/README.md documents, never its prose.
