@@ -54,11 +54,16 @@ func buildResult(fs []finding) string {
 
 // An upgradeReport is what changes between two Go versions.
 type upgradeReport struct {
-	From   string `json:"from"`
-	To     string `json:"to"`
-	GOOS   string `json:"goos"`
-	GOARCH string `json:"goarch"`
-	Cgo    bool   `json:"cgo"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// For a module upgrade (-upgrade MODULE@VERSION): the module, whose
+	// versions From and To name as module@version, and the Go of both
+	// checks.
+	Dependency string `json:"dependency,omitempty"`
+	Go         string `json:"go,omitempty"`
+	GOOS       string `json:"goos"`
+	GOARCH     string `json:"goarch"`
+	Cgo        bool   `json:"cgo"`
 	// How the build ends with each Go: buildLinks, buildUnsafe or
 	// buildFails.
 	FromBuild string          `json:"from_build"`
@@ -84,9 +89,12 @@ type upgradeChange struct {
 	Mode   string   `json:"mode"`
 	// The target's declared type under each Go, and a word-level diff:
 	// [-removed-] {+added+}.
-	TargetBefore string   `json:"target_type_before,omitempty"`
-	TargetAfter  string   `json:"target_type_after,omitempty"`
-	TargetDiff   string   `json:"target_type_diff,omitempty"`
+	TargetBefore string `json:"target_type_before,omitempty"`
+	TargetAfter  string `json:"target_type_after,omitempty"`
+	TargetDiff   string `json:"target_type_diff,omitempty"`
+	// What -buildmode=c-shared and plugin do when the line fails for a
+	// missing target outside the standard library.
+	SharedBuilds string   `json:"shared_builds,omitempty"`
 	Before       *finding `json:"before,omitempty"`
 	After        *finding `json:"after,omitempty"`
 }
@@ -334,6 +342,13 @@ func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay
 		fmt.Fprintf(stderr, "linkcheck: %s: %s\n", version, strings.SplitN(err.Error(), "\n", 2)[0])
 		return 2
 	}
+	return upgradeBetween(from, to, nil, dir, patterns, overlay, opts, asJSON, stdout, stderr)
+}
+
+// upgradeBetween checks the program with from and with to, prints what
+// changes, and returns the exit status. mu is the module that the upgrade
+// changes, nil for a Go upgrade.
+func upgradeBetween(from, to *toolchain, mu *moduleUpgrade, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout, stderr io.Writer) int {
 	findings, progs, err := checkBoth([2]*toolchain{from, to}, dir, patterns, overlay, opts)
 	from.writing.Wait()
 	to.writing.Wait()
@@ -342,6 +357,15 @@ func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay
 		return 2
 	}
 	r := compareUpgrade(from, to, findings[0], findings[1])
+	if mu != nil {
+		r.Dependency, r.Go = mu.path, to.version
+		r.From, r.To = mu.label(mu.from), mu.label(mu.to)
+	}
+	for i := range r.Modules {
+		for j, c := range r.Modules[i].Changes {
+			r.Modules[i].Changes[j].SharedBuilds = sharedBuildNote(progs[1], c.After)
+		}
+	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -382,7 +406,15 @@ func verdictText(f *finding) string {
 
 // print lays the report out by module, then a summary line; before and
 // after are the findings under each Go.
-func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bool) {
+func (r *upgradeReport) print(out io.Writer, before, after []finding, isProgram bool) {
+	w := new(strings.Builder)
+	defer func() {
+		text := w.String()
+		if r.Dependency != "" {
+			text = dependencyWords.Replace(text)
+		}
+		io.WriteString(out, text)
+	}()
 	cgo := "cgo off"
 	if r.Cgo {
 		cgo = "cgo on"
@@ -411,6 +443,9 @@ func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bo
 			if c.After != nil && c.After.Link == linkFails && (c.Before == nil || c.Before.Link != linkFails) {
 				fmt.Fprintf(w, "      why: %s\n      go build: %s\n", c.After.Why, c.After.Fails)
 			}
+			if c.SharedBuilds != "" {
+				fmt.Fprintf(w, "      %s\n", c.SharedBuilds)
+			}
 			if c.TargetDiff != "" {
 				fmt.Fprintf(w, "      target: %s\n", c.TargetDiff)
 			}
@@ -433,7 +468,11 @@ func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bo
 	if refs := max(countAssemblyRefs(before), countAssemblyRefs(after)); refs > 0 {
 		checked += " and " + plural(refs, "assembly reference")
 	}
-	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: %s\n", r.From, r.To, r.GOOS, r.GOARCH, cgo, checked, summary, r.ending(isProgram))
+	to := r.To
+	if r.Go != "" {
+		to += " with " + r.Go
+	}
+	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: %s\n", r.From, to, r.GOOS, r.GOARCH, cgo, checked, summary, r.ending(isProgram))
 }
 
 // endings say how the build ends with the first Go and with the second.

@@ -1,0 +1,332 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The dependency of the module-upgrade tests, in two versions served by
+// a module proxy on disk: v1.1.0 renames hello, which the program pulls,
+// and changes the type of count, which it pulls too.
+var depVersions = map[string]map[string]string{
+	"example.com/dep@v1.0.0": {
+		"go.mod": "module example.com/dep\n\ngo 1.23\n",
+		"dep.go": `package dep
+
+// Hello answers.
+func Hello() int { return hello() + count(1) }
+
+func hello() int { return 42 }
+
+func count(n int) int { return n }
+`,
+	},
+	"example.com/dep@v1.1.0": {
+		"go.mod": "module example.com/dep\n\ngo 1.23\n",
+		"dep.go": `package dep
+
+// Hello answers.
+func Hello() int { return greet() + count("a", 1) }
+
+func greet() int { return 42 }
+
+func count(s string, n int) int { return len(s) + n }
+`,
+	},
+}
+
+// depProgram pulls both of the dependency's unexported functions.
+var depProgram = map[string]string{
+	"go.mod": "module example.test\n\ngo 1.23\n\nrequire example.com/dep v1.0.0\n",
+	"main.go": `package main
+
+import (
+	_ "unsafe"
+
+	"example.com/dep"
+)
+
+//go:linkname hello example.com/dep.hello
+func hello() int
+
+//go:linkname count example.com/dep.count
+func count(n int) int
+
+func main() { println(hello(), count(2), dep.Hello()) }
+`,
+}
+
+// writeDepProgram writes depProgram, and the proxy that serves its
+// dependency; it returns the program's folder and the environment of go
+// commands that fetch from that proxy alone. go.sum is written as go mod
+// tidy writes it: what follows must not change it.
+func writeDepProgram(t *testing.T) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range depProgram {
+		writeFile(t, filepath.Join(dir, name), content)
+	}
+	env := proxyEnv(t, writeProxy(t, depVersions))
+	goIn(t, dir, env, "mod", "tidy")
+	return dir, env
+}
+
+// goIn runs the go command in dir with env, and fails the test when it
+// fails.
+func goIn(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir, cmd.Env = dir, env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// goOnPath is env with version's go first on PATH and GOTOOLCHAIN=local:
+// that Go, whatever the module cache of env holds.
+func goOnPath(t *testing.T, env []string, version string) []string {
+	t.Helper()
+	if version == "local" {
+		return env
+	}
+	skipWithout(t, version)
+	local := localGoEnv(t)
+	bin := filepath.Join(local["GOMODCACHE"], "golang.org", "toolchain@v0.0.1-"+version+"."+local["GOHOSTOS"]+"-"+local["GOHOSTARCH"], "bin")
+	return append(slices.Clone(env), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "GOTOOLCHAIN=local")
+}
+
+// setEnv sets env for the rest of the test, for linkcheck run in-process.
+func setEnv(t *testing.T, env []string) {
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+}
+
+// TestModuleUpgrade runs linkcheck -upgrade example.com/dep@v1.1.0 on a
+// program that pulls two unexported functions of the dependency, with
+// each Go, and holds its report to what go build says after go get: the
+// renamed target stops the build, as linkcheck predicts it, and c-shared
+// and plugin builds fail too, as the report's note says. The user's
+// go.mod and go.sum do not change, and no temporary file is left.
+func TestModuleUpgrade(t *testing.T) {
+	for _, version := range []string{"local", "go1.27.3"} {
+		t.Run(version, func(t *testing.T) {
+			dir, env := writeDepProgram(t)
+			env = goOnPath(t, env, version)
+			tmp := t.TempDir()
+			env = append(env, "TMPDIR="+tmp)
+			setEnv(t, env)
+			files := map[string]string{}
+			for _, name := range []string{"go.mod", "go.sum"} {
+				data, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				files[name] = string(data)
+			}
+			stdout, stderr, status := runIn(t, dir, "-json", "-upgrade", "example.com/dep@v1.1.0", ".")
+			if status != 1 {
+				t.Fatalf("status %d, want 1 (the upgrade breaks the build)\n%s%s", status, stdout, stderr)
+			}
+			var r upgradeReport
+			if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+				t.Fatalf("%v\n%s", err, stdout)
+			}
+			if r.From != "example.com/dep@v1.0.0" || r.To != "example.com/dep@v1.1.0" || r.Dependency != "example.com/dep" ||
+				r.FromBuild != buildLinks || r.ToBuild != buildFails || !r.Breaks || len(r.Modules) != 1 {
+				t.Fatalf("report:\n%s", stdout)
+			}
+			if version != "local" && r.Go != version {
+				t.Fatalf("checked with %s, want %s", r.Go, version)
+			}
+			kinds := map[string][]string{}
+			var renamed upgradeChange
+			for _, c := range r.Modules[0].Changes {
+				kinds[c.Local] = c.Kinds
+				if c.Local == "hello" {
+					renamed = c
+				}
+			}
+			want := map[string][]string{
+				"hello": {changeStops, changeTargetRemoved},
+				"count": {changeTargetType, changeUnsafe},
+			}
+			if !equalKinds(kinds, want) {
+				t.Errorf("kinds %q, want %q\n%s", kinds, want, stdout)
+			}
+			if renamed.After == nil || renamed.SharedBuilds == "" || !strings.Contains(renamed.After.Fails, "example.com/dep.hello") {
+				t.Fatalf("the renamed target's change: %+v", renamed)
+			}
+			for name, was := range files {
+				if data, _ := os.ReadFile(filepath.Join(dir, name)); string(data) != was {
+					t.Errorf("%s changed:\n%s\nwas:\n%s", name, data, was)
+				}
+			}
+			if left, _ := os.ReadDir(tmp); len(left) > 0 {
+				t.Errorf("left in TMPDIR: %v", left)
+			}
+			if version == "local" {
+				checkTranscript(t, dir)
+			}
+			// Now for real: go build links before the upgrade, and after
+			// it fails as predicted; c-shared and plugin builds too.
+			goIn(t, dir, env, "build", "-o", filepath.Join(t.TempDir(), "app"), ".")
+			goIn(t, dir, env, "get", "example.com/dep@v1.1.0")
+			for _, mode := range sharedModes(t) {
+				cmd := exec.Command("go", "build", "-buildmode="+mode, "-o", filepath.Join(t.TempDir(), "out"), ".")
+				cmd.Dir, cmd.Env = dir, env
+				out, err := cmd.CombinedOutput()
+				switch {
+				case err == nil:
+					t.Errorf("-buildmode=%s links after the upgrade; linkcheck says: %s", mode, renamed.SharedBuilds)
+				case mode == "exe" && !strings.Contains(string(out), renamed.After.Fails):
+					t.Errorf("go build says:\n%slinkcheck predicts %q", out, renamed.After.Fails)
+				case !strings.Contains(string(out), renamed.Target):
+					t.Errorf("-buildmode=%s says:\n%sit does not name %s", mode, out, renamed.Target)
+				}
+			}
+		})
+	}
+}
+
+// sharedModes are the build modes that TestModuleUpgrade builds: exe, and
+// where linkcheck says it verified them, c-shared and plugin, which need
+// cgo.
+func sharedModes(t *testing.T) []string {
+	tc := toolchainOrFail(t)
+	if !tc.cgo || !slices.Contains(sharedVerified, tc.goos+"/"+tc.goarch) {
+		return []string{"exe"}
+	}
+	return []string{"exe", "c-shared", "plugin"}
+}
+
+func equalKinds(got, want map[string][]string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if !slices.Equal(got[k], v) {
+			return false
+		}
+	}
+	return true
+}
+
+// In a workspace, a module upgrade is refused with what to run instead;
+// with GOWORK=off, the module is checked alone.
+func TestModuleUpgradeWorkspace(t *testing.T) {
+	dir, env := writeDepProgram(t)
+	writeFile(t, filepath.Join(dir, "go.work"), "go 1.23\n\nuse .\n")
+	setEnv(t, env)
+	t.Setenv("GOWORK", "")
+	chdir(t, dir)
+	t.Setenv("LINKCHECK_CACHE", testCache)
+	var out, errOut strings.Builder
+	status := run([]string{"-upgrade", "example.com/dep@v1.1.0", "."}, &out, &errOut)
+	if want := "is in the workspace " + filepath.Join(dir, "go.work"); status != 2 || !strings.Contains(errOut.String(), want) ||
+		!strings.Contains(errOut.String(), "GOWORK=off linkcheck -upgrade example.com/dep@v1.1.0") {
+		t.Errorf("in a workspace: status %d, want 2 and %q\n%s%s", status, want, out.String(), errOut.String())
+	}
+	if _, _, status := runIn(t, dir, "-upgrade", "example.com/dep@v1.1.0", "."); status != 1 {
+		t.Errorf("with GOWORK=off: status %d, want 1", status)
+	}
+}
+
+// -upgrade takes a Go release or MODULE@VERSION, and refuses anything else
+// before any go command runs, saying what it takes.
+func TestParseUpgrade(t *testing.T) {
+	for arg, want := range map[string]upgradeTarget{
+		"":                                   {},
+		"go1.27.3":                           {goVersion: "go1.27.3"},
+		"local":                              {goVersion: "local"},
+		"golang.org/x/net@v0.30.0":           {module: "golang.org/x/net", version: "v0.30.0"},
+		"example.com/dep@latest":             {module: "example.com/dep", version: "latest"},
+		"github.com/ugorji/go/codec@v1.2.12": {module: "github.com/ugorji/go/codec", version: "v1.2.12"},
+	} {
+		if got, err := parseUpgrade(arg); err != nil || got != want {
+			t.Errorf("parseUpgrade(%q) = %+v, %v; want %+v", arg, got, err, want)
+		}
+	}
+	dir := writeModule(t, filesProgram)
+	for arg, says := range map[string]string{
+		"golang.org/x/net":   "nor is it MODULE@VERSION",
+		"v0.30.0":            "nor is it MODULE@VERSION",
+		"net@v0.30.0":        "nor is it MODULE@VERSION",
+		"example.com/dep@":   "nor is it MODULE@VERSION",
+		"go@1.27.3":          "name the Go release itself, such as -upgrade go1.27.3",
+		"toolchain@go1.27.3": "name the Go release itself",
+	} {
+		t.Setenv("PATH", "")
+		stdout, stderr, status := runIn(t, dir, "-upgrade", arg, ".")
+		if status != 2 || stdout != "" || !strings.Contains(stderr, says) {
+			t.Errorf("-upgrade %s: status %d, want 2 and %q\n%s%s", arg, status, says, stdout, stderr)
+		}
+	}
+}
+
+// checkTranscript holds README.md's module-upgrade transcript to
+// linkcheck's report on the program in dir, and go build's after go get;
+// with -update, it writes it.
+func checkTranscript(t *testing.T, dir string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("```\n$ cat main.go\n" + depProgram["main.go"])
+	stdout, stderr, status := runIn(t, dir, "-upgrade", "example.com/dep@v1.1.0", ".")
+	if status != 1 || stderr != "" {
+		t.Fatalf("status %d, want 1\n%s%s", status, stdout, stderr)
+	}
+	fmt.Fprintf(&b, "$ linkcheck -upgrade example.com/dep@v1.1.0 .\n%s$ echo $?\n%d\n", stdout, status)
+	// go build in a copy, after the upgrade.
+	copyDir := t.TempDir()
+	for _, name := range []string{"go.mod", "go.sum", "main.go"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(copyDir, name), string(data))
+	}
+	goIn(t, copyDir, os.Environ(), "get", "example.com/dep@v1.1.0")
+	cmd := exec.Command("go", "build", "-o", filepath.Join(t.TempDir(), "app"), ".")
+	cmd.Dir = copyDir
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatal("go build links after the upgrade")
+	}
+	b.WriteString("$ go get example.com/dep@v1.1.0 && go build .\n" + string(out) + "```\n")
+	block := b.String()
+	was := readmeGo.FindString(readmeSection(t, moduleTranscriptBegin, moduleTranscriptEnd))
+	if now := readmeGo.FindString(block); !*update && was != now {
+		t.Logf("README.md's transcript is recorded %s, this run is %s", was, now)
+		return
+	}
+	checkReadmeBlock(t, moduleTranscriptBegin, moduleTranscriptEnd, block)
+}
+
+// The module-upgrade transcript's markers in README.md.
+const (
+	moduleTranscriptBegin = "<!-- module upgrade transcript: go test -run TestModuleUpgrade -update rewrites it -->\n"
+	moduleTranscriptEnd   = "<!-- end of the module upgrade transcript -->\n"
+)
+
+// readmeGo finds the Go that a module-upgrade transcript ran with.
+var readmeGo = regexp.MustCompile(`with go[0-9.a-z]+ \(`)
+
+// readmeSection is README.md's text between begin and end.
+func readmeSection(t *testing.T, begin, end string) string {
+	t.Helper()
+	data, err := os.ReadFile(readmeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(data), begin)
+	section, _, _ := strings.Cut(rest, end)
+	return section
+}
