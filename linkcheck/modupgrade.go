@@ -254,3 +254,51 @@ func (prog *program) isStdPath(path string) bool {
 	first, _, _ := strings.Cut(path, "/")
 	return !strings.Contains(first, ".")
 }
+
+// movedModules maps the path of each module that both sides build, at
+// two versions, to those versions: a module upgrade moves them.
+type movedModules map[string][2]string
+
+// findMoved finds the modules whose version differs between the
+// findings before and after; none for a Go upgrade, where go.mod is the
+// same.
+func findMoved(before, after []finding) movedModules {
+	versions := func(fs []finding) map[string]string {
+		m := map[string]string{}
+		for _, f := range fs {
+			if path, version, ok := strings.Cut(f.Module, "@"); ok {
+				m[path] = version
+			}
+		}
+		return m
+	}
+	b, a := versions(before), versions(after)
+	moved := movedModules{}
+	for path, v := range b {
+		if w, ok := a[path]; ok && w != v {
+			moved[path] = [2]string{v, w}
+		}
+	}
+	return moved
+}
+
+// key names a line of a moved module the same way at both versions,
+// whatever file and line it moved to: by module path, package, local
+// name and target. "" for a line of any other module.
+func (moved movedModules) key(f finding) string {
+	path, _, _ := strings.Cut(f.Module, "@")
+	if _, ok := moved[path]; !ok {
+		return ""
+	}
+	return strings.Join([]string{path, f.Package, f.Local, f.Target}, "\x00")
+}
+
+// label names a module in the report: module@version, or for a moved
+// module, module@old -> new.
+func (moved movedModules) label(module string) string {
+	path, _, _ := strings.Cut(module, "@")
+	if v, ok := moved[path]; ok {
+		return path + "@" + v[0] + " -> " + v[1]
+	}
+	return module
+}

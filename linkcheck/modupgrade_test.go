@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -329,4 +331,124 @@ func readmeSection(t *testing.T, begin, end string) string {
 	_, rest, _ := strings.Cut(string(data), begin)
 	section, _, _ := strings.Cut(rest, end)
 	return section
+}
+
+// moduleUpgrades fetches published modules (network) and runs -upgrade
+// MODULE@VERSION on real upgrades from the corpus.
+var moduleUpgrades = flag.Bool("module-upgrades", false, "run -upgrade MODULE@VERSION on real module upgrades from the corpus, fetched through the module proxy, and hold them to real builds (network)")
+
+// realUpgrades are upgrades of modules from the corpus, each in a program
+// that blank-imports the package named.
+var realUpgrades = []struct{ module, from, to, imports string }{
+	{"github.com/modern-go/reflect2", "v1.0.1", "v1.0.2", "github.com/modern-go/reflect2"},
+	{"github.com/goccy/go-json", "v0.9.11", "v0.10.6", "github.com/goccy/go-json"},
+	{"github.com/ugorji/go/codec", "v1.1.7", "v1.2.12", "github.com/ugorji/go/codec"},
+	{"github.com/bytedance/sonic", "v1.10.2", "v1.15.5", "github.com/bytedance/sonic"},
+}
+
+// moduleUpgradesRecord holds what TestModuleUpgradesReal saw; found
+// before any test changes the working folder.
+var moduleUpgradesRecord, _ = filepath.Abs("testdata/module-upgrades.md")
+
+// TestModuleUpgradesReal runs -upgrade MODULE@VERSION on each of
+// realUpgrades, with go1.26.8 and (-go) go1.27.3, records the reports in
+// moduleUpgradesRecord (-update rewrites it), and holds each to go build
+// before and after go get: the build links where linkcheck says it does.
+func TestModuleUpgradesReal(t *testing.T) {
+	if !*moduleUpgrades {
+		t.Skip("fetches published modules: go test -run TestModuleUpgradesReal -module-upgrades")
+	}
+	var record strings.Builder
+	record.WriteString("# Module upgrades from the corpus\n\nWritten by `go test -run TestModuleUpgradesReal -module-upgrades -update` (network): each program\nrequires the first version and blank-imports the package named.\n")
+	for _, version := range []string{"go1.26.8", "go1.27.3"} {
+		skipWithout(t, version)
+		for _, u := range realUpgrades {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "go.mod"), "module example.test\n\ngo 1.23\n\nrequire "+u.module+" "+u.from+"\n")
+			writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nimport _ \""+u.imports+"\"\n\nfunc main() {}\n")
+			env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN="+version)
+			goIn(t, dir, env, "mod", "tidy")
+			goVersion := []string{"-go", version}
+			args := append(goVersion, "-upgrade", u.module+"@"+u.to, ".")
+			text, stderr, status := runIn(t, dir, args...)
+			if status == 2 {
+				t.Fatalf("linkcheck %s: %s", strings.Join(args, " "), stderr)
+			}
+			jsonOut, _, _ := runIn(t, dir, append([]string{"-json"}, args...)...)
+			var r upgradeReport
+			if err := json.Unmarshal([]byte(jsonOut), &r); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&record, "\n## %s %s -> %s, %s\n\n```\n$ linkcheck %s\n%sexit status %d\n```\n", u.module, u.from, u.to, version, strings.Join(args, " "), text, status)
+			// Held to go build, before and after go get.
+			for _, side := range []struct{ want, get string }{{r.FromBuild, ""}, {r.ToBuild, u.module + "@" + u.to}} {
+				if side.get != "" {
+					goIn(t, dir, env, "get", side.get)
+				}
+				cmd := exec.Command("go", "build", "-o", filepath.Join(t.TempDir(), "app"), ".")
+				cmd.Dir, cmd.Env = dir, env
+				out, err := cmd.CombinedOutput()
+				if links := err == nil; links != (side.want != buildFails) {
+					t.Errorf("%s %s, %s: go build links: %v; linkcheck says %s\n%s", u.module, cmp.Or(side.get, u.from), version, links, side.want, out)
+				}
+			}
+		}
+	}
+	data, _ := os.ReadFile(moduleUpgradesRecord)
+	if *update {
+		if err := os.WriteFile(moduleUpgradesRecord, []byte(record.String()), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	} else if string(data) != record.String() {
+		t.Errorf("%s is stale (go test -run TestModuleUpgradesReal -module-upgrades -update):\n%s", moduleUpgradesRecord, record.String())
+	}
+}
+
+// TestModuleUpgradesReadme holds README.md's summary of the real module
+// upgrades to moduleUpgradesRecord: each command, its summary line and
+// its exit status. Offline: the record is TestModuleUpgradesReal's.
+func TestModuleUpgradesReadme(t *testing.T) {
+	data, err := os.ReadFile(moduleUpgradesRecord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("```\n")
+	sections := strings.Split(string(data), "\n## ")[1:]
+	if len(sections) != 2*len(realUpgrades) {
+		t.Fatalf("%s has %d upgrades, want %d: one per Go for each of realUpgrades", moduleUpgradesRecord, len(sections), 2*len(realUpgrades))
+	}
+	for _, section := range sections {
+		lines := strings.Split(strings.TrimSuffix(section, "\n"), "\n")
+		// heading, "", ```, $ command, report..., summary, exit status, ```
+		if len(lines) < 7 || !strings.HasPrefix(lines[3], "$ linkcheck ") || !strings.HasPrefix(lines[len(lines)-2], "exit status ") {
+			t.Fatalf("%s: malformed section:\n%s", moduleUpgradesRecord, section)
+		}
+		b.WriteString(strings.Join([]string{lines[3], lines[len(lines)-3], lines[len(lines)-2]}, "\n") + "\n")
+	}
+	b.WriteString("```\n")
+	// What README.md says the record shows, with each Go.
+	claims := map[string][]string{
+		"github.com/modern-go/reflect2": {"mapiterinit -> reflect.mapiterinit [pull]\n      signature becomes safe\n",
+			"typelinks1 -> reflect.typelinks [pull]\n      built only by the first version\n"},
+		"github.com/goccy/go-json": {"46 directives checked: nothing changes"},
+		"github.com/ugorji/go/codec": {"mapiternext -> runtime.mapiternext [handshake]\n      built only by the second version\n" +
+			"      github.com/ugorji/go/codec@v1.2.12: links (std_marked by runtime)\n      UNSAFE signature, can corrupt memory: 1 results vs 0\n"},
+		"github.com/bytedance/sonic": {"unquoteBytes -> encoding/json.unquoteBytes [pull]\n      built only by the first version\n      github.com/bytedance/sonic@v1.10.2: fails (",
+			"growslice -> runtime.growslice [handshake]\n      built only by the second version\n      github.com/bytedance/sonic@v1.15.5: links (std_marked by runtime)\n      UNSAFE signature",
+			"the build fails with the first version, and links with the second"},
+		"github.com/bytedance/sonic, go1.26.8": {"unquoteBytes -> encoding/json.unquoteBytes [pull]\n      built only by the first version\n      github.com/bytedance/sonic@v1.10.2: fails (unmarked)\n"},
+		"github.com/bytedance/sonic, go1.27.3": {"unquoteBytes -> encoding/json.unquoteBytes [pull]\n      built only by the first version\n      github.com/bytedance/sonic@v1.10.2: fails (undefined)\n"},
+	}
+	for _, section := range sections {
+		heading, _, _ := strings.Cut(section, "\n")
+		module, _, _ := strings.Cut(heading, " ")
+		_, goVersion, _ := strings.Cut(heading, ", ")
+		for _, claim := range append(claims[module], claims[module+", "+goVersion]...) {
+			if !strings.Contains(section, claim) {
+				t.Errorf("%s: README.md says it shows %q:\n%s", moduleUpgradesRecord, claim, section)
+			}
+		}
+	}
+	checkReadmeBlock(t, "<!-- module upgrades from the corpus: go test -run TestModuleUpgradesReadme -update rewrites it -->\n", "<!-- end of the module upgrades from the corpus -->\n", b.String())
 }

@@ -155,15 +155,16 @@ func compareUpgrade(from, to *toolchain, before, after []finding) *upgradeReport
 		match[i] = -1
 	}
 	taken := make([]bool, len(after))
-	for _, key := range []func(finding) string{findingKey, declarationKey} {
+	moved := findMoved(before, after)
+	for _, key := range []func(finding) string{findingKey, moved.key, declarationKey} {
 		index := map[string][]int{}
 		for j, f := range after {
-			if !taken[j] {
+			if !taken[j] && key(f) != "" {
 				index[key(f)] = append(index[key(f)], j)
 			}
 		}
 		for i, f := range before {
-			if js := index[key(f)]; match[i] < 0 && len(js) > 0 {
+			if js := index[key(f)]; match[i] < 0 && len(js) > 0 && key(f) != "" {
 				match[i], taken[js[0]] = js[0], true
 				index[key(f)] = js[1:]
 			}
@@ -191,14 +192,14 @@ func compareUpgrade(from, to *toolchain, before, after []finding) *upgradeReport
 	}
 	for i, b := range before {
 		if match[i] >= 0 {
-			add(b.Module, lineChange(&b, &after[match[i]]))
+			add(moved.label(b.Module), lineChange(&b, &after[match[i]]))
 		} else {
-			add(b.Module, lineChange(&b, nil))
+			add(moved.label(b.Module), lineChange(&b, nil))
 		}
 	}
 	for j, a := range after {
 		if !taken[j] {
-			add(a.Module, lineChange(nil, &a))
+			add(moved.label(a.Module), lineChange(nil, &a))
 		}
 	}
 	for _, m := range modules {
@@ -439,6 +440,8 @@ func (r *upgradeReport) print(out io.Writer, before, after []finding, isProgram 
 				fmt.Fprintf(w, "      %s: %s\n      %s: %s\n", r.From, verdictText(c.Before), r.To, verdictText(c.After))
 			case c.After != nil:
 				fmt.Fprintf(w, "      %s: %s\n", r.To, verdictText(c.After))
+			default:
+				fmt.Fprintf(w, "      %s: %s\n", r.From, verdictText(c.Before))
 			}
 			if c.After != nil && c.After.Link == linkFails && (c.Before == nil || c.Before.Link != linkFails) {
 				fmt.Fprintf(w, "      why: %s\n      go build: %s\n", c.After.Why, c.After.Fails)
@@ -449,7 +452,7 @@ func (r *upgradeReport) print(out io.Writer, before, after []finding, isProgram 
 			if c.TargetDiff != "" {
 				fmt.Fprintf(w, "      target: %s\n", c.TargetDiff)
 			}
-			if slices.Contains(c.Kinds, changeUnsafe) {
+			if slices.Contains(c.Kinds, changeUnsafe) || c.Before == nil && c.After.Signature == sigIncompatible {
 				fmt.Fprintf(w, "      UNSAFE signature, %s: %s\n", riskText[c.After.Risk], strings.Join(c.After.Diffs, "; "))
 			}
 		}
