@@ -16,18 +16,24 @@ import (
 
 // The dependency of the module-upgrade tests, in two versions served by
 // a module proxy on disk: v1.1.0 renames hello, which the program pulls,
-// and changes the type of count, which it pulls too.
+// and changes the type of count, which it pulls too; its own pull of
+// runtime.nanotime moves to another file and takes another type.
 var depVersions = map[string]map[string]string{
 	"example.com/dep@v1.0.0": {
 		"go.mod": "module example.com/dep\n\ngo 1.23\n",
 		"dep.go": `package dep
 
+import _ "unsafe"
+
 // Hello answers.
-func Hello() int { return hello() + count(1) }
+func Hello() int { return hello() + count(1) + int(nanotime()&0) }
 
 func hello() int { return 42 }
 
 func count(n int) int { return n }
+
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
 `,
 	},
 	"example.com/dep@v1.1.0": {
@@ -35,11 +41,18 @@ func count(n int) int { return n }
 		"dep.go": `package dep
 
 // Hello answers.
-func Hello() int { return greet() + count("a", 1) }
+func Hello() int { return greet() + count("a", 1) + int(nanotime()*0) }
 
 func greet() int { return 42 }
 
 func count(s string, n int) int { return len(s) + n }
+`,
+		"clock.go": `package dep
+
+import _ "unsafe"
+
+//go:linkname nanotime runtime.nanotime
+func nanotime() float64
 `,
 	},
 }
@@ -119,6 +132,8 @@ func setEnv(t *testing.T, env []string) {
 // and plugin builds fail too, as the report's note says. The user's
 // go.mod and go.sum do not change, and no temporary file is left.
 func TestModuleUpgrade(t *testing.T) {
+	// Before the environment changes: the test's toolchain is made once.
+	modes := sharedModes(t)
 	for _, version := range []string{"local", "go1.27.3"} {
 		t.Run(version, func(t *testing.T) {
 			dir, env := writeDepProgram(t)
@@ -143,7 +158,8 @@ func TestModuleUpgrade(t *testing.T) {
 				t.Fatalf("%v\n%s", err, stdout)
 			}
 			if r.From != "example.com/dep@v1.0.0" || r.To != "example.com/dep@v1.1.0" || r.Dependency != "example.com/dep" ||
-				r.FromBuild != buildLinks || r.ToBuild != buildFails || !r.Breaks || len(r.Modules) != 1 {
+				r.FromBuild != buildLinks || r.ToBuild != buildFails || !r.Breaks || len(r.Modules) != 2 ||
+				r.Modules[0].Module != "example.com/dep@v1.0.0 -> v1.1.0" || r.Modules[1].Module != "example.test" {
 				t.Fatalf("report:\n%s", stdout)
 			}
 			if version != "local" && r.Go != version {
@@ -151,7 +167,7 @@ func TestModuleUpgrade(t *testing.T) {
 			}
 			kinds := map[string][]string{}
 			var renamed upgradeChange
-			for _, c := range r.Modules[0].Changes {
+			for _, c := range slices.Concat(r.Modules[0].Changes, r.Modules[1].Changes) {
 				kinds[c.Local] = c.Kinds
 				if c.Local == "hello" {
 					renamed = c
@@ -160,6 +176,8 @@ func TestModuleUpgrade(t *testing.T) {
 			want := map[string][]string{
 				"hello": {changeStops, changeTargetRemoved},
 				"count": {changeTargetType, changeUnsafe},
+				// Moved to clock.go: one line, not one gone and one new.
+				"nanotime": {changeUnsafe},
 			}
 			if !equalKinds(kinds, want) {
 				t.Errorf("kinds %q, want %q\n%s", kinds, want, stdout)
@@ -182,7 +200,7 @@ func TestModuleUpgrade(t *testing.T) {
 			// it fails as predicted; c-shared and plugin builds too.
 			goIn(t, dir, env, "build", "-o", filepath.Join(t.TempDir(), "app"), ".")
 			goIn(t, dir, env, "get", "example.com/dep@v1.1.0")
-			for _, mode := range sharedModes(t) {
+			for _, mode := range modes {
 				cmd := exec.Command("go", "build", "-buildmode="+mode, "-o", filepath.Join(t.TempDir(), "out"), ".")
 				cmd.Dir, cmd.Env = dir, env
 				out, err := cmd.CombinedOutput()

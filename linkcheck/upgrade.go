@@ -370,6 +370,7 @@ func upgradeBetween(from, to *toolchain, mu *moduleUpgrade, dir string, patterns
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // module@old -> new
 		enc.Encode(r)
 	} else {
 		r.print(stdout, findings[0], findings[1], progs[1].isProgram())
