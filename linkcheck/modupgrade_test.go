@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The dependency of the module-upgrade tests, in two versions served by
@@ -469,4 +470,28 @@ func TestModuleUpgradesReadme(t *testing.T) {
 		}
 	}
 	checkReadmeBlock(t, "<!-- module upgrades from the corpus: go test -run TestModuleUpgradesReadme -update rewrites it -->\n", "<!-- end of the module upgrades from the corpus -->\n", b.String())
+}
+
+// A version that the proxy does not have stops the run with the go
+// command's reason, and the run removes what killed runs left in TMPDIR
+// (older than the cache's staleAfter), not what a running one holds.
+func TestModuleUpgradeUnknownVersion(t *testing.T) {
+	dir, env := writeDepProgram(t)
+	tmp := t.TempDir()
+	setEnv(t, append(env, "TMPDIR="+tmp))
+	killed, running := filepath.Join(tmp, "linkcheck-upgrade-1"), filepath.Join(tmp, "linkcheck-upgrade-2")
+	writeFile(t, filepath.Join(killed, "go.mod"), "module example.test\n")
+	writeFile(t, filepath.Join(running, "go.mod"), "module example.test\n")
+	old := time.Now().Add(-staleAfter - time.Minute)
+	if err := os.Chtimes(killed, old, old); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, status := runIn(t, dir, "-upgrade", "example.com/dep@v1.9.0", ".")
+	if want := "linkcheck: -upgrade example.com/dep@v1.9.0: go get: "; status != 2 || !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, "v1.9.0") {
+		t.Errorf("status %d, want 2 and %q with the go command's reason\n%s%s", status, want, stdout, stderr)
+	}
+	left, _ := os.ReadDir(tmp)
+	if len(left) != 1 || left[0].Name() != filepath.Base(running) {
+		t.Errorf("left in TMPDIR: %v, want only %s", left, filepath.Base(running))
+	}
 }
