@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -493,5 +494,59 @@ func TestModuleUpgradeUnknownVersion(t *testing.T) {
 	left, _ := os.ReadDir(tmp)
 	if len(left) != 1 || left[0].Name() != filepath.Base(running) {
 		t.Errorf("left in TMPDIR: %v, want only %s", left, filepath.Base(running))
+	}
+}
+
+// An interrupted run removes its copies of go.mod and go.sum: here it is
+// interrupted while go get runs, which a go on PATH that waits stands
+// for.
+func TestModuleUpgradeInterrupted(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("interrupts a process with SIGINT")
+	}
+	realGo, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	linkcheck := buildLinkcheck(t, "local")
+	dir, env := writeDepProgram(t)
+	bin, tmp := t.TempDir(), t.TempDir()
+	marker := filepath.Join(t.TempDir(), "in-go-get")
+	// The stand-in runs go, but for go get: it says so, then waits for
+	// linkcheck to end.
+	writeFile(t, filepath.Join(bin, "go"), "#!/bin/sh\nif [ \"$1\" = get ]; then\n\ttouch '"+marker+"'\n\twhile kill -0 $PPID 2>/dev/null; do sleep 0.1; done\n\texit 1\nfi\nexec '"+realGo+"' \"$@\"\n")
+	if err := os.Chmod(filepath.Join(bin, "go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(linkcheck, "-upgrade", "example.com/dep@v1.1.0", ".")
+	cmd.Dir = dir
+	cmd.Env = append(env, "TMPDIR="+tmp, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "LINKCHECK_CACHE="+testCache)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("linkcheck ended before go get: %v\n%s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 1 {
+		t.Fatalf("in TMPDIR while go get runs: %v, want the run's folder", left)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err = <-done
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 2 {
+		t.Errorf("interrupted: %v, want exit status 2\n%s", err, stderr.String())
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("left in TMPDIR: %v", left)
 	}
 }
