@@ -257,6 +257,12 @@ func TestModuleUpgradeWorkspace(t *testing.T) {
 		!strings.Contains(errOut.String(), "GOWORK=off linkcheck -upgrade example.com/dep@v1.1.0") {
 		t.Errorf("in a workspace: status %d, want 2 and %q\n%s%s", status, want, out.String(), errOut.String())
 	}
+	// As README.md says, the go command refuses -modfile there.
+	list := exec.Command("go", "list", "-modfile="+filepath.Join(t.TempDir(), "go.mod"), "-m")
+	list.Dir = dir
+	if out, err := list.CombinedOutput(); err == nil || !strings.Contains(string(out), "-modfile cannot be used in workspace mode") {
+		t.Errorf("go list -modfile in a workspace: %v\n%s", err, out)
+	}
 	if _, _, status := runIn(t, dir, "-upgrade", "example.com/dep@v1.1.0", "."); status != 1 {
 		t.Errorf("with GOWORK=off: status %d, want 1", status)
 	}
@@ -548,5 +554,25 @@ func TestModuleUpgradeInterrupted(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("left in TMPDIR: %v", left)
+	}
+}
+
+// When go.mod replaces the module, go get changes its requirement and
+// both checks build the replacement: from and to say so, and nothing
+// changes.
+func TestModuleUpgradeReplaced(t *testing.T) {
+	dir, env := writeDepProgram(t)
+	for name, content := range depVersions["example.com/dep@v1.0.0"] {
+		writeFile(t, filepath.Join(dir, "dep", name), content)
+	}
+	goIn(t, dir, env, "mod", "edit", "-replace", "example.com/dep=./dep")
+	setEnv(t, env)
+	stdout, stderr, status := runIn(t, dir, "-json", "-upgrade", "example.com/dep@v1.1.0", ".")
+	var r upgradeReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || status != 0 {
+		t.Fatalf("status %d, want 0: %v\n%s%s", status, err, stdout, stderr)
+	}
+	if r.From != "example.com/dep@v1.0.0 => ./dep" || r.To != "example.com/dep@v1.1.0 => ./dep" || len(r.Modules) != 0 {
+		t.Errorf("from %q, to %q, %d modules changed; want the replacement named on both sides and nothing changed", r.From, r.To, len(r.Modules))
 	}
 }
