@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -73,9 +74,10 @@ func runModuleUpgrade(tc *toolchain, target upgradeTarget, dir string, patterns 
 		return 2
 	}
 	sweepUpgradeFolders(filepath.Dir(tmp), tmp)
-	// The copies go when the run ends, and when it is interrupted.
+	// The copies go when the run ends, and when it is interrupted or
+	// terminated.
 	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	done := make(chan bool)
 	defer func() {
 		signal.Stop(stop)
