@@ -8,6 +8,7 @@
 //
 //	linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
 //	linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
+//	linkcheck -upgrade MODULE@VERSION [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
 //	linkcheck -ports [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]
 //	linkcheck -allow file [-json] [-std] [-go goX.Y.Z] [-overlay file] [packages | files.go]
 //	linkcheck -marks [-json] VERSION [VERSION]
@@ -20,7 +21,9 @@
 // or a signature is unsafe, and 2 when the arguments are wrong or the
 // packages cannot be loaded. With -upgrade, it checks the program under
 // both Go versions and reports only what changes; the status is 1 when
-// the change breaks the build or makes a signature unsafe. With -allow,
+// the change breaks the build or makes a signature unsafe. -upgrade
+// MODULE@VERSION does the same with one Go, before and after go get
+// MODULE@VERSION, run on copies of go.mod and go.sum. With -allow,
 // it predicts the build with -ldflags=-checklinkname=0, and the status is
 // also 1 when a line that the file does not list needs that flag.
 // README.md describes the output and the allow file's format.
@@ -57,13 +60,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	goVersion := flags.String("go", "", "use the rules, marks and sources of this Go (such as go1.27.3), fetched like GOTOOLCHAIN does")
 	overlay := flags.String("overlay", "", "a go build -overlay file to apply")
 	checkLinkname := flags.Bool("checklinkname", true, "predict the linker's standard-library check (false: as with -ldflags=-checklinkname=0)")
-	upgrade := flags.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go")
+	upgrade := flags.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go; or after go get MODULE@VERSION (such as golang.org/x/net@v0.30.0)")
 	allowFile := flags.String("allow", "", "predict the build with -ldflags=-checklinkname=0, and fail when a reference that needs it is not listed in this file (lines: PACKAGE SYMBOL # REASON)")
 	ports := flags.Bool("ports", false, "check the program for every first-class port, and report the lines whose verdict or signature safety differs between them")
 	listMarks := flags.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
+		fmt.Fprintln(stderr, "       linkcheck -upgrade MODULE@VERSION [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -ports [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -allow file [-json] [-std] [-go goX.Y.Z] [-overlay file] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -marks [-json] VERSION [VERSION]")
@@ -76,8 +80,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	// Every version is checked before any is fetched.
+	target, err := parseUpgrade(*upgrade)
+	if err != nil {
+		fmt.Fprintf(stderr, "linkcheck: -upgrade: %v\n", err)
+		return 2
+	}
 	type named struct{ flag, version string }
-	versions := []named{{"go", *goVersion}, {"upgrade", *upgrade}}
+	versions := []named{{"go", *goVersion}, {"upgrade", target.goVersion}}
 	if *listMarks {
 		versions = nil
 		for _, v := range flags.Args() {
@@ -122,6 +131,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		return runPorts(*goVersion, dir, patterns, *overlay, opts, *asJSON)
+	}
+	if target.module != "" {
+		return runModuleUpgrade(tc, target, dir, patterns, *overlay, opts, *asJSON, stdout, stderr)
 	}
 	if *upgrade != "" {
 		return runUpgrade(tc, *upgrade, dir, patterns, *overlay, opts, *asJSON, stdout, stderr)

@@ -188,8 +188,25 @@ func writeCase(t *testing.T, c realCase) (string, *toolchain) {
 	if len(c.modules) == 0 {
 		return dir, toolchainOrFail(t)
 	}
+	env := proxyEnv(t, writeProxy(t, c.modules))
+	tc, err := newToolchain("", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.cacheDir = t.TempDir()
+	return dir, tc
+}
+
+// writeProxy writes a module proxy to a folder, as GOPROXY=file://
+// reads one: for each module@version of modules, its files (go.mod
+// "module PATH" when they have none) zipped, with its .info and .mod, and
+// the module's list of versions.
+func writeProxy(t *testing.T, modules map[string]map[string]string) string {
+	t.Helper()
 	proxy := t.TempDir()
-	for modVersion, modFiles := range c.modules {
+	versions := map[string][]string{}
+	for _, modVersion := range slices.Sorted(maps.Keys(modules)) {
+		modFiles := modules[modVersion]
 		mod, version, _ := strings.Cut(modVersion, "@")
 		at := filepath.Join(proxy, mod, "@v")
 		goMod := modFiles["go.mod"]
@@ -210,19 +227,21 @@ func writeCase(t *testing.T, c realCase) (string, *toolchain) {
 		if err := zw.Close(); err != nil {
 			t.Fatal(err)
 		}
-		writeFile(t, filepath.Join(at, "list"), version+"\n")
+		versions[mod] = append(versions[mod], version)
+		writeFile(t, filepath.Join(at, "list"), strings.Join(versions[mod], "\n")+"\n")
 		writeFile(t, filepath.Join(at, version+".info"), `{"Version":"`+version+`"}`)
 		writeFile(t, filepath.Join(at, version+".mod"), goMod)
 		writeFile(t, filepath.Join(at, version+".zip"), zipped.String())
 	}
-	env := append(os.Environ(), "GOWORK=off", "GOPROXY=file://"+filepath.ToSlash(proxy), "GOSUMDB=off",
+	return proxy
+}
+
+// proxyEnv is the environment of go commands that fetch from the proxy
+// folder alone, into a module cache of the test's own, outside any
+// workspace, with no checksum database.
+func proxyEnv(t *testing.T, proxy string) []string {
+	return append(os.Environ(), "GOWORK=off", "GOPROXY=file://"+filepath.ToSlash(proxy), "GOSUMDB=off",
 		"GOMODCACHE="+t.TempDir(), "GOFLAGS=-mod=mod -modcacherw")
-	tc, err := newToolchain("", env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc.cacheDir = t.TempDir()
-	return dir, tc
 }
 
 func writeFile(t *testing.T, path, content string) {

@@ -17,13 +17,9 @@ func TestUnknownRelease(t *testing.T) {
 	}
 	platform := local["GOHOSTOS"] + "-" + local["GOHOSTARCH"]
 	proxy := t.TempDir()
-	list := filepath.Join(proxy, toolchainModule, "@v", "list")
-	os.MkdirAll(filepath.Dir(list), 0o777)
 	// go1.99.2 is listed, and has no zip.
-	if err := os.WriteFile(list, []byte("v0.0.1-go1.27.3."+platform+"\nv0.0.1-go1.99.2."+platform+"\n"), 0o666); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "GOPROXY=file://"+filepath.ToSlash(proxy), "GOSUMDB=off", "GOWORK=off")
+	writeFile(t, filepath.Join(proxy, toolchainModule, "@v", "list"), "v0.0.1-go1.27.3."+platform+"\nv0.0.1-go1.99.2."+platform+"\n")
+	env := proxyEnv(t, proxy)
 	_, err = newToolchain("go1.99.1", env)
 	want := "no Go release go1.99.1 for " + local["GOHOSTOS"] + "/" + local["GOHOSTARCH"] + ": the module proxy (GOPROXY=file://" +
 		filepath.ToSlash(proxy) + ") lists no golang.org/toolchain@v0.0.1-go1.99.1." + platform

@@ -54,11 +54,16 @@ func buildResult(fs []finding) string {
 
 // An upgradeReport is what changes between two Go versions.
 type upgradeReport struct {
-	From   string `json:"from"`
-	To     string `json:"to"`
-	GOOS   string `json:"goos"`
-	GOARCH string `json:"goarch"`
-	Cgo    bool   `json:"cgo"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// For a module upgrade (-upgrade MODULE@VERSION): the module, whose
+	// versions From and To name as module@version, and the Go of both
+	// checks.
+	Dependency string `json:"dependency,omitempty"`
+	Go         string `json:"go,omitempty"`
+	GOOS       string `json:"goos"`
+	GOARCH     string `json:"goarch"`
+	Cgo        bool   `json:"cgo"`
 	// How the build ends with each Go: buildLinks, buildUnsafe or
 	// buildFails.
 	FromBuild string          `json:"from_build"`
@@ -84,9 +89,12 @@ type upgradeChange struct {
 	Mode   string   `json:"mode"`
 	// The target's declared type under each Go, and a word-level diff:
 	// [-removed-] {+added+}.
-	TargetBefore string   `json:"target_type_before,omitempty"`
-	TargetAfter  string   `json:"target_type_after,omitempty"`
-	TargetDiff   string   `json:"target_type_diff,omitempty"`
+	TargetBefore string `json:"target_type_before,omitempty"`
+	TargetAfter  string `json:"target_type_after,omitempty"`
+	TargetDiff   string `json:"target_type_diff,omitempty"`
+	// What -buildmode=c-shared and plugin do when the line fails for a
+	// missing target outside the standard library.
+	SharedBuilds string   `json:"shared_builds,omitempty"`
 	Before       *finding `json:"before,omitempty"`
 	After        *finding `json:"after,omitempty"`
 }
@@ -147,15 +155,16 @@ func compareUpgrade(from, to *toolchain, before, after []finding) *upgradeReport
 		match[i] = -1
 	}
 	taken := make([]bool, len(after))
-	for _, key := range []func(finding) string{findingKey, declarationKey} {
+	moved := findMoved(before, after)
+	for _, key := range []func(finding) string{findingKey, moved.key, declarationKey} {
 		index := map[string][]int{}
 		for j, f := range after {
-			if !taken[j] {
+			if !taken[j] && key(f) != "" {
 				index[key(f)] = append(index[key(f)], j)
 			}
 		}
 		for i, f := range before {
-			if js := index[key(f)]; match[i] < 0 && len(js) > 0 {
+			if js := index[key(f)]; match[i] < 0 && len(js) > 0 && key(f) != "" {
 				match[i], taken[js[0]] = js[0], true
 				index[key(f)] = js[1:]
 			}
@@ -183,14 +192,14 @@ func compareUpgrade(from, to *toolchain, before, after []finding) *upgradeReport
 	}
 	for i, b := range before {
 		if match[i] >= 0 {
-			add(b.Module, lineChange(&b, &after[match[i]]))
+			add(moved.label(b.Module), lineChange(&b, &after[match[i]]))
 		} else {
-			add(b.Module, lineChange(&b, nil))
+			add(moved.label(b.Module), lineChange(&b, nil))
 		}
 	}
 	for j, a := range after {
 		if !taken[j] {
-			add(a.Module, lineChange(nil, &a))
+			add(moved.label(a.Module), lineChange(nil, &a))
 		}
 	}
 	for _, m := range modules {
@@ -334,6 +343,13 @@ func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay
 		fmt.Fprintf(stderr, "linkcheck: %s: %s\n", version, strings.SplitN(err.Error(), "\n", 2)[0])
 		return 2
 	}
+	return upgradeBetween(from, to, nil, dir, patterns, overlay, opts, asJSON, stdout, stderr)
+}
+
+// upgradeBetween checks the program with from and with to, prints what
+// changes, and returns the exit status. mu is the module that the upgrade
+// changes, nil for a Go upgrade.
+func upgradeBetween(from, to *toolchain, mu *moduleUpgrade, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout, stderr io.Writer) int {
 	findings, progs, err := checkBoth([2]*toolchain{from, to}, dir, patterns, overlay, opts)
 	from.writing.Wait()
 	to.writing.Wait()
@@ -342,9 +358,19 @@ func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay
 		return 2
 	}
 	r := compareUpgrade(from, to, findings[0], findings[1])
+	if mu != nil {
+		r.Dependency, r.Go = mu.path, to.version
+		r.From, r.To = mu.label(mu.from), mu.label(mu.to)
+	}
+	for i := range r.Modules {
+		for j, c := range r.Modules[i].Changes {
+			r.Modules[i].Changes[j].SharedBuilds = sharedBuildNote(progs[1], c.After)
+		}
+	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // module@old -> new
 		enc.Encode(r)
 	} else {
 		r.print(stdout, findings[0], findings[1], progs[1].isProgram())
@@ -382,7 +408,15 @@ func verdictText(f *finding) string {
 
 // print lays the report out by module, then a summary line; before and
 // after are the findings under each Go.
-func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bool) {
+func (r *upgradeReport) print(out io.Writer, before, after []finding, isProgram bool) {
+	w := new(strings.Builder)
+	defer func() {
+		text := w.String()
+		if r.Dependency != "" {
+			text = dependencyWords.Replace(text)
+		}
+		io.WriteString(out, text)
+	}()
 	cgo := "cgo off"
 	if r.Cgo {
 		cgo = "cgo on"
@@ -407,14 +441,19 @@ func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bo
 				fmt.Fprintf(w, "      %s: %s\n      %s: %s\n", r.From, verdictText(c.Before), r.To, verdictText(c.After))
 			case c.After != nil:
 				fmt.Fprintf(w, "      %s: %s\n", r.To, verdictText(c.After))
+			default:
+				fmt.Fprintf(w, "      %s: %s\n", r.From, verdictText(c.Before))
 			}
 			if c.After != nil && c.After.Link == linkFails && (c.Before == nil || c.Before.Link != linkFails) {
 				fmt.Fprintf(w, "      why: %s\n      go build: %s\n", c.After.Why, c.After.Fails)
 			}
+			if c.SharedBuilds != "" {
+				fmt.Fprintf(w, "      %s\n", c.SharedBuilds)
+			}
 			if c.TargetDiff != "" {
 				fmt.Fprintf(w, "      target: %s\n", c.TargetDiff)
 			}
-			if slices.Contains(c.Kinds, changeUnsafe) {
+			if slices.Contains(c.Kinds, changeUnsafe) || c.Before == nil && c.After.Signature == sigIncompatible {
 				fmt.Fprintf(w, "      UNSAFE signature, %s: %s\n", riskText[c.After.Risk], strings.Join(c.After.Diffs, "; "))
 			}
 		}
@@ -433,7 +472,11 @@ func (r *upgradeReport) print(w io.Writer, before, after []finding, isProgram bo
 	if refs := max(countAssemblyRefs(before), countAssemblyRefs(after)); refs > 0 {
 		checked += " and " + plural(refs, "assembly reference")
 	}
-	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: %s\n", r.From, r.To, r.GOOS, r.GOARCH, cgo, checked, summary, r.ending(isProgram))
+	to := r.To
+	if r.Go != "" {
+		to += " with " + r.Go
+	}
+	fmt.Fprintf(w, "%s -> %s (%s/%s, %s), %s checked: %s: %s\n", r.From, to, r.GOOS, r.GOARCH, cgo, checked, summary, r.ending(isProgram))
 }
 
 // endings say how the build ends with the first Go and with the second.
