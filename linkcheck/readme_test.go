@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -28,20 +29,8 @@ func TestReadme(t *testing.T) {
 			fields = append(fields, tag)
 		}
 	}
-	constants := func(file, prefix string) []string {
-		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var codes []string
-		ast.Inspect(f, func(n ast.Node) bool {
-			if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, prefix) && len(vs.Values) == 1 {
-				code, _ := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
-				codes = append(codes, code)
-			}
-			return true
-		})
-		return codes
+	constants := func(prefix string) []string {
+		return slices.Collect(maps.Values(stringConstants(t, "*.go", prefix)))
 	}
 	// The -upgrade object's fields, some rows naming several.
 	var upgradeFields []string
@@ -52,8 +41,11 @@ func TestReadme(t *testing.T) {
 			}
 		}
 	}
-	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("check.go", "reason"),
-		"## Before you upgrade Go": constants("upgrade.go", "change"), "## -upgrade JSON fields": upgradeFields} {
+	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("reason"),
+		"## Before you upgrade Go": constants("change"), "## -upgrade JSON fields": upgradeFields} {
+		if len(want) == 0 {
+			t.Fatalf("the code has nothing for README.md's %q", section)
+		}
 		got := firstColumn(string(data), section)
 		slices.Sort(got)
 		slices.Sort(want)
@@ -83,35 +75,25 @@ func firstColumn(markdown, heading string) []string {
 }
 
 // TestReadmeMarks checks that the reason codes README.md's "## Marks"
-// names are exactly those marks.go gives.
+// names are exactly those the marks*.go files give.
 func TestReadmeMarks(t *testing.T) {
 	data, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := map[string]string{} // constant name -> code
-	fset := token.NewFileSet()
-	check, err := parser.ParseFile(fset, "check.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ast.Inspect(check, func(n ast.Node) bool {
-		if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, "reason") && len(vs.Values) == 1 {
-			codes[vs.Names[0].Name], _ = strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
-		}
-		return true
-	})
-	marks, err := parser.ParseFile(fset, "marks.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	codes := stringConstants(t, "*.go", "reason") // constant name -> code
 	var used []string
-	ast.Inspect(marks, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && codes[id.Name] != "" {
-			used = append(used, codes[id.Name])
-		}
-		return true
-	})
+	for _, f := range parseFiles(t, "marks*.go") {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && codes[id.Name] != "" {
+				used = append(used, codes[id.Name])
+			}
+			return true
+		})
+	}
+	if len(used) == 0 {
+		t.Fatal("the marks*.go files use no reason code")
+	}
 	_, section, _ := strings.Cut(string(data), "\n## Marks\n")
 	section, _, _ = strings.Cut(section, "\n## ")
 	var named []string
@@ -123,8 +105,63 @@ func TestReadmeMarks(t *testing.T) {
 	slices.Sort(used)
 	slices.Sort(named)
 	if used, named = slices.Compact(used), slices.Compact(named); !slices.Equal(used, named) {
-		t.Errorf("README.md's Marks section names %q\nmarks.go gives %q", named, used)
+		t.Errorf("README.md's Marks section names %q\nthe marks*.go files give %q", named, used)
 	}
+}
+
+// parseFiles parses the package's non-test files that match a pattern,
+// failing when none does: a test that reads the source must notice when
+// what it reads has moved.
+func parseFiles(t *testing.T, pattern string) []*ast.File {
+	t.Helper()
+	names, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no non-test file matches %s", pattern)
+	}
+	return files
+}
+
+// stringConstants returns, by name, the string constants whose names
+// begin with prefix in the package's non-test files matching pattern.
+func stringConstants(t *testing.T, pattern, prefix string) map[string]string {
+	t.Helper()
+	consts := map[string]string{}
+	for _, f := range parseFiles(t, pattern) {
+		ast.Inspect(f, func(n ast.Node) bool {
+			gd, ok := n.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				return true
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, name := range vs.Names {
+					if i >= len(vs.Values) || !strings.HasPrefix(name.Name, prefix) {
+						continue
+					}
+					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						consts[name.Name], _ = strconv.Unquote(lit.Value)
+					}
+				}
+			}
+			return false
+		})
+	}
+	return consts
 }
 
 // TestReadmeEndings checks README.md's table of -upgrade's summary
