@@ -230,15 +230,18 @@ func outsideStd(fs []finding) []finding {
 	return slices.DeleteFunc(slices.Clone(fs), func(f finding) bool { return f.Module == "std" })
 }
 
-func countErrors(fs []finding) int {
+// countOf counts the findings that is holds for.
+func countOf(fs []finding, is func(finding) bool) int {
 	n := 0
 	for _, f := range fs {
-		if f.isError() {
+		if is(f) {
 			n++
 		}
 	}
 	return n
 }
+
+func countErrors(fs []finding) int { return countOf(fs, finding.isError) }
 
 // isDirective reports whether the finding is about a directive that the
 // build compiles.
@@ -316,24 +319,10 @@ func report(tc *toolchain, findings []finding, isProgram bool) string {
 	return b.String()
 }
 
-func countDirectives(fs []finding) int {
-	n := 0
-	for _, f := range fs {
-		if f.isDirective() {
-			n++
-		}
-	}
-	return n
-}
+func countDirectives(fs []finding) int { return countOf(fs, finding.isDirective) }
 
 func countFails(fs []finding) int {
-	n := 0
-	for _, f := range fs {
-		if f.Link == linkFails {
-			n++
-		}
-	}
-	return n
+	return countOf(fs, func(f finding) bool { return f.Link == linkFails })
 }
 
 // plural says "1 directive", "2 directives".
