@@ -22,26 +22,12 @@ func TestReadme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fields []string
-	ft := reflect.TypeFor[finding]()
-	for i := range ft.NumField() {
-		if tag, _, _ := strings.Cut(ft.Field(i).Tag.Get("json"), ","); tag != "" {
-			fields = append(fields, tag)
-		}
-	}
 	constants := func(prefix string) []string {
 		return slices.Collect(maps.Values(stringConstants(t, "*.go", prefix)))
 	}
 	// The -upgrade object's fields, some rows naming several.
-	var upgradeFields []string
-	for _, typ := range []reflect.Type{reflect.TypeFor[upgradeReport](), reflect.TypeFor[upgradeModule](), reflect.TypeFor[upgradeChange]()} {
-		for i := range typ.NumField() {
-			if tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ","); tag != "" && !slices.Contains(upgradeFields, tag) {
-				upgradeFields = append(upgradeFields, tag)
-			}
-		}
-	}
-	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("reason"),
+	upgradeFields := jsonFields(reflect.TypeFor[upgradeReport](), reflect.TypeFor[upgradeModule](), reflect.TypeFor[upgradeChange]())
+	for section, want := range map[string][]string{"## JSON fields": jsonFields(reflect.TypeFor[finding]()), "## Reason codes": constants("reason"),
 		"## Before you upgrade Go": constants("change"), "## -upgrade JSON fields": upgradeFields} {
 		if len(want) == 0 {
 			t.Fatalf("the code has nothing for README.md's %q", section)
@@ -53,6 +39,19 @@ func TestReadme(t *testing.T) {
 			t.Errorf("README.md's %q lists %q\nthe code has %q", section, got, want)
 		}
 	}
+}
+
+// jsonFields lists the JSON names of the types' fields, each once.
+func jsonFields(types ...reflect.Type) []string {
+	var fields []string
+	for _, typ := range types {
+		for i := range typ.NumField() {
+			if tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ","); tag != "" && !slices.Contains(fields, tag) {
+				fields = append(fields, tag)
+			}
+		}
+	}
+	return fields
 }
 
 // firstColumn returns the codes in the first column of the table under
