@@ -266,10 +266,10 @@ func (res *allowResult) summary() string {
 }
 
 // runAllow is linkcheck -allow: the findings of the build with the flag,
-// each reference marked, stale entries warned of on stderr. The status is
-// 1 when a finding is an error or a reference that needs the flag is not
-// listed.
-func runAllow(tc *toolchain, prog *program, opts options, list *allowList, asJSON bool, stdout, stderr io.Writer) int {
+// each reference marked, stale entries warned of on stderr. It returns
+// errFails when a finding is an error or a reference that needs the flag
+// is not listed.
+func runAllow(tc *toolchain, prog *program, opts options, list *allowList, asJSON bool, stdout, stderr io.Writer) error {
 	findings, res := applyAllow(prog, opts, list)
 	tc.writing.Wait()
 	if asJSON {
@@ -279,7 +279,7 @@ func runAllow(tc *toolchain, prog *program, opts options, list *allowList, asJSO
 	}
 	res.writeStale(stderr)
 	if res.unlisted > 0 {
-		return 1
+		return errFails
 	}
-	return exitStatus(findings)
+	return findingsError(findings)
 }

@@ -356,13 +356,7 @@ func TestReadmeAllowFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want []string
-	vt := reflect.TypeFor[allowVerdict]()
-	for i := range vt.NumField() {
-		if tag, _, _ := strings.Cut(vt.Field(i).Tag.Get("json"), ","); tag != "" {
-			want = append(want, tag)
-		}
-	}
+	want := jsonFields(reflect.TypeFor[allowVerdict]())
 	got := firstColumn(string(data), "## A scoped opt-out")
 	slices.Sort(got)
 	slices.Sort(want)

@@ -31,6 +31,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -45,14 +46,60 @@ func main() {
 	// A short-lived process that allocates much: collect less often.
 	debug.SetGCPercent(400)
 	if isVetInvocation(os.Args[1:]) {
-		os.Exit(runVet(os.Args[1:]))
+		os.Exit(exitCode(os.Stderr, runVet(os.Args[1:], os.Stdout, os.Stderr), 1))
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// errFails is what a command returns when what it checked fails: the
+// build, a signature, a line the allow file does not list. Its output has
+// said why; the exit status is 1.
+var errFails = errors.New("the check fails")
+
+// errUsage is what a command returns when the flag package has already
+// told what is wrong with the arguments.
+var errUsage = errors.New("wrong arguments")
+
+// usageError is a usage line, reported as it is.
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
+
+// exitCode reports err once, on stderr, and returns the exit status: 0
+// for no error, 1 for errFails, and status for any other.
+func exitCode(stderr io.Writer, err error, status int) int {
+	var usage usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errFails):
+		return 1
+	case errors.As(err, &usage):
+		fmt.Fprintln(stderr, usage)
+	case !errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "linkcheck: %v\n", err)
+	}
+	return status
+}
+
+// firstLine is an error's first line: the go command's errors go on
+// with the details of each package.
+func firstLine(err error) error {
+	if first, _, cut := strings.Cut(err.Error(), "\n"); cut {
+		return errors.New(first)
+	}
+	return err
+}
+
 // run is linkcheck with the command line args: it prints to stdout and
-// stderr, and returns the exit status.
+// stderr, and returns the exit status, 2 when the arguments are wrong or
+// the packages cannot be loaded.
 func run(args []string, stdout, stderr io.Writer) int {
+	return exitCode(stderr, command(args, stdout, stderr), 2)
+}
+
+// command is linkcheck with the command line args.
+func command(args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("linkcheck", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	asJSON := flags.Bool("json", false, "print the findings as a JSON array")
@@ -75,15 +122,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err == flag.ErrHelp {
-		return 0
+		return nil
 	} else if err != nil {
-		return 2
+		return errUsage
 	}
 	// Every version is checked before any is fetched.
 	target, err := parseUpgrade(*upgrade)
 	if err != nil {
-		fmt.Fprintf(stderr, "linkcheck: -upgrade: %v\n", err)
-		return 2
+		return fmt.Errorf("-upgrade: %w", err)
 	}
 	type named struct{ flag, version string }
 	versions := []named{{"go", *goVersion}, {"upgrade", target.goVersion}}
@@ -95,23 +141,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, v := range versions {
 		if err := checkVersion(v.version); err != nil {
-			fmt.Fprintf(stderr, "linkcheck: -%s: %v\n", v.flag, err)
-			return 2
+			return fmt.Errorf("-%s: %w", v.flag, err)
 		}
 	}
 	if *listMarks {
-		return runMarks(flags.Args(), *asJSON)
+		return runMarks(flags.Args(), *asJSON, stdout)
 	}
 	var allow *allowList
 	if *allowFile != "" {
 		if *upgrade != "" {
-			fmt.Fprintln(stderr, "linkcheck: -allow and -upgrade do not combine: run -allow with each Go (-go)")
-			return 2
+			return errors.New("-allow and -upgrade do not combine: run -allow with each Go (-go)")
 		}
 		var err error
 		if allow, err = readAllow(*allowFile); err != nil {
-			fmt.Fprintf(stderr, "linkcheck: %v\n", err)
-			return 2
+			return err
 		}
 	}
 	patterns := flags.Args()
@@ -120,28 +163,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	tc, err := newToolchain(*goVersion, os.Environ())
 	if err != nil {
-		fmt.Fprintf(stderr, "linkcheck: %v\n", err)
-		return 2
+		return err
 	}
 	dir, _ := os.Getwd()
 	opts := options{checkOff: !*checkLinkname, std: *withStd}
 	if *ports {
 		if *upgrade != "" {
-			fmt.Fprintln(stderr, "linkcheck: -ports and -upgrade do not go together: run one, then the other")
-			return 2
+			return errors.New("-ports and -upgrade do not go together: run one, then the other")
 		}
-		return runPorts(*goVersion, dir, patterns, *overlay, opts, *asJSON)
+		return runPorts(*goVersion, dir, patterns, *overlay, opts, *asJSON, stdout)
 	}
 	if target.module != "" {
-		return runModuleUpgrade(tc, target, dir, patterns, *overlay, opts, *asJSON, stdout, stderr)
+		return runModuleUpgrade(tc, target, dir, patterns, *overlay, opts, *asJSON, stdout)
 	}
 	if *upgrade != "" {
-		return runUpgrade(tc, *upgrade, dir, patterns, *overlay, opts, *asJSON, stdout, stderr)
+		return runUpgrade(tc, *upgrade, dir, patterns, *overlay, opts, *asJSON, stdout)
 	}
 	prog, err := load(tc, dir, patterns, *overlay)
 	if err != nil {
-		fmt.Fprintf(stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
-		return 2
+		return firstLine(err)
 	}
 	if allow != nil {
 		return runAllow(tc, prog, opts, allow, *asJSON, stdout, stderr)
@@ -153,7 +193,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprint(stdout, report(tc, findings, prog.isProgram()))
 	}
-	return exitStatus(findings)
+	return findingsError(findings)
+}
+
+// findingsError is errFails when exitStatus is 1.
+func findingsError(findings []finding) error {
+	if exitStatus(findings) == 1 {
+		return errFails
+	}
+	return nil
 }
 
 // exitStatus is 1 when a finding stops the build or declares a signature
@@ -193,15 +241,18 @@ func outsideStd(fs []finding) []finding {
 	return slices.DeleteFunc(slices.Clone(fs), func(f finding) bool { return f.Module == "std" })
 }
 
-func countErrors(fs []finding) int {
+// countOf counts the findings that is holds for.
+func countOf(fs []finding, is func(finding) bool) int {
 	n := 0
 	for _, f := range fs {
-		if f.isError() {
+		if is(f) {
 			n++
 		}
 	}
 	return n
 }
+
+func countErrors(fs []finding) int { return countOf(fs, finding.isError) }
 
 // isDirective reports whether the finding is about a directive that the
 // build compiles.
@@ -279,24 +330,10 @@ func report(tc *toolchain, findings []finding, isProgram bool) string {
 	return b.String()
 }
 
-func countDirectives(fs []finding) int {
-	n := 0
-	for _, f := range fs {
-		if f.isDirective() {
-			n++
-		}
-	}
-	return n
-}
+func countDirectives(fs []finding) int { return countOf(fs, finding.isDirective) }
 
 func countFails(fs []finding) int {
-	n := 0
-	for _, f := range fs {
-		if f.Link == linkFails {
-			n++
-		}
-	}
-	return n
+	return countOf(fs, func(f finding) bool { return f.Link == linkFails })
 }
 
 // plural says "1 directive", "2 directives".

@@ -75,23 +75,20 @@ type markSymbol struct {
 }
 
 // runMarks prints the marks of one version, or the difference between
-// two, and returns the exit status.
-func runMarks(versions []string, asJSON bool) int {
+// two.
+func runMarks(versions []string, asJSON bool, stdout io.Writer) error {
 	if len(versions) < 1 || len(versions) > 2 {
-		fmt.Fprintln(os.Stderr, "usage: linkcheck -marks [-json] VERSION [VERSION]")
-		return 2
+		return usageError("usage: linkcheck -marks [-json] VERSION [VERSION]")
 	}
 	var reports []*marksReport
 	for _, v := range versions {
 		tc, err := newToolchain(v, os.Environ())
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "linkcheck: %s: %v\n", v, err)
-			return 2
+			return fmt.Errorf("%s: %w", v, err)
 		}
 		r, err := cachedMarks(tc)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "linkcheck: reading %s's source: %v\n", tc.version, err)
-			return 2
+			return fmt.Errorf("reading %s's source: %w", tc.version, err)
 		}
 		reports = append(reports, r)
 	}
@@ -100,17 +97,17 @@ func runMarks(versions []string, asJSON bool) int {
 		out = diffMarks(reports[0], reports[1])
 	}
 	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(out)
-		return 0
+		return nil
 	}
 	if d, ok := out.(*marksDiff); ok {
-		d.print(os.Stdout)
+		d.print(stdout)
 	} else {
-		reports[0].print(os.Stdout)
+		reports[0].print(stdout)
 	}
-	return 0
+	return nil
 }
 
 // cachedMarks reads tc's marks from the user cache directory, or scans

@@ -66,12 +66,12 @@ type moduleUpgrade struct {
 const moduleTempPattern = "linkcheck-upgrade-*"
 
 // runModuleUpgrade checks the program with tc as it is and after go get
-// target, prints what changes, and returns the exit status.
-func runModuleUpgrade(tc *toolchain, target upgradeTarget, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout, stderr io.Writer) int {
+// target, and prints what changes: errFails when the change breaks the
+// build or makes a signature unsafe.
+func runModuleUpgrade(tc *toolchain, target upgradeTarget, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout io.Writer) error {
 	tmp, err := os.MkdirTemp("", moduleTempPattern)
 	if err != nil {
-		fmt.Fprintf(stderr, "linkcheck: %v\n", err)
-		return 2
+		return err
 	}
 	sweepUpgradeFolders(filepath.Dir(tmp), tmp)
 	// The copies go when the run ends, and when it is interrupted or
@@ -94,10 +94,9 @@ func runModuleUpgrade(tc *toolchain, target upgradeTarget, dir string, patterns 
 	}()
 	after, mu, err := getInCopy(tc, dir, tmp, target)
 	if err != nil {
-		fmt.Fprintf(stderr, "linkcheck: -upgrade %s@%s: %v\n", target.module, target.version, err)
-		return 2
+		return fmt.Errorf("-upgrade %s@%s: %w", target.module, target.version, err)
 	}
-	return upgradeBetween(tc, after, &mu, dir, patterns, overlay, opts, asJSON, stdout, stderr)
+	return upgradeBetween(tc, after, &mu, dir, patterns, overlay, opts, asJSON, stdout)
 }
 
 // sweepUpgradeFolders removes the folders that interrupted runs left in

@@ -295,30 +295,32 @@ func (r *portsReport) print(w io.Writer) {
 }
 
 // runPorts checks the program for every first-class port and prints what
-// differs between them; the exit status counts every port: 1 when one
-// fails to build or has an unsafe signature, 2 when one cannot be loaded.
-func runPorts(version, dir string, patterns []string, overlay string, opts options, asJSON bool) int {
+// differs between them. It counts every port: errFails when one fails to
+// build or has an unsafe signature, another error when one cannot be
+// loaded.
+func runPorts(version, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout io.Writer) error {
 	tcs, err := portToolchains(version, os.Environ(), firstClassPorts)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
-		return 2
+		return err
 	}
 	checks := checkPorts(tcs, dir, patterns, overlay, opts)
 	for _, c := range checks {
 		if c.err != nil {
-			fmt.Fprintf(os.Stderr, "linkcheck: %s: %s\n", c.port, strings.SplitN(c.err.Error(), "\n", 2)[0])
-			return 2
+			return fmt.Errorf("%s: %w", c.port, firstLine(c.err))
 		}
 	}
 	r := comparePorts(checks)
 	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(r)
 	} else {
-		r.print(os.Stdout)
+		r.print(stdout)
 	}
-	return r.exitStatus()
+	if r.exitStatus() == 1 {
+		return errFails
+	}
+	return nil
 }
 
 // exitStatus counts every port: 1 when the build fails or a signature is

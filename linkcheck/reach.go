@@ -135,26 +135,8 @@ func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool) func
 // packageNames lists the names that p declares at package level.
 func packageNames(p *pkg) map[string]bool {
 	names := map[string]bool{}
-	for _, f := range p.files {
-		for _, decl := range f.Decls {
-			switch d := decl.(type) {
-			case *ast.FuncDecl:
-				if d.Recv == nil {
-					names[d.Name.Name] = true
-				}
-			case *ast.GenDecl:
-				for _, spec := range d.Specs {
-					switch s := spec.(type) {
-					case *ast.ValueSpec:
-						for _, n := range s.Names {
-							names[n.Name] = true
-						}
-					case *ast.TypeSpec:
-						names[s.Name.Name] = true
-					}
-				}
-			}
-		}
+	for name := range declKinds(p) {
+		names[name] = true
 	}
 	return names
 }

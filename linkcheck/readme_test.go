@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -21,39 +22,16 @@ func TestReadme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fields []string
-	ft := reflect.TypeFor[finding]()
-	for i := range ft.NumField() {
-		if tag, _, _ := strings.Cut(ft.Field(i).Tag.Get("json"), ","); tag != "" {
-			fields = append(fields, tag)
-		}
-	}
-	constants := func(file, prefix string) []string {
-		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var codes []string
-		ast.Inspect(f, func(n ast.Node) bool {
-			if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, prefix) && len(vs.Values) == 1 {
-				code, _ := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
-				codes = append(codes, code)
-			}
-			return true
-		})
-		return codes
+	constants := func(prefix string) []string {
+		return slices.Collect(maps.Values(stringConstants(t, "*.go", prefix)))
 	}
 	// The -upgrade object's fields, some rows naming several.
-	var upgradeFields []string
-	for _, typ := range []reflect.Type{reflect.TypeFor[upgradeReport](), reflect.TypeFor[upgradeModule](), reflect.TypeFor[upgradeChange]()} {
-		for i := range typ.NumField() {
-			if tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ","); tag != "" && !slices.Contains(upgradeFields, tag) {
-				upgradeFields = append(upgradeFields, tag)
-			}
+	upgradeFields := jsonFields(reflect.TypeFor[upgradeReport](), reflect.TypeFor[upgradeModule](), reflect.TypeFor[upgradeChange]())
+	for section, want := range map[string][]string{"## JSON fields": jsonFields(reflect.TypeFor[finding]()), "## Reason codes": constants("reason"),
+		"## Before you upgrade Go": constants("change"), "## -upgrade JSON fields": upgradeFields} {
+		if len(want) == 0 {
+			t.Fatalf("the code has nothing for README.md's %q", section)
 		}
-	}
-	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("finding.go", "reason"),
-		"## Before you upgrade Go": constants("upgrade.go", "change"), "## -upgrade JSON fields": upgradeFields} {
 		got := firstColumn(string(data), section)
 		slices.Sort(got)
 		slices.Sort(want)
@@ -61,6 +39,19 @@ func TestReadme(t *testing.T) {
 			t.Errorf("README.md's %q lists %q\nthe code has %q", section, got, want)
 		}
 	}
+}
+
+// jsonFields lists the JSON names of the types' fields, each once.
+func jsonFields(types ...reflect.Type) []string {
+	var fields []string
+	for _, typ := range types {
+		for i := range typ.NumField() {
+			if tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ","); tag != "" && !slices.Contains(fields, tag) {
+				fields = append(fields, tag)
+			}
+		}
+	}
+	return fields
 }
 
 // firstColumn returns the codes in the first column of the table under
@@ -83,36 +74,24 @@ func firstColumn(markdown, heading string) []string {
 }
 
 // TestReadmeMarks checks that the reason codes README.md's "## Marks"
-// names are exactly those marks.go and marks_report.go give.
+// names are exactly those the marks*.go files give.
 func TestReadmeMarks(t *testing.T) {
 	data, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := map[string]string{} // constant name -> code
-	fset := token.NewFileSet()
-	check, err := parser.ParseFile(fset, "finding.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ast.Inspect(check, func(n ast.Node) bool {
-		if vs, ok := n.(*ast.ValueSpec); ok && strings.HasPrefix(vs.Names[0].Name, "reason") && len(vs.Values) == 1 {
-			codes[vs.Names[0].Name], _ = strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
-		}
-		return true
-	})
+	codes := stringConstants(t, "*.go", "reason") // constant name -> code
 	var used []string
-	for _, file := range []string{"marks.go", "marks_report.go"} {
-		marks, err := parser.ParseFile(fset, file, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(marks, func(n ast.Node) bool {
+	for _, f := range parseFiles(t, "marks*.go") {
+		ast.Inspect(f, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && codes[id.Name] != "" {
 				used = append(used, codes[id.Name])
 			}
 			return true
 		})
+	}
+	if len(used) == 0 {
+		t.Fatal("the marks*.go files use no reason code")
 	}
 	_, section, _ := strings.Cut(string(data), "\n## Marks\n")
 	section, _, _ = strings.Cut(section, "\n## ")
@@ -125,8 +104,63 @@ func TestReadmeMarks(t *testing.T) {
 	slices.Sort(used)
 	slices.Sort(named)
 	if used, named = slices.Compact(used), slices.Compact(named); !slices.Equal(used, named) {
-		t.Errorf("README.md's Marks section names %q\nmarks.go gives %q", named, used)
+		t.Errorf("README.md's Marks section names %q\nthe marks*.go files give %q", named, used)
 	}
+}
+
+// parseFiles parses the package's non-test files that match a pattern,
+// failing when none does: a test that reads the source must notice when
+// what it reads has moved.
+func parseFiles(t *testing.T, pattern string) []*ast.File {
+	t.Helper()
+	names, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no non-test file matches %s", pattern)
+	}
+	return files
+}
+
+// stringConstants returns, by name, the string constants whose names
+// begin with prefix in the package's non-test files matching pattern.
+func stringConstants(t *testing.T, pattern, prefix string) map[string]string {
+	t.Helper()
+	consts := map[string]string{}
+	for _, f := range parseFiles(t, pattern) {
+		ast.Inspect(f, func(n ast.Node) bool {
+			gd, ok := n.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				return true
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, name := range vs.Names {
+					if i >= len(vs.Values) || !strings.HasPrefix(name.Name, prefix) {
+						continue
+					}
+					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						consts[name.Name], _ = strconv.Unquote(lit.Value)
+					}
+				}
+			}
+			return false
+		})
+	}
+	return consts
 }
 
 // TestReadmeEndings checks README.md's table of -upgrade's summary

@@ -336,26 +336,25 @@ func bare(w string) string {
 var name = regexp.MustCompile(`^[\p{L}\p{N}_./]+$`)
 
 // runUpgrade checks the program with from and with the Go named by
-// version, prints what changes, and returns the exit status.
-func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout, stderr io.Writer) int {
+// version and prints what changes: errFails when the change breaks the
+// build or makes a signature unsafe.
+func runUpgrade(from *toolchain, version, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout io.Writer) error {
 	to, err := newToolchain(version, os.Environ())
 	if err != nil {
-		fmt.Fprintf(stderr, "linkcheck: %s: %s\n", version, strings.SplitN(err.Error(), "\n", 2)[0])
-		return 2
+		return fmt.Errorf("%s: %w", version, firstLine(err))
 	}
-	return upgradeBetween(from, to, nil, dir, patterns, overlay, opts, asJSON, stdout, stderr)
+	return upgradeBetween(from, to, nil, dir, patterns, overlay, opts, asJSON, stdout)
 }
 
 // upgradeBetween checks the program with from and with to, prints what
-// changes, and returns the exit status. mu is the module that the upgrade
-// changes, nil for a Go upgrade.
-func upgradeBetween(from, to *toolchain, mu *moduleUpgrade, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout, stderr io.Writer) int {
+// changes: errFails when the change breaks the build or makes a signature
+// unsafe. mu is the module that the upgrade changes, nil for a Go upgrade.
+func upgradeBetween(from, to *toolchain, mu *moduleUpgrade, dir string, patterns []string, overlay string, opts options, asJSON bool, stdout io.Writer) error {
 	findings, progs, err := checkBoth([2]*toolchain{from, to}, dir, patterns, overlay, opts)
 	from.writing.Wait()
 	to.writing.Wait()
 	if err != nil {
-		fmt.Fprintf(stderr, "linkcheck: %s\n", strings.SplitN(err.Error(), "\n", 2)[0])
-		return 2
+		return firstLine(err)
 	}
 	r := compareUpgrade(from, to, findings[0], findings[1])
 	if mu != nil {
@@ -376,9 +375,9 @@ func upgradeBetween(from, to *toolchain, mu *moduleUpgrade, dir string, patterns
 		r.print(stdout, findings[0], findings[1], progs[1].isProgram())
 	}
 	if r.Breaks {
-		return 1
+		return errFails
 	}
-	return 0
+	return nil
 }
 
 // kindText says each kind of change in words.

@@ -76,58 +76,55 @@ func isVetInvocation(args []string) bool {
 	return !slices.ContainsFunc(args[:len(args)-1], func(a string) bool { return !strings.HasPrefix(a, "-") })
 }
 
-// runVet answers go vet and returns the exit status: 0, or 1 when
-// diagnostics are printed as text (on standard error, as file:line:col:
-// message) or the package cannot be checked.
-func runVet(args []string) int {
+// runVet answers go vet: errFails when diagnostics are printed as text
+// (on stderr, as file:line:col: message), another error when the package
+// cannot be checked. Either way go vet wants the exit status 1.
+func runVet(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case slices.Contains(args, "-flags"):
 		data, _ := json.MarshalIndent(vetFlags, "", "\t")
-		fmt.Printf("%s\n", data)
-		return 0
+		fmt.Fprintf(stdout, "%s\n", data)
+		return nil
 	case slices.Contains(args, "-V=full"):
 		id, err := executableID()
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
-			return 1
+			return err
 		}
 		// The go command keys vet's cache on the last field.
-		fmt.Printf("linkcheck version devel buildID=%s\n", id)
-		return 0
+		fmt.Fprintf(stdout, "linkcheck version devel buildID=%s\n", id)
+		return nil
 	}
 	fs := flag.NewFlagSet("linkcheck (vet mode)", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, vetFlags[0].Usage)
 	if err := fs.Parse(args); err != nil {
-		return 1
+		return errUsage
 	}
 	cfg, err := readVetConfig(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
-		return 1
+		return err
 	}
 	// linkcheck keeps no facts, but the go command caches the file.
 	if err := os.WriteFile(cfg.VetxOutput, nil, 0o666); err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
-		return 1
+		return err
 	}
 	if cfg.VetxOnly {
-		return 0
+		return nil
 	}
 	diags, err := vetPackage(cfg)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
-		return 1
+		return err
 	}
 	if *asJSON {
-		return writeVetJSON(cfg, diags)
+		return writeVetJSON(cfg, diags, stdout)
 	}
 	for _, d := range diags {
-		fmt.Fprintf(os.Stderr, "%s: %s\n", d.Posn, d.Message)
+		fmt.Fprintf(stderr, "%s: %s\n", d.Posn, d.Message)
 	}
 	if len(diags) > 0 {
-		return 1
+		return errFails
 	}
-	return 0
+	return nil
 }
 
 // executableID is a hash of linkcheck's own executable, so that vet's
@@ -175,7 +172,7 @@ type vetDiagnostic struct {
 // writeVetJSON writes the JSON tree go vet expects, package ID ->
 // analyzer -> diagnostics, to cfg.Stdout (standard output when vet.cfg
 // names none): empty when there is nothing to say.
-func writeVetJSON(cfg *vetConfig, diags []vetDiagnostic) int {
+func writeVetJSON(cfg *vetConfig, diags []vetDiagnostic, stdout io.Writer) error {
 	tree := map[string]map[string][]vetDiagnostic{}
 	if len(diags) > 0 {
 		tree[cfg.ID] = map[string][]vetDiagnostic{"linkcheck": diags}
@@ -183,14 +180,10 @@ func writeVetJSON(cfg *vetConfig, diags []vetDiagnostic) int {
 	data, _ := json.MarshalIndent(tree, "", "\t")
 	data = append(data, '\n')
 	if cfg.Stdout == "" {
-		os.Stdout.Write(data)
-		return 0
+		stdout.Write(data)
+		return nil
 	}
-	if err := os.WriteFile(cfg.Stdout, data, 0o666); err != nil {
-		fmt.Fprintf(os.Stderr, "linkcheck: %v\n", err)
-		return 1
-	}
-	return 0
+	return os.WriteFile(cfg.Stdout, data, 0o666)
 }
 
 // vetReasons are the refusals one package decides alone: the compiler's.
