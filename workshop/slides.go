@@ -7,12 +7,13 @@ import (
 	"html/template"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // make slides: the session as slides, served from the workspace on
@@ -418,13 +419,11 @@ func slidesCommand(args []string) bool {
 		fmt.Fprintln(os.Stderr, "slides:", err)
 		return false
 	}
-	build := exec.Command("go", "build", "-o", "bin/", "./workshop/slides")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if !fileExists(filepath.Join("bin", "slides"+exeSuffix())) {
 		fmt.Fprintln(os.Stderr, "building bin/slides, the server (the first build also compiles net/http)")
 	}
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "slides: go build ./workshop/slides:", err)
+	if _, err := (runner.Proc{Stdout: os.Stderr, Stderr: os.Stderr}).Run("go", "build", "-o", "bin/", "./workshop/slides"); err != nil {
+		fmt.Fprintln(os.Stderr, "slides:", err)
 		return false
 	}
 	var installed []string
@@ -433,9 +432,8 @@ func slidesCommand(args []string) bool {
 			installed = append(installed, v)
 		}
 	}
-	server := exec.Command(filepath.Join("bin", "slides"+exeSuffix()), append([]string{"-workshop", self, "-goes", strings.Join(installed, ", ")}, args...)...)
-	server.Stdin, server.Stdout, server.Stderr = os.Stdin, os.Stdout, os.Stderr
-	return server.Run() == nil
+	_, err = runner.Proc{Stdout: os.Stdout, Stderr: os.Stderr}.Run(filepath.Join("bin", "slides"+exeSuffix()), append([]string{"-workshop", self, "-goes", strings.Join(installed, ", ")}, args...)...)
+	return err == nil
 }
 
 // slidesPage is `workshop slides-page`: the page, written to standard
@@ -476,7 +474,7 @@ type runAnswer struct {
 // under each Go on record that is installed, as JSON on standard output.
 func slidesRun(args []string) bool {
 	return writeRunAnswer(os.Stdout, os.Stderr, args, func(t runTarget) []goAnswer {
-		return answersUnder(t, goInstalled, compareToolchain)
+		return answersUnder(t, goInstalled, compareTools)
 	})
 }
 

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -65,10 +63,11 @@ func recordedMinors() []string {
 	return minors
 }
 
-// A toolchain is how the workshop reaches the outside world: the go
-// command (with the environment that picks its version), the programs it
-// builds, and where it puts them. Tests pass fakes.
-type toolchain struct {
+// tools are how the workshop reaches the outside world: the go command
+// (with the environment that picks its version, the Go toolchain), the
+// programs it builds, bin/linkcheck, and where it puts them. Tests pass
+// fakes.
+type tools struct {
 	// goCmd runs the go command from the workspace root and returns what
 	// it printed, standard output and error together.
 	goCmd func(args ...string) ([]byte, error)
@@ -81,26 +80,18 @@ type toolchain struct {
 	out       io.Writer // where checks report
 }
 
-// localToolchain is the go on PATH, with GOTOOLCHAIN set when gotoolchain
+// localTools are the go on PATH, with GOTOOLCHAIN set when gotoolchain
 // is not "", building into bin.
-func localToolchain(gotoolchain, bin string, out io.Writer) toolchain {
+func localTools(gotoolchain, bin string, out io.Writer) tools {
 	env := os.Environ()
 	if gotoolchain != "" {
 		env = append(env, "GOTOOLCHAIN="+gotoolchain)
 	}
-	return toolchain{
+	return tools{
 		goCmd: runner.Local(env, bin, out).Go,
 		run:   runProgram,
 		linkcheck: func(args ...string) ([]byte, error) {
-			cmd := exec.Command(filepath.Join("bin", "linkcheck"+exeSuffix()), args...)
-			cmd.Env = linkcheckEnv(env)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			if err != nil && stderr.Len() > 0 {
-				err = fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
-			}
-			return out, err
+			return runner.Proc{Env: linkcheckEnv(env)}.Output(filepath.Join("bin", "linkcheck"+exeSuffix()), args...)
 		},
 		bin: bin,
 		out: out,
@@ -109,7 +100,7 @@ func localToolchain(gotoolchain, bin string, out io.Writer) toolchain {
 
 // goVersion asks the go command (which honours GOTOOLCHAIN) for its
 // version. When it cannot answer, the error quotes its reason.
-func (tc toolchain) goVersion() (string, error) {
+func (tc tools) goVersion() (string, error) {
 	out, err := tc.goCmd("env", "GOVERSION")
 	if err != nil {
 		return "", fmt.Errorf("go env GOVERSION: %s", strings.TrimSpace(string(out)))
@@ -124,6 +115,11 @@ var firstClassPorts = []string{
 	"linux/386", "linux/amd64", "linux/arm", "linux/arm64",
 	"darwin/amd64", "darwin/arm64", "windows/386", "windows/amd64",
 }
+
+// linkcheckBuild is the one way the workshop builds bin/linkcheck, from
+// the workspace root: make test's step and make check's both run it, and
+// the go command does nothing when bin/linkcheck is up to date.
+var linkcheckBuild = []string{"build", "-o", "bin/", "./linkcheck"}
 
 // linkcheckEnv is env for a run of bin/linkcheck that make starts: its
 // cache goes to bin/cache, not to the user's cache folder.
