@@ -10,7 +10,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"slices"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -312,3 +314,137 @@ func mustGetwd(t *testing.T) string {
 }
 
 func flagErrHelp() error { return flag.ErrHelp }
+
+// lab/order.txt's groups are its runs of names between notes and blank
+// lines; a note after a name on its line is not a name.
+func TestLabGroups(t *testing.T) {
+	fsys := fstest.MapFS{labOrderFile: {Data: []byte("# the first part\na\nb  # a note\n\n# the second\nc\n\n\n d\n")}}
+	groups, err := labGroups(fsys)
+	if err != nil || fmt.Sprint(groups) != "[[a b] [c] [d]]" {
+		t.Errorf("labGroups: %q, %v", groups, err)
+	}
+	if g, err := groupOf(fsys, "b"); err != nil || fmt.Sprint(g) != "[a b]" {
+		t.Errorf("groupOf(b): %q, %v", g, err)
+	}
+	if _, err := groupOf(fsys, "e"); err == nil || err.Error() != labOrderFile+" lists no case e" {
+		t.Errorf("groupOf(e): %v", err)
+	}
+	if _, err := labGroups(fstest.MapFS{}); err == nil {
+		t.Error("labGroups without lab/order.txt")
+	}
+	if _, err := voteFor("no-such-case"); err == nil || !strings.Contains(err.Error(), "add it to votes in workshop/plan.go") {
+		t.Errorf("voteFor: %v", err)
+	}
+}
+
+// A group's vote table lists its cases, core first, then the extension,
+// then home, each with its question; the lists of the extension and of
+// home hold exactly their cases, and send to make lab-compare exactly
+// those whose answers differ between the Go versions on record.
+func TestVoteTablesAndLists(t *testing.T) {
+	cases, err := loadLab(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := labGroups(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := map[string]int{slotCore: 0, slotExtension: 1, slotHome: 2}
+	for _, g := range groups {
+		table, err := votesTable(g[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := strings.Split(strings.TrimSuffix(table, "\n"), "\n")[2:]
+		if len(rows) != len(g) {
+			t.Errorf("the table of %s has %d rows for %d cases", g[0], len(rows), len(g))
+		}
+		last := 0
+		for _, row := range rows {
+			name := strings.Trim(strings.Fields(row)[1], "`")
+			v := votes[name]
+			if !slices.Contains(g, name) || !strings.Contains(row, "| "+v.when+" | ") {
+				t.Errorf("row %q: not its group's, or not its part", row)
+			}
+			if rank[v.when] < last {
+				t.Errorf("row %q comes after a later part's", row)
+			}
+			last = rank[v.when]
+		}
+	}
+	for _, when := range []string{slotExtension, slotHome} {
+		list, err := voteList(when)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, _ := casesFor(when)
+		for _, c := range cases {
+			line := ""
+			for _, l := range strings.Split(list, "\n") {
+				if strings.HasPrefix(l, "- `"+c.name+"`: ") {
+					line = l
+				}
+			}
+			if (line != "") != slices.Contains(names, c.name) || (line != "") != (votes[c.name].when == when) {
+				t.Errorf("the %s list and %s disagree: %q", when, c.name, line)
+			}
+			if line != "" && strings.Contains(line, "make lab-compare CASE="+c.name) != answersDiffer(c) {
+				t.Errorf("the %s list sends %s to make lab-compare wrongly: %q", when, c.name, line)
+			}
+		}
+	}
+	differ := &labCase{checks: []labCheck{{want: map[string]verdict{}}}}
+	for i, m := range recordedMinors() {
+		differ.checks[0].want[m] = verdict{kind: []string{"runs", "fails"}[min(i, 1)]}
+	}
+	same := &labCase{checks: []labCheck{{want: map[string]verdict{}}}}
+	for _, m := range recordedMinors() {
+		same.checks[0].want[m] = verdict{kind: "runs"}
+	}
+	if !answersDiffer(differ) || answersDiffer(same) {
+		t.Error("answersDiffer does not tell the two apart")
+	}
+}
+
+// make timings runs the floor's commands and make run-all alternately,
+// warm with this process's environment and cold with a GOCACHE of its own
+// and a bin/ without the programs, and reports both.
+func TestTimings(t *testing.T) {
+	bin := t.TempDir()
+	var runs []string
+	fresh := true
+	run := func(env []string, args ...string) (time.Duration, error) {
+		cold := slices.ContainsFunc(env, func(kv string) bool { return kv == "GOCACHE="+filepath.Join(bin, "timings", "gocache") })
+		if args[0] == "make" {
+			fresh = !fileExists(filepath.Join(bin, "run-all"+exeSuffix()))
+			os.WriteFile(filepath.Join(bin, "run-all"+exeSuffix()), nil, 0o666)
+		}
+		runs = append(runs, fmt.Sprintf("%v %s", cold, strings.Join(args, " ")))
+		if cold && args[0] == "make" && !fresh {
+			return 0, errors.New("bin/run-all was there")
+		}
+		return time.Millisecond, nil
+	}
+	var out strings.Builder
+	if err := timingsIn(&out, bin, []string{"-n", "1", "-cold", "2"}, run); err != nil {
+		t.Fatalf("timings: %v\n%s", err, out.String())
+	}
+	floor := len(floorCommands(filepath.Join(bin, "timings", "floor")))
+	if len(runs) != 3*(floor+1) || runs[floor] != "false make --no-print-directory run-all" || runs[2*floor+1] != "true make --no-print-directory run-all" {
+		t.Errorf("the runs were %q", runs)
+	}
+	for _, s := range []string{"warm: 1 runs of each, interleaved\n", "cold: 2 runs of each, interleaved, each with an empty GOCACHE\n", "\nwarm wall  floor: min ", "cold CPU   floor: min "} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("timings does not say %q:\n%s", s, out.String())
+		}
+	}
+	failing := func(env []string, args ...string) (time.Duration, error) { return 0, errors.New("no go here") }
+	out.Reset()
+	if err := timingsIn(&out, bin, []string{"-n", "1", "-cold", "1"}, failing); err != errFailed || !strings.Contains(out.String(), "floor failed: no go here") {
+		t.Errorf("timings with failing commands: %v\n%s", err, out.String())
+	}
+	if err := timingsIn(&out, bin, []string{"-x"}, failing); err != errUsage {
+		t.Errorf("timings -x: %v", err)
+	}
+}

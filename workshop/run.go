@@ -87,8 +87,6 @@ func indent(text string) string { return runner.Indent(text) }
 
 func expectedOutput(dir string) (string, error) { return runner.ExpectedOutput(dir) }
 
-func outputComment(src string) (string, bool) { return runner.OutputComment(src) }
-
 func modulePath(dir string) (string, error) { return runner.ModulePath(dir) }
 
 func runProgram(path string) (string, error) { return runner.RunProgram(path) }

@@ -52,7 +52,7 @@ type guidePart struct {
 func guideParts(src string) (parts []guidePart, planTable string) {
 	top := ""
 	var cur *guidePart
-	inConsole := false
+	var console consoleBlocks
 	for _, line := range strings.Split(src, "\n") {
 		switch {
 		case strings.HasPrefix(line, "## "):
@@ -69,18 +69,33 @@ func guideParts(src string) (parts []guidePart, planTable string) {
 		if cur == nil {
 			continue
 		}
-		switch {
-		case line == "```console":
-			inConsole = true
-		case line == "```":
-			inConsole = false
-		case inConsole:
-			command, _, _ := strings.Cut(strings.TrimPrefix(line, "$ "), " #")
-			cur.commands = append(cur.commands, strings.TrimSpace(command))
+		if command, _, ok := console.command(line); ok {
+			cur.commands = append(cur.commands, command)
 		}
 		cur.text += line + "\n"
 	}
 	return parts, planTable
+}
+
+// consoleBlocks follows a Markdown text's console blocks, which hold
+// commands only ("$ make lab  # a comment"), line by line.
+type consoleBlocks struct{ in bool }
+
+// command is line's command and comment when line is inside a console
+// block; a line there without the prompt is a command too, but not ok.
+func (c *consoleBlocks) command(line string) (command, comment string, inside bool) {
+	switch {
+	case line == "```console":
+		c.in = true
+		return "", "", false
+	case line == "```":
+		c.in = false
+	}
+	if !c.in {
+		return "", "", false
+	}
+	command, comment, _ = strings.Cut(strings.TrimPrefix(line, "$ "), " #")
+	return strings.TrimSpace(command), comment, true
 }
 
 // prose is a part's text as speaker notes: paragraphs and "- " lists of

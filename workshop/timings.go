@@ -22,14 +22,21 @@ import (
 // clone. Each side is timed on the wall clock and in CPU (user and system
 // time of the commands and everything they wait for).
 func timings(args []string) error {
+	return timingsIn(os.Stdout, "bin", args, runQuiet)
+}
+
+// timingsIn is timings with its builds in bin, each command run by run
+// (runQuiet, but for tests).
+func timingsIn(out io.Writer, bin string, args []string, run func(env []string, args ...string) (time.Duration, error)) error {
 	fs := flag.NewFlagSet("timings", flag.ContinueOnError)
 	warmRuns := fs.Int("n", 10, "warm runs of each")
 	coldRuns := fs.Int("cold", 3, "cold runs of each (about 15 s each)")
 	if err := fs.Parse(args); err != nil {
 		return parseError(err)
 	}
-	floorDir := filepath.Join("bin", "timings", "floor")
-	cache := filepath.Join("bin", "timings", "gocache")
+	fs.SetOutput(out)
+	floorDir := filepath.Join(bin, "timings", "floor")
+	cache := filepath.Join(bin, "timings", "gocache")
 	cacheDir, err := filepath.Abs(cache)
 	if err != nil {
 		return err
@@ -37,7 +44,7 @@ func timings(args []string) error {
 	floor := func(env []string) (time.Duration, error) {
 		var cpu time.Duration
 		for _, args := range floorCommands(floorDir) {
-			d, err := runQuiet(env, args...)
+			d, err := run(env, args...)
 			if err != nil {
 				return 0, err
 			}
@@ -46,10 +53,8 @@ func timings(args []string) error {
 		return cpu, nil
 	}
 	runAll := func(env []string) (time.Duration, error) {
-		return runQuiet(env, "make", "--no-print-directory", "run-all")
+		return run(env, "make", "--no-print-directory", "run-all")
 	}
-
-	out := os.Stdout
 	fmt.Fprintf(out, "warm: %d runs of each, interleaved\n", *warmRuns)
 	warm := measure(out, *warmRuns, nil, nil, floor, runAll, nil)
 	fmt.Fprintf(out, "cold: %d runs of each, interleaved, each with an empty GOCACHE\n", *coldRuns)
@@ -61,9 +66,9 @@ func timings(args []string) error {
 	freshClone := func() {
 		emptyCache()
 		for _, e := range examples {
-			os.Remove(filepath.Join("bin", e.name+exeSuffix()))
+			os.Remove(filepath.Join(bin, e.name+exeSuffix()))
 		}
-		os.Remove(filepath.Join("bin", "run-all"+exeSuffix()))
+		os.Remove(filepath.Join(bin, "run-all"+exeSuffix()))
 	}
 	cold := measure(out, *coldRuns, emptyCache, freshClone, floor, runAll, coldEnv)
 	emptyCache()

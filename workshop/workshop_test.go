@@ -156,22 +156,6 @@ func TestRunUnknownExample(t *testing.T) {
 	}
 }
 
-func TestOutputComment(t *testing.T) {
-	for _, c := range []struct{ src, want string }{
-		{"func Example() {\n\tmain()\n\t// Output:\n\t// a: 1\n\t// b: 2\n}\n", "a: 1\nb: 2\n"},
-		{"func Example() {\n\t// Output: one line\n}\n", "one line\n"},
-		{"func Example() {\n\t// Output:\n\t//   indented\n}\n", "  indented\n"},
-	} {
-		got, ok := outputComment(c.src)
-		if !ok || got != c.want {
-			t.Errorf("outputComment(%q) = %q, %v; want %q", c.src, got, ok, c.want)
-		}
-	}
-	if _, ok := outputComment("func Example() {}\n"); ok {
-		t.Error("outputComment found an output in a file without one")
-	}
-}
-
 // oneCase is a lab case with one check, for the lab's failure paths.
 func oneCase(want verdict) []*labCase {
 	return []*labCase{{

@@ -25,34 +25,19 @@ var examples = fromRunner(runner.Examples)
 // them by default.
 var recordedGo = []string{"go1.26.8", "go1.27.3"}
 
-// An example is one of the workspace's programs. Its expected output is
-// not written here: it is the // Output: comment of the Example in the
-// program's main_test.go, so that go test, make run-all and the README all
-// read the same lines.
+// An example is runner.Example in this package's words: one of the
+// workspace's programs, its linker flags, and the line its build without
+// them must fail with.
 type example struct {
-	name    string // its folder, and its binary's name in bin/
-	ldflags string // linker flags it cannot link without
-	// plainFailure is the line the linker must print when the program is
-	// built without ldflags.
-	plainFailure string
+	name, ldflags, plainFailure string
 }
 
 func exampleNamed(name string) (example, bool) {
-	for _, e := range examples {
-		if e.name == name {
-			return e, true
-		}
-	}
-	return example{}, false
+	e, ok := runner.Named(name)
+	return fromRunner([]runner.Example{e})[0], ok
 }
 
-func exampleNames() []string {
-	var names []string
-	for _, e := range examples {
-		names = append(names, e.name)
-	}
-	return names
-}
+func exampleNames() []string { return runner.Names() }
 
 // recordedMinors are the minor versions of recordedGo: go1.26, go1.27.
 func recordedMinors() []string {

@@ -159,13 +159,17 @@ func TestOutputCommentAndModulePath(t *testing.T) {
 		{"// Output:\n// a\n//  b\n//\nfunc", "a\n b\n\n"},
 		{"// Output: one\n", "one\n"},
 		{"x := 1\n\t// Output:\n\t// a\n\t}\n// b\n", "a\n"},
+		{"func Example() {\n\tmain()\n\t// Output:\n\t// a: 1\n\t// b: 2\n}\n", "a: 1\nb: 2\n"},
+		{"func Example() {\n\t// Output:\n\t//   indented\n}\n", "  indented\n"},
 	} {
 		if got, ok := OutputComment(c.src); !ok || got != c.want {
 			t.Errorf("OutputComment(%q) = %q, %v; want %q", c.src, got, ok, c.want)
 		}
 	}
-	if _, ok := OutputComment("// Outputs: a\n"); ok {
-		t.Error("a comment that is not // Output: was taken for one")
+	for _, src := range []string{"// Outputs: a\n", "func Example() {}\n"} {
+		if _, ok := OutputComment(src); ok {
+			t.Errorf("OutputComment found an output in %q", src)
+		}
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("// c\nmodule \"example.com/q\"\n"), 0o666)
