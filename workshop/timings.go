@@ -31,10 +31,10 @@ func timingsIn(out io.Writer, bin string, args []string, run func(env []string, 
 	fs := flag.NewFlagSet("timings", flag.ContinueOnError)
 	warmRuns := fs.Int("n", 10, "warm runs of each")
 	coldRuns := fs.Int("cold", 3, "cold runs of each (about 15 s each)")
+	fs.SetOutput(out)
 	if err := fs.Parse(args); err != nil {
 		return parseError(err)
 	}
-	fs.SetOutput(out)
 	floorDir := filepath.Join(bin, "timings", "floor")
 	cache := filepath.Join(bin, "timings", "gocache")
 	cacheDir, err := filepath.Abs(cache)
