@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // linkcheck predicts what the linker will say. The lab knows what it did
@@ -24,7 +22,7 @@ import (
 // agreeing fails, so that it leaves this list.
 var knownDisagreements = map[string]string{}
 
-func agreeWithLinkcheck(tc toolchain, results []labResult, version string, known map[string]string) bool {
+func agreeWithLinkcheck(tc tools, results []labResult, version string, known map[string]string) bool {
 	// Ask linkcheck about every build at once, as many at a time as there
 	// are cores, then report in lesson order.
 	type answer struct {
@@ -32,26 +30,19 @@ func agreeWithLinkcheck(tc toolchain, results []labResult, version string, known
 		err     error
 	}
 	answers := make([]*answer, len(results))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, r := range results {
+	parallel(len(results), func(i int) {
+		r := results[i]
 		if r.want.kind == "vet-silent" || r.overlay == "" {
-			continue
+			return
 		}
-		answers[i] = &answer{}
-		wg.Add(1)
-		go func(r labResult, a *answer) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			args, err := linkcheckArgs(r)
-			if err == nil {
-				a.problem, err = disagreement(tc, r, args)
-			}
-			a.err = err
-		}(r, answers[i])
-	}
-	wg.Wait()
+		a := &answer{}
+		args, err := linkcheckArgs(r)
+		if err == nil {
+			a.problem, err = disagreement(tc, r, args)
+		}
+		a.err = err
+		answers[i] = a
+	})
 	compared, ok := 0, true
 	for i, r := range results {
 		a := answers[i]
@@ -103,7 +94,7 @@ func linkcheckArgs(r labResult) ([]string, error) {
 }
 
 // disagreement runs linkcheck and returns what it got wrong, or "".
-func disagreement(tc toolchain, r labResult, args []string) (string, error) {
+func disagreement(tc tools, r labResult, args []string) (string, error) {
 	out, err := tc.linkcheck(args...)
 	var predictions []linkcheckFinding
 	if jerr := json.Unmarshal(out, &predictions); jerr != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +20,7 @@ const benchRecord = "workshop/records/bench.txt"
 // the runs show. Each benchmark has two sub-benchmarks: the ordinary way
 // first, the linkname way second. Only with -record does it write the
 // record, the one tracked file it may change.
-func bench(tc toolchain, record string, args []string) bool {
+func bench(tc tools, record string, args []string) bool {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(tc.out)
 	count := fs.Int("count", 10, "runs of each benchmark")
@@ -54,7 +53,7 @@ func bench(tc toolchain, record string, args []string) bool {
 		fmt.Fprintf(tc.out, "\nnot recorded: make bench RECORD=1 writes %s\n", record)
 		return true
 	}
-	if err := os.WriteFile(record, []byte(text), 0o666); err != nil {
+	if _, err := keepRecord(record, text, true, "make bench RECORD=1"); err != nil {
 		fmt.Fprintln(tc.out, err)
 		return false
 	}
@@ -81,7 +80,7 @@ func benchReport(record string) (string, error) {
 		}
 		a, l := p.subs[0], p.subs[1]
 		fmt.Fprintf(&b, "| %s | `%s` | %s | `%s` | %s | %.2f× |\n",
-			p.name, a.name, spread(a.nsPerOp), l.name, spread(l.nsPerOp), median(l.nsPerOp)/median(a.nsPerOp))
+			p.name, a.name, spread(a.nsPerOp), l.name, spread(l.nsPerOp), statsOf(l.nsPerOp).median/statsOf(a.nsPerOp).median)
 		sentences = append(sentences, "- "+p.name+": "+verdictOfRuns(a, l))
 	}
 	b.WriteString("\n" + strings.Join(sentences, "\n") + "\n")
@@ -91,17 +90,19 @@ func benchReport(record string) (string, error) {
 // verdictOfRuns says which side was faster only when the ranges do not
 // overlap: then every run agrees.
 func verdictOfRuns(ordinary, linkname benchSide) string {
+	o, l := statsOf(ordinary.nsPerOp), statsOf(linkname.nsPerOp)
 	switch {
-	case slices.Max(linkname.nsPerOp) < slices.Min(ordinary.nsPerOp):
+	case l.max < o.min:
 		return fmt.Sprintf("`%s` was faster than `%s` in every run.", linkname.name, ordinary.name)
-	case slices.Min(linkname.nsPerOp) > slices.Max(ordinary.nsPerOp):
+	case l.min > o.max:
 		return fmt.Sprintf("`%s` was slower than `%s` in every run.", linkname.name, ordinary.name)
 	}
 	return fmt.Sprintf("the runs of `%s` and `%s` overlap: this record shows no consistent difference.", linkname.name, ordinary.name)
 }
 
 func spread(xs []float64) string {
-	return fmt.Sprintf("%.2f / %.2f / %.2f", slices.Min(xs), median(xs), slices.Max(xs))
+	s := statsOf(xs)
+	return fmt.Sprintf("%.2f / %.2f / %.2f", s.min, s.median, s.max)
 }
 
 type benchPair struct {
@@ -148,13 +149,4 @@ func parseBench(out string) (pairs []benchPair, info map[string]string) {
 		p.subs[j].nsPerOp = append(p.subs[j].nsPerOp, ns)
 	}
 	return pairs, info
-}
-
-func median(xs []float64) float64 {
-	s := slices.Sorted(slices.Values(xs))
-	if n := len(s); n%2 == 1 {
-		return s[n/2]
-	} else {
-		return (s[n/2-1] + s[n/2]) / 2
-	}
 }

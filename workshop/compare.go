@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // Side by side: one example or lab case built under each Go on record that
@@ -53,7 +53,7 @@ func findRunTarget(name string) (runTarget, error) {
 
 // answer builds and runs the target with tc, as make NAME or make lab
 // CASE=NAME would, and returns what it printed.
-func (t runTarget) answer(tc toolchain) (string, bool) {
+func (t runTarget) answer(tc tools) (string, bool) {
 	var out bytes.Buffer
 	tc.out = &out
 	var ok bool
@@ -73,40 +73,33 @@ type goInstaller func(gotoolchain string) bool
 // version GOTOOLCHAIN=v names: it answers only when that toolchain is the
 // local one or sits in the module cache, and never fetches it.
 func goInstalled(v string) bool {
-	cmd := exec.Command("go", "env", "GOVERSION")
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+v, "GOPROXY=off")
-	out, err := cmd.Output()
+	out, err := runner.Proc{Env: append(os.Environ(), "GOTOOLCHAIN="+v, "GOPROXY=off")}.Output("go", "env", "GOVERSION")
 	return err == nil && strings.TrimSpace(string(out)) == v
 }
 
 // answersUnder builds the target under each Go on record: those
 // installed side by side, each into its own folder under bin, and those
-// missing with a line that says how to fetch them. toolchainFor gives the
-// toolchain for one Go.
-func answersUnder(t runTarget, installed goInstaller, toolchainFor func(v string) toolchain) []goAnswer {
+// missing with a line that says how to fetch them. toolsFor gives the
+// tools for one Go.
+func answersUnder(t runTarget, installed goInstaller, toolsFor func(v string) tools) []goAnswer {
 	answers := make([]goAnswer, len(recordedGo))
-	var wg sync.WaitGroup
-	for i, v := range recordedGo {
-		answers[i].Go = v
-		if !installed(v) {
-			answers[i].Output = v + " is not installed here: make warm-up GO=all fetches it (through the module proxy, before the session)\n"
-			continue
+	parallel(len(recordedGo), func(i int) {
+		a := &answers[i]
+		a.Go = recordedGo[i]
+		if !installed(a.Go) {
+			a.Output = a.Go + " is not installed here: make warm-up GO=all fetches it (through the module proxy, before the session)\n"
+			return
 		}
-		answers[i].Installed = true
-		wg.Add(1)
-		go func(a *goAnswer) {
-			defer wg.Done()
-			a.Output, a.OK = t.answer(toolchainFor(a.Go))
-		}(&answers[i])
-	}
-	wg.Wait()
+		a.Installed = true
+		a.Output, a.OK = t.answer(toolsFor(a.Go))
+	})
 	return answers
 }
 
-// compareToolchain is the toolchain answersUnder uses for Go v: its
+// compareTools are the tools answersUnder uses for Go v: its
 // builds go to bin/compare/v, apart from make lab's.
-func compareToolchain(v string) toolchain {
-	return localToolchain(v, filepath.Join("bin", "compare", v), io.Discard)
+func compareTools(v string) tools {
+	return localTools(v, filepath.Join("bin", "compare", v), io.Discard)
 }
 
 // labCompare is `workshop lab-compare NAME`: the example or case under
@@ -121,7 +114,7 @@ func labCompare(args []string) bool {
 		fmt.Fprintln(os.Stderr, err)
 		return false
 	}
-	answers := answersUnder(t, goInstalled, compareToolchain)
+	answers := answersUnder(t, goInstalled, compareTools)
 	fmt.Print(sideBySide(answers, terminalWidth()))
 	ok := true
 	for _, a := range answers {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,12 +9,13 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // Copying out: one example becomes a module of its own, in a folder and
@@ -48,42 +48,44 @@ func copyOutMissing(mode, dir, module string) string {
 }
 
 // copyOutCommand is `workshop copy-out -mode M -dir D -module P`.
-func copyOutCommand(args []string) bool {
-	flags := flag.NewFlagSet("copy-out", flag.ExitOnError)
+func copyOutCommand(args []string) error {
+	flags := flag.NewFlagSet("copy-out", flag.ContinueOnError)
 	mode := flags.String("mode", "", "the example to copy: one of "+strings.Join(exampleNames(), ", "))
 	dir := flags.String("dir", "", "the folder to write the module into (new or empty, outside this workspace)")
 	module := flags.String("module", "", "the new module's path, such as example.com/me/demo")
-	flags.Parse(args)
+	if err := flags.Parse(args); err != nil {
+		return parseError(err)
+	}
 	if missing := copyOutMissing(*mode, *dir, *module); missing != "" || flags.NArg() > 0 {
-		fatalf("%s", missing+copyOutUsage)
+		return errors.New(missing + copyOutUsage)
 	}
 	e, ok := exampleNamed(*mode)
 	if !ok {
-		fatalf("no example %q to copy (have: %s)", *mode, strings.Join(exampleNames(), ", "))
+		return fmt.Errorf("no example %q to copy (have: %s)", *mode, strings.Join(exampleNames(), ", "))
 	}
 	root, err := os.Getwd()
 	if err != nil {
-		fatalf("%v", err)
+		return err
 	}
 	target, err := filepath.Abs(*dir)
 	if err != nil {
-		fatalf("%v", err)
+		return err
 	}
 	// Inside the workspace, the go command would find go.work first, and
 	// the copy would build only with GOWORK=off. A symbolic link may lead
 	// there from elsewhere: compare the folders the links lead to.
 	if rel, err := filepath.Rel(withoutLinks(root), withoutLinks(target)); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		fatalf("%s is inside this workspace; pick a folder outside it, such as ../demo", *dir)
+		return fmt.Errorf("%s is inside this workspace; pick a folder outside it, such as ../demo", *dir)
 	}
 	if err := checkModulePath(*module); err != nil {
-		fatalf("%v", err)
+		return err
 	}
 	if entries, err := os.ReadDir(target); err == nil && len(entries) > 0 {
-		fatalf("%s is not empty; copy-out writes only into a new or empty folder", *dir)
+		return fmt.Errorf("%s is not empty; copy-out writes only into a new or empty folder", *dir)
 	}
 	files, err := copyOut(root, e.name, target, *module)
 	if err != nil {
-		fatalf("%v", err)
+		return err
 	}
 	fmt.Printf("wrote module %s into %s:\n", *module, *dir)
 	for _, f := range files {
@@ -94,7 +96,7 @@ func copyOutCommand(args []string) bool {
 		run = "go run -ldflags=" + e.ldflags + " ."
 	}
 	fmt.Printf("run it:\n    cd %s && %s\n", shellQuote(*dir), run)
-	return true
+	return nil
 }
 
 // withoutLinks is path with the symbolic links of its longest existing
@@ -127,9 +129,7 @@ func checkModulePath(module string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	cmd := exec.Command("go", "mod", "init", module)
-	cmd.Dir, cmd.Env = tmp, append(os.Environ(), "GOWORK=off", "GOPROXY=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := goIn(tmp, "mod", "init", module); err != nil {
 		return fmt.Errorf("%q cannot name a module: %s", module, strings.TrimSpace(string(out)))
 	}
 	return nil
@@ -140,7 +140,7 @@ func checkModulePath(module string) error {
 // files written, relative to dir. A module path that would shadow the
 // standard library is refused before anything is written.
 func copyOut(root, example, dir, module string) ([]string, error) {
-	modules, err := workspaceModules(localToolchain("", "bin", nil))
+	modules, err := workspaceModules(localTools("", "bin", nil))
 	if err != nil {
 		return nil, err
 	}
@@ -243,12 +243,9 @@ func checkNotStandard(module string, paths []string) error {
 	if strings.Contains(first, ".") {
 		return nil
 	}
-	cmd := exec.Command("go", "list", "std")
-	cmd.Dir = os.TempDir()
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off")
-	out, err := cmd.Output()
+	out, err := runner.Proc{Dir: os.TempDir(), Env: outsideWorkspace()}.Output("go", "list", "std")
 	if err != nil {
-		return fmt.Errorf("go list std: %v", err)
+		return err
 	}
 	std := strings.Fields(string(out))
 	for _, p := range paths {
@@ -439,11 +436,11 @@ func goDirective(gomod string) (string, error) {
 // goIn runs the go command in dir, outside any workspace and with no
 // module proxy, and returns what it printed, stdout and stderr together.
 func goIn(dir string, args ...string) ([]byte, error) {
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.Bytes(), err
+	return runner.Proc{Dir: dir, Env: outsideWorkspace()}.Combined("go", args...)
+}
+
+// outsideWorkspace is this process's environment for a go command that
+// must see neither the workspace nor the module proxy.
+func outsideWorkspace() []string {
+	return append(os.Environ(), "GOWORK=off", "GOPROXY=off")
 }

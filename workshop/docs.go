@@ -7,12 +7,13 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // The documents are written by hand, except for generated blocks. Each
@@ -143,14 +144,19 @@ func updateDocument(out io.Writer, d document, check bool) bool {
 	for _, p := range problems {
 		fmt.Fprintln(out, p)
 	}
-	if len(problems) > 0 || len(stale) == 0 {
-		return len(problems) == 0
+	if len(problems) > 0 {
+		return false
 	}
-	if err := os.WriteFile(d.path, []byte(text), 0o666); err != nil {
+	// Block by block it is as make docs writes it; the whole file must be
+	// too.
+	changed, err := keepRecord(d.path, text, !check, "make docs")
+	if err != nil {
 		fmt.Fprintln(out, err)
 		return false
 	}
-	fmt.Fprintf(out, "%s: rewrote %d block(s)\n", d.path, len(stale))
+	if changed {
+		fmt.Fprintf(out, "%s: rewrote %d block(s)\n", d.path, len(stale))
+	}
 	return true
 }
 
@@ -371,7 +377,7 @@ func generate(source string) (string, error) {
 	case "root-dots":
 		// What ./... does at the root, asked of the go command itself.
 		args := []string{"build", "./..."}
-		out, err := exec.Command("go", args...).CombinedOutput()
+		out, err := runner.Proc{}.Combined("go", args...)
 		if err == nil {
 			return "", errors.New("go build ./... at the root succeeded; workshop/README.md says it fails")
 		}

@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // The exercises: each is a broken program that a participant fixes. It
@@ -131,13 +131,13 @@ var exerciseList = []exerciseSpec{
 }
 
 // exercise is `workshop exercise [start|check|hint|reset] [NAME]`.
-func exercise(args []string) bool {
+func exercise(args []string) error {
 	if len(args) == 0 || len(args) == 1 && args[0] == "start" {
 		listExercises()
-		return true
+		return nil
 	}
 	if len(args) != 2 || !slices.Contains([]string{"start", "check", "hint", "reset"}, args[0]) {
-		fatalf("usage: workshop exercise [start|check|hint|reset] [NAME]")
+		return errors.New("usage: workshop exercise [start|check|hint|reset] [NAME]")
 	}
 	i := slices.IndexFunc(exerciseList, func(e exerciseSpec) bool { return e.name == args[1] })
 	if i < 0 {
@@ -146,12 +146,12 @@ func exercise(args []string) bool {
 		if target == "" {
 			target = args[0]
 		}
-		fatalf("no exercise %q: say which, as in make %s EX=%s", args[1], target, exerciseList[0].name)
+		return fmt.Errorf("no exercise %q: say which, as in make %s EX=%s", args[1], target, exerciseList[0].name)
 	}
 	ex := exerciseList[i]
 	root, err := os.Getwd()
 	if err != nil {
-		fatalf("%v", err)
+		return err
 	}
 	scratch := filepath.Join(scratchDir, ex.name)
 	switch args[0] {
@@ -159,39 +159,39 @@ func exercise(args []string) bool {
 		fmt.Printf("hint for %s: %s\n", ex.name, ex.hint)
 	case "reset":
 		if err := os.RemoveAll(scratch); err != nil {
-			fatalf("%v", err)
+			return err
 		}
 		fallthrough
 	case "start":
 		if _, err := os.Stat(scratch); err == nil {
 			fmt.Printf("%s exists: carrying on with your copy (make reset EX=%s starts it over)\n", scratch, ex.name)
 		} else if err := startExercise(root, ex, scratch); err != nil {
-			fatalf("%v", err)
+			return err
 		}
 		fmt.Printf("exercise %d of %d, %s: %s\n", i+1, len(exerciseList), ex.name, ex.goal)
 		fmt.Printf("  edit:  %s\n", filepath.Join(scratch, ex.edit))
 		fmt.Printf("  check: make check EX=%s\n  hint:  make hint EX=%s\n  reset: make reset EX=%s\n", ex.name, ex.name, ex.name)
 	case "check":
 		if _, err := os.Stat(scratch); err != nil {
-			fatalf("%s is not started: make exercise EX=%s", ex.name, ex.name)
+			return fmt.Errorf("%s is not started: make exercise EX=%s", ex.name, ex.name)
 		}
 		problem, err := checkExercise(root, ex, scratch)
 		if err != nil {
-			fatalf("%v", err)
+			return err
 		}
 		if problem != "" {
 			fmt.Printf("%s: not yet: %s", ex.name, problem)
-			return false
+			return errFailed
 		}
 		if err := markDone(scratch); err != nil {
-			fatalf("%v", err)
+			return err
 		}
 		fmt.Printf("%s: fixed. It builds, linkcheck finds nothing wrong on any first-class port, and it prints what main_test.go expects.\n", ex.name)
 		fmt.Println(nextExercise(i, func(name string) bool {
 			return exerciseState(filepath.Join(scratchDir, name)) == " (done)"
 		}))
 	}
-	return true
+	return nil
 }
 
 // nextExercise is make check's last line once exercise i is fixed: the
@@ -413,18 +413,15 @@ func methodForm(symbol string) string {
 	return " A method with a pointer receiver has the symbol path.(*T).name: the star and the type go in parentheses."
 }
 
-// installLinkcheck installs linkcheck into bin/ as the Makefile does (a
-// quick no-op when it is up to date) and returns its path. Only a program
-// that builds needs it, so it is not a prerequisite of make check.
+// installLinkcheck builds bin/linkcheck in the workspace at root as make
+// test does (a quick no-op when it is up to date) and returns its path.
+// Only a program that builds needs it, so it is not a prerequisite of
+// make check.
 func installLinkcheck(root string) (string, error) {
-	bin := filepath.Join(root, "bin")
-	cmd := exec.Command("go", "install", "./linkcheck")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOBIN="+bin)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go install ./linkcheck: %v\n%s", err, out)
+	if out, err := (runner.Proc{Dir: root}).Combined("go", linkcheckBuild...); err != nil {
+		return "", fmt.Errorf("%v\n%s", err, out)
 	}
-	return filepath.Join(bin, "linkcheck"+exeSuffix()), nil
+	return filepath.Join(root, "bin", "linkcheck"+exeSuffix()), nil
 }
 
 // linkcheckExercise runs bin/linkcheck on the program in dir for every
@@ -538,28 +535,21 @@ type portFindings struct {
 func linkcheckPorts(linkcheck, dir string) ([]portFindings, error) {
 	results := make([]portFindings, len(firstClassPorts))
 	errs := make([]error, len(firstClassPorts))
-	var wg sync.WaitGroup
-	for i, port := range firstClassPorts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			goos, goarch, _ := strings.Cut(port, "/")
-			cmd := exec.Command(linkcheck, "-json", "./...")
-			cmd.Dir = dir
-			cmd.Env = linkcheckEnv(append(os.Environ(), "GOWORK=off", "GOPROXY=off", "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch))
-			out, err := cmd.Output()
-			var exit *exec.ExitError
-			failed := errors.As(err, &exit) && exit.ExitCode() == 1
-			if err != nil && !failed {
-				errs[i] = fmt.Errorf("linkcheck could not check %s for %s: %v\n%s", dir, port, err, out)
-				return
-			}
-			results[i] = portFindings{port: port, failed: failed}
-			if err := json.Unmarshal(out, &results[i].findings); err != nil {
-				errs[i] = fmt.Errorf("linkcheck -json for %s: %v", port, err)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(len(firstClassPorts), func(i int) {
+		port := firstClassPorts[i]
+		goos, goarch, _ := strings.Cut(port, "/")
+		env := linkcheckEnv(append(outsideWorkspace(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch))
+		out, err := runner.Proc{Dir: dir, Env: env}.Output(linkcheck, "-json", "./...")
+		var exit *runner.Error
+		failed := errors.As(err, &exit) && exit.Code == 1
+		if err != nil && !failed {
+			errs[i] = fmt.Errorf("linkcheck could not check %s for %s: %v\n%s", dir, port, err, out)
+			return
+		}
+		results[i] = portFindings{port: port, failed: failed}
+		if err := json.Unmarshal(out, &results[i].findings); err != nil {
+			errs[i] = fmt.Errorf("linkcheck -json for %s: %v", port, err)
+		}
+	})
 	return results, errors.Join(errs...)
 }

@@ -169,19 +169,7 @@ func TestExerciseOtherFixes(t *testing.T) {
 	} {
 		t.Run(c.exercise, func(t *testing.T) {
 			t.Parallel()
-			i := slices.IndexFunc(exerciseList, func(e exerciseSpec) bool { return e.name == c.exercise })
-			dir := t.TempDir()
-			if err := startExercise(root, exerciseList[i], dir); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, c.file), []byte(c.src), 0o666); err != nil {
-				t.Fatal(err)
-			}
-			problem, err := checkExercise(root, exerciseList[i], dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if problem != c.want {
+			if problem := checkEdited(t, root, c.exercise, c.file, func(string) string { return c.src }); problem != c.want {
 				t.Errorf("the check says %q, want %q", problem, c.want)
 			}
 		})
@@ -257,26 +245,12 @@ the clock it reads did not move while the program slept a millisecond: a clock t
 			if c.exercise == "match-the-signature" && runtime.GOOS+"/"+runtime.GOARCH != "linux/amd64" {
 				t.Skip("the message names the ports other than linux/amd64, the one it was recorded on")
 			}
-			i := slices.IndexFunc(exerciseList, func(e exerciseSpec) bool { return e.name == c.exercise })
-			dir := t.TempDir()
-			if err := startExercise(root, exerciseList[i], dir); err != nil {
-				t.Fatal(err)
-			}
-			file := filepath.Join(dir, c.file)
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(string(src), c.old) {
-				t.Fatalf("%s as shipped has no line %q", c.file, c.old)
-			}
-			if err := os.WriteFile(file, []byte(strings.Replace(string(src), c.old, c.new, 1)), 0o666); err != nil {
-				t.Fatal(err)
-			}
-			problem, err := checkExercise(root, exerciseList[i], dir)
-			if err != nil {
-				t.Fatal(err)
-			}
+			problem := checkEdited(t, root, c.exercise, c.file, func(src string) string {
+				if !strings.Contains(src, c.old) {
+					t.Fatalf("%s as shipped has no line %q", c.file, c.old)
+				}
+				return strings.Replace(src, c.old, c.new, 1)
+			})
 			if problem != c.want {
 				t.Errorf("the check says:\n%s\nwant:\n%s", problem, c.want)
 			}
@@ -362,4 +336,29 @@ func TestExercisesInPlanOrder(t *testing.T) {
 	if !slices.Equal(named, list) {
 		t.Errorf("%s's plan meets the exercises in the order %q; exerciseList has %q", teachingGuide, named, list)
 	}
+}
+
+// checkEdited starts exercise name in a folder of its own, edits its file
+// as edit says (given the file as shipped), and returns what make check
+// says of it.
+func checkEdited(t *testing.T, root, name, file string, edit func(src string) string) string {
+	t.Helper()
+	i := slices.IndexFunc(exerciseList, func(e exerciseSpec) bool { return e.name == name })
+	dir := t.TempDir()
+	if err := startExercise(root, exerciseList[i], dir); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, file)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(edit(string(src))), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	problem, err := checkExercise(root, exerciseList[i], dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return problem
 }

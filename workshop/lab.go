@@ -9,10 +9,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // The rules lab lives in lab/ at the workspace root. lab/order.txt lists
@@ -126,14 +124,14 @@ func (r labResult) label() string {
 
 // runLab runs every case, or the one named, and prints a line per check;
 // one case is shown in full.
-func runLab(tc toolchain, args []string) bool {
+func runLab(tc tools, args []string) bool {
 	results, _, ok := runLabCases(tc, args)
 	return ok && reportLab(tc, results, len(args) > 0)
 }
 
 // runLabCases runs every case, or the one named, with the Go that tc
 // runs, and returns the results and that Go's minor version.
-func runLabCases(tc toolchain, args []string) ([]labResult, string, bool) {
+func runLabCases(tc tools, args []string) ([]labResult, string, bool) {
 	cases, err := loadLab(os.DirFS("."))
 	if err != nil {
 		fmt.Fprintln(tc.out, err)
@@ -193,7 +191,7 @@ func declaresNothing(file string) bool {
 
 // reportLab prints one line per check, and in verbose mode what the case
 // changes and every command with its output, then a summary line.
-func reportLab(tc toolchain, results []labResult, verbose bool) bool {
+func reportLab(tc tools, results []labResult, verbose bool) bool {
 	width := 0
 	for _, r := range results {
 		width = max(width, len(r.label()))
@@ -234,7 +232,7 @@ func fileExists(p string) bool {
 // runLabChecks runs every check of every case, as many at a time as there
 // are cores, and returns the results in lesson order. Each case's overlay
 // is written before any of its checks runs, since they run side by side.
-func runLabChecks(tc toolchain, cases []*labCase, version string) []labResult {
+func runLabChecks(tc tools, cases []*labCase, version string) []labResult {
 	var results []labResult
 	for _, c := range cases {
 		overlay, err := c.writeOverlay(tc.bin)
@@ -251,21 +249,11 @@ func runLabChecks(tc toolchain, cases []*labCase, version string) []labResult {
 			results = append(results, r)
 		}
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range results {
-		if results[i].detail != "" {
-			continue // the overlay could not be written
+	parallel(len(results), func(i int) {
+		if results[i].detail == "" { // else the overlay could not be written
+			results[i].run(tc)
 		}
-		wg.Add(1)
-		go func(r *labResult) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			r.run(tc)
-		}(&results[i])
-	}
-	wg.Wait()
+	})
 	return results
 }
 
@@ -292,7 +280,7 @@ func (check labCheck) expectation(version string) (verdict, string) {
 	return check.want[nearest], fmt.Sprintf("%s is not on record; expecting what %s did", version, nearest)
 }
 
-func (r *labResult) run(tc toolchain) {
+func (r *labResult) run(tc tools) {
 	args := []string{"build", "-overlay", r.overlay}
 	if r.want.kind == "vet-silent" {
 		args[0] = "vet"

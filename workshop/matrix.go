@@ -19,11 +19,11 @@ import (
 const matrixRecord = "workshop/records/matrix.txt"
 
 // matrix runs the examples and the lab under each Go in versions (GOTOOLCHAIN
-// values), with the toolchain newToolchain gives for each, prints what
+// values), with the tools toolsFor gives for each, prints what
 // each did, and checks that the table generated from the lab says the
 // same for those versions' columns, and only those. When they do, it
 // keeps those columns in the record file.
-func matrix(out io.Writer, versions []string, newToolchain func(gotoolchain string) toolchain, record string) bool {
+func matrix(out io.Writer, versions []string, toolsFor func(gotoolchain string) tools, record string) bool {
 	var columns []string
 	table := map[string]map[string]string{} // row label -> column -> cell
 	var labels []string
@@ -33,14 +33,13 @@ func matrix(out io.Writer, versions []string, newToolchain func(gotoolchain stri
 		fmt.Fprintln(out, err)
 		return false
 	}
-	before := formatObservations(observed)
 	cases, err := loadLab(os.DirFS("."))
 	if err != nil {
 		fmt.Fprintln(out, err)
 		return false
 	}
 	for _, v := range versions {
-		tc := newToolchain(v)
+		tc := toolsFor(v)
 		version, err := tc.goVersion()
 		if err != nil {
 			fmt.Fprintf(out, "GOTOOLCHAIN=%s: %v\n", v, err)
@@ -79,11 +78,10 @@ func matrix(out io.Writer, versions []string, newToolchain func(gotoolchain stri
 		return false
 	}
 	// Every column that ran is as its records say: keep them.
-	if after := formatObservations(observed); after != before {
-		if err := os.WriteFile(record, []byte(after), 0o666); err != nil {
-			fmt.Fprintln(out, err)
-			return false
-		}
+	if changed, err := keepRecord(record, formatObservations(observed), true, "make matrix"); err != nil {
+		fmt.Fprintln(out, err)
+		return false
+	} else if changed {
 		fmt.Fprintf(out, "\nkept what %s did in %s (make docs shows it)\n", strings.Join(columns, ", "), record)
 	}
 	return ok
@@ -159,8 +157,8 @@ func goVersions() []string {
 	return recordedGo
 }
 
-// labRows runs the lab with the given toolchain.
-func labRows(out io.Writer, tc toolchain, cases []*labCase, minor string) []checkRow {
+// labRows runs the lab with the given tools.
+func labRows(out io.Writer, tc tools, cases []*labCase, minor string) []checkRow {
 	var rows []checkRow
 	for _, r := range runLabChecks(tc, cases, minor) {
 		row := checkRow{label: r.label(), want: labCell(r.want, r.unverified != "")}

@@ -19,7 +19,7 @@ func (r checkRow) cell() string {
 	return r.want
 }
 
-func (tc toolchain) runnerTools() runner.Tools {
+func (tc tools) runnerTools() runner.Tools {
 	return runner.Tools{Go: tc.goCmd, Run: tc.run, Bin: tc.bin, Out: tc.out}
 }
 
@@ -48,13 +48,13 @@ func toRows(rows []runner.Row) []checkRow {
 }
 
 // runExamples is make run-all, in this process: make test runs it so.
-func runExamples(tc toolchain, names []string) bool {
+func runExamples(tc tools, names []string) bool {
 	return runner.RunExamples(tc.runnerTools(), names)
 }
 
 // checkExamples builds, runs and checks the chosen examples, printing
 // each command and what it printed, and returns one row per check.
-func checkExamples(tc toolchain, chosen []example) []checkRow {
+func checkExamples(tc tools, chosen []example) []checkRow {
 	return toRows(runner.Check(tc.runnerTools(), toRunner(chosen)))
 }
 
@@ -86,8 +86,6 @@ func shellLine(name string, args ...string) string { return runner.ShellLine(nam
 func indent(text string) string { return runner.Indent(text) }
 
 func expectedOutput(dir string) (string, error) { return runner.ExpectedOutput(dir) }
-
-func outputComment(src string) (string, bool) { return runner.OutputComment(src) }
 
 func modulePath(dir string) (string, error) { return runner.ModulePath(dir) }
 

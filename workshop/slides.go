@@ -7,12 +7,13 @@ import (
 	"html/template"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // make slides: the session as slides, served from the workspace on
@@ -51,7 +52,7 @@ type guidePart struct {
 func guideParts(src string) (parts []guidePart, planTable string) {
 	top := ""
 	var cur *guidePart
-	inConsole := false
+	var console consoleBlocks
 	for _, line := range strings.Split(src, "\n") {
 		switch {
 		case strings.HasPrefix(line, "## "):
@@ -68,18 +69,33 @@ func guideParts(src string) (parts []guidePart, planTable string) {
 		if cur == nil {
 			continue
 		}
-		switch {
-		case line == "```console":
-			inConsole = true
-		case line == "```":
-			inConsole = false
-		case inConsole:
-			command, _, _ := strings.Cut(strings.TrimPrefix(line, "$ "), " #")
-			cur.commands = append(cur.commands, strings.TrimSpace(command))
+		if command, _, ok := console.command(line); ok {
+			cur.commands = append(cur.commands, command)
 		}
 		cur.text += line + "\n"
 	}
 	return parts, planTable
+}
+
+// consoleBlocks follows a Markdown text's console blocks, which hold
+// commands only ("$ make lab  # a comment"), line by line.
+type consoleBlocks struct{ in bool }
+
+// command is line's command and comment when line is inside a console
+// block; a line there without the prompt is a command too, but not ok.
+func (c *consoleBlocks) command(line string) (command, comment string, inside bool) {
+	switch {
+	case line == "```console":
+		c.in = true
+		return "", "", false
+	case line == "```":
+		c.in = false
+	}
+	if !c.in {
+		return "", "", false
+	}
+	command, comment, _ = strings.Cut(strings.TrimPrefix(line, "$ "), " #")
+	return strings.TrimSpace(command), comment, true
 }
 
 // prose is a part's text as speaker notes: paragraphs and "- " lists of
@@ -418,13 +434,11 @@ func slidesCommand(args []string) bool {
 		fmt.Fprintln(os.Stderr, "slides:", err)
 		return false
 	}
-	build := exec.Command("go", "build", "-o", "bin/", "./workshop/slides")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if !fileExists(filepath.Join("bin", "slides"+exeSuffix())) {
 		fmt.Fprintln(os.Stderr, "building bin/slides, the server (the first build also compiles net/http)")
 	}
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "slides: go build ./workshop/slides:", err)
+	if _, err := (runner.Proc{Stdout: os.Stderr, Stderr: os.Stderr}).Run("go", "build", "-o", "bin/", "./workshop/slides"); err != nil {
+		fmt.Fprintln(os.Stderr, "slides:", err)
 		return false
 	}
 	var installed []string
@@ -433,9 +447,8 @@ func slidesCommand(args []string) bool {
 			installed = append(installed, v)
 		}
 	}
-	server := exec.Command(filepath.Join("bin", "slides"+exeSuffix()), append([]string{"-workshop", self, "-goes", strings.Join(installed, ", ")}, args...)...)
-	server.Stdin, server.Stdout, server.Stderr = os.Stdin, os.Stdout, os.Stderr
-	return server.Run() == nil
+	_, err = runner.Proc{Stdout: os.Stdout, Stderr: os.Stderr}.Run(filepath.Join("bin", "slides"+exeSuffix()), append([]string{"-workshop", self, "-goes", strings.Join(installed, ", ")}, args...)...)
+	return err == nil
 }
 
 // slidesPage is `workshop slides-page`: the page, written to standard
@@ -476,7 +489,7 @@ type runAnswer struct {
 // under each Go on record that is installed, as JSON on standard output.
 func slidesRun(args []string) bool {
 	return writeRunAnswer(os.Stdout, os.Stderr, args, func(t runTarget) []goAnswer {
-		return answersUnder(t, goInstalled, compareToolchain)
+		return answersUnder(t, goInstalled, compareTools)
 	})
 }
 

@@ -215,15 +215,15 @@ func TestAnswersUnder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var built []string
-	toolchainFor := func(v string) toolchain {
-		return toolchain{
+	toolsFor := func(v string) tools {
+		return tools{
 			goCmd: func(args ...string) ([]byte, error) { built = append(built, v); return nil, nil },
 			run:   func(string) (string, error) { return out, nil },
 			bin:   "bin/compare/" + v,
 		}
 	}
 	installed := func(v string) bool { return v == recordedGo[0] }
-	answers := answersUnder(runTarget{"pull", true}, installed, toolchainFor)
+	answers := answersUnder(runTarget{"pull", true}, installed, toolsFor)
 	if len(answers) != len(recordedGo) {
 		t.Fatalf("%d answers", len(answers))
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -32,23 +31,15 @@ type guideCommand struct {
 // checked by nothing.
 func guideCommands(t *testing.T, src string) []guideCommand {
 	var commands []guideCommand
-	inConsole := false
-	sc := bufio.NewScanner(strings.NewReader(src))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
+	var console consoleBlocks
+	for n, line := range strings.Split(src, "\n") {
+		command, comment, ok := console.command(line)
 		switch {
-		case line == "```console":
-			inConsole = true
-		case line == "```":
-			inConsole = false
-		case inConsole:
-			command, ok := strings.CutPrefix(line, "$ ")
-			if !ok {
-				t.Errorf("%s:%d: a console block line that is not a command: %q", guide, n, line)
-				continue
-			}
-			command, comment, _ := strings.Cut(command, "#")
-			commands = append(commands, guideCommand{strings.TrimSpace(command), strings.Contains(comment, "fails until")})
+		case !ok:
+		case !strings.HasPrefix(line, "$ "):
+			t.Errorf("%s:%d: a console block line that is not a command: %q", guide, n+1, line)
+		default:
+			commands = append(commands, guideCommand{command, strings.Contains(comment, "fails until")})
 		}
 	}
 	return commands

@@ -3,15 +3,16 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"slices"
 	"strings"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // A step is one check of make test.
 type step struct {
 	name string
-	run  func(tc toolchain, modules []module) bool
+	run  func(tc tools, modules []module) bool
 }
 
 // testSteps are everything make test checks, in order. The Makefile's
@@ -22,14 +23,14 @@ func testSteps() []step {
 	return []step{
 		{"gofmt", checkGofmt},
 		{"standard library only", checkRequirements},
-		{"go vet", func(tc toolchain, _ []module) bool { return goStep(tc, goVetArgs()) }},
-		{"go test", func(tc toolchain, _ []module) bool { return goStep(tc, goTestArgs()) }},
-		{"run-all", func(tc toolchain, _ []module) bool { return runExamples(tc, nil) }},
-		{"bin/linkcheck", func(tc toolchain, _ []module) bool { return goStep(tc, []string{"build", "-o", "bin/", "./linkcheck"}) }},
+		{"go vet", func(tc tools, _ []module) bool { return goStep(tc, goVetArgs()) }},
+		{"go test", func(tc tools, _ []module) bool { return goStep(tc, goTestArgs()) }},
+		{"run-all", func(tc tools, _ []module) bool { return runExamples(tc, nil) }},
+		{"bin/linkcheck", func(tc tools, _ []module) bool { return goStep(tc, linkcheckBuild) }},
 		{"lab, and linkcheck against it", labAndLinkcheck},
 		{"linkcheck the workspace", linkcheckWorkspace},
-		{"docs -check", func(tc toolchain, _ []module) bool { return docs(tc.out, []string{"-check"}) }},
-		{"no go.work.sum", func(tc toolchain, _ []module) bool {
+		{"docs -check", func(tc tools, _ []module) bool { return docs(tc.out, []string{"-check"}) }},
+		{"no go.work.sum", func(tc tools, _ []module) bool {
 			if fileExists("go.work.sum") {
 				fmt.Fprintln(tc.out, "go.work.sum exists: a go command needed a module from outside the workspace (run git status, and see the go.mod files)")
 				return false
@@ -47,16 +48,16 @@ type module struct {
 	requires []string
 }
 
-// testAll runs every step, even after one fails, and ends with a line
-// that names the steps that failed.
-func testAll(tc toolchain) bool {
+// testAll runs every step (make test: testSteps()), even after one fails,
+// and ends with a line that names the steps that failed.
+func testAll(tc tools, steps []step) bool {
 	modules, err := workspaceModules(tc)
 	if err != nil {
 		fmt.Fprintln(tc.out, err)
 		return false
 	}
 	var failed []string
-	for _, s := range testSteps() {
+	for _, s := range steps {
 		fmt.Fprintf(tc.out, "== %s\n", s.name)
 		if !s.run(tc, modules) {
 			failed = append(failed, s.name)
@@ -64,10 +65,10 @@ func testAll(tc toolchain) bool {
 		}
 	}
 	if len(failed) > 0 {
-		fmt.Fprintf(tc.out, "make test: %d of %d steps failed: %s\n", len(failed), len(testSteps()), strings.Join(failed, ", "))
+		fmt.Fprintf(tc.out, "make test: %d of %d steps failed: %s\n", len(failed), len(steps), strings.Join(failed, ", "))
 		return false
 	}
-	fmt.Fprintln(tc.out, allStepsPassed(len(testSteps())))
+	fmt.Fprintln(tc.out, allStepsPassed(len(steps)))
 	return true
 }
 
@@ -79,7 +80,7 @@ func allStepsPassed(n int) string {
 
 // workspaceModules reads go.work and each module's go.mod through the go
 // command, which parses them as the build does.
-func workspaceModules(tc toolchain) ([]module, error) {
+func workspaceModules(tc tools) ([]module, error) {
 	out, err := tc.goCmd("work", "edit", "-json")
 	var work struct{ Use []struct{ DiskPath string } }
 	if err != nil || json.Unmarshal(out, &work) != nil {
@@ -106,7 +107,7 @@ func workspaceModules(tc toolchain) ([]module, error) {
 
 // checkRequirements holds the workspace to the standard library: every
 // module may require only modules of this workspace.
-func checkRequirements(tc toolchain, modules []module) bool {
+func checkRequirements(tc tools, modules []module) bool {
 	var paths []string
 	for _, m := range modules {
 		paths = append(paths, m.path)
@@ -123,12 +124,12 @@ func checkRequirements(tc toolchain, modules []module) bool {
 	return ok
 }
 
-func checkGofmt(tc toolchain, modules []module) bool {
+func checkGofmt(tc tools, modules []module) bool {
 	args := []string{"-l", labDir, exercisesDir}
 	for _, m := range modules {
 		args = append(args, m.dir)
 	}
-	out, err := exec.Command("gofmt", args...).CombinedOutput()
+	out, err := runner.Proc{}.Combined("gofmt", args...)
 	if err != nil || len(out) > 0 {
 		fmt.Fprintf(tc.out, "gofmt -l lists files that gofmt would change:\n%s", out)
 		return false
@@ -147,7 +148,7 @@ func goTestArgs() []string {
 }
 
 // goStep runs one go command, showing it and what it printed.
-func goStep(tc toolchain, args []string) bool {
+func goStep(tc tools, args []string) bool {
 	fmt.Fprint(tc.out, shellLine("go", args...))
 	out, err := tc.goCmd(args...)
 	fmt.Fprint(tc.out, string(out))
@@ -157,7 +158,7 @@ func goStep(tc toolchain, args []string) bool {
 // linkcheckWorkspace runs bin/linkcheck over every module, which must
 // come out clean; an example that links only with -checklinkname=0 is
 // checked as it is built.
-func linkcheckWorkspace(tc toolchain, modules []module) bool {
+func linkcheckWorkspace(tc tools, modules []module) bool {
 	var plain, unchecked []string
 	for _, m := range modules {
 		e, isExample := exampleNamed(strings.TrimPrefix(m.dir, "./"))
@@ -182,7 +183,7 @@ func linkcheckWorkspace(tc toolchain, modules []module) bool {
 
 // labAndLinkcheck runs the lab, then holds linkcheck's predictions against
 // what the toolchain did in the same run.
-func labAndLinkcheck(tc toolchain, _ []module) bool {
+func labAndLinkcheck(tc tools, _ []module) bool {
 	results, minor, ok := runLabCases(tc, nil)
 	if !ok {
 		return false

@@ -3,11 +3,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
+	"strings"
 	"time"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // timings measures make run-all against its floor, side by side: the floor
@@ -19,18 +21,30 @@ import (
 // run-all, from a bin/ without the runner or the examples, as in a fresh
 // clone. Each side is timed on the wall clock and in CPU (user and system
 // time of the commands and everything they wait for).
-func timings(args []string) bool {
-	fs := flag.NewFlagSet("timings", flag.ExitOnError)
+func timings(args []string) error {
+	return timingsIn(os.Stdout, "bin", args, runQuiet)
+}
+
+// timingsIn is timings with its builds in bin, each command run by run
+// (runQuiet, but for tests).
+func timingsIn(out io.Writer, bin string, args []string, run func(env []string, args ...string) (time.Duration, error)) error {
+	fs := flag.NewFlagSet("timings", flag.ContinueOnError)
 	warmRuns := fs.Int("n", 10, "warm runs of each")
 	coldRuns := fs.Int("cold", 3, "cold runs of each (about 15 s each)")
-	fs.Parse(args)
-
-	floorDir := filepath.Join("bin", "timings", "floor")
-	cache := filepath.Join("bin", "timings", "gocache")
+	fs.SetOutput(out)
+	if err := fs.Parse(args); err != nil {
+		return parseError(err)
+	}
+	floorDir := filepath.Join(bin, "timings", "floor")
+	cache := filepath.Join(bin, "timings", "gocache")
+	cacheDir, err := filepath.Abs(cache)
+	if err != nil {
+		return err
+	}
 	floor := func(env []string) (time.Duration, error) {
 		var cpu time.Duration
 		for _, args := range floorCommands(floorDir) {
-			d, err := runQuiet(env, args...)
+			d, err := run(env, args...)
 			if err != nil {
 				return 0, err
 			}
@@ -39,13 +53,12 @@ func timings(args []string) bool {
 		return cpu, nil
 	}
 	runAll := func(env []string) (time.Duration, error) {
-		return runQuiet(env, "make", "--no-print-directory", "run-all")
+		return run(env, "make", "--no-print-directory", "run-all")
 	}
-
-	fmt.Printf("warm: %d runs of each, interleaved\n", *warmRuns)
-	warm := measure(*warmRuns, nil, nil, floor, runAll, nil)
-	fmt.Printf("cold: %d runs of each, interleaved, each with an empty GOCACHE\n", *coldRuns)
-	coldEnv := append(os.Environ(), "GOCACHE="+absPath(cache))
+	fmt.Fprintf(out, "warm: %d runs of each, interleaved\n", *warmRuns)
+	warm := measure(out, *warmRuns, nil, nil, floor, runAll, nil)
+	fmt.Fprintf(out, "cold: %d runs of each, interleaved, each with an empty GOCACHE\n", *coldRuns)
+	coldEnv := append(os.Environ(), "GOCACHE="+cacheDir)
 	emptyCache := func() {
 		os.RemoveAll(cache)
 		os.RemoveAll(floorDir)
@@ -53,16 +66,16 @@ func timings(args []string) bool {
 	freshClone := func() {
 		emptyCache()
 		for _, e := range examples {
-			os.Remove(filepath.Join("bin", e.name+exeSuffix()))
+			os.Remove(filepath.Join(bin, e.name+exeSuffix()))
 		}
-		os.Remove(filepath.Join("bin", "run-all"+exeSuffix()))
+		os.Remove(filepath.Join(bin, "run-all"+exeSuffix()))
 	}
-	cold := measure(*coldRuns, emptyCache, freshClone, floor, runAll, coldEnv)
+	cold := measure(out, *coldRuns, emptyCache, freshClone, floor, runAll, coldEnv)
 	emptyCache()
-	fmt.Println()
-	report("warm", warm)
-	report("cold", cold)
-	return warm.wall[0] != nil && cold.wall[0] != nil
+	fmt.Fprintln(out)
+	report(out, "warm", warm)
+	report(out, "cold", cold)
+	return passed(warm.wall[0] != nil && cold.wall[0] != nil)
 }
 
 // floorCommands are the floor's commands, derived from the example list:
@@ -92,7 +105,7 @@ type timing struct {
 
 // measure runs floor and subject n times each, alternating, and returns
 // their wall and CPU times. before* run untimed ahead of each.
-func measure(n int, beforeFloor, beforeSubject func(), floor, subject func([]string) (time.Duration, error), env []string) timing {
+func measure(out io.Writer, n int, beforeFloor, beforeSubject func(), floor, subject func([]string) (time.Duration, error), env []string) timing {
 	var t timing
 	for i := 0; i < n; i++ {
 		for side, run := range []func([]string) (time.Duration, error){floor, subject} {
@@ -102,7 +115,7 @@ func measure(n int, beforeFloor, beforeSubject func(), floor, subject func([]str
 			start := time.Now()
 			cpu, err := run(env)
 			if err != nil {
-				fmt.Printf("  %s failed: %v\n", []string{"floor", "make run-all"}[side], err)
+				fmt.Fprintf(out, "  %s failed: %v\n", []string{"floor", "make run-all"}[side], err)
 				return timing{}
 			}
 			t.wall[side] = append(t.wall[side], time.Since(start))
@@ -112,39 +125,27 @@ func measure(n int, beforeFloor, beforeSubject func(), floor, subject func([]str
 	return t
 }
 
-func report(name string, t timing) {
+func report(out io.Writer, name string, t timing) {
 	if t.wall[0] == nil {
-		fmt.Printf("%s: no measurement\n", name)
+		fmt.Fprintf(out, "%s: no measurement\n", name)
 		return
 	}
 	for i, d := range [][2][]time.Duration{t.wall, t.cpu} {
-		f, r := stats(d[0]), stats(d[1])
-		fmt.Printf("%s %-4s  floor: min %v, median %v   make run-all: min %v, median %v   ratio: min %.2f, median %.2f\n",
-			name, []string{"wall", "CPU"}[i], f[0], f[1], r[0], r[1], r[0].Seconds()/f[0].Seconds(), r[1].Seconds()/f[1].Seconds())
+		f, r := statsOf(d[0]), statsOf(d[1])
+		fmt.Fprintf(out, "%s %-4s  floor: min %v, median %v   make run-all: min %v, median %v   ratio: min %.2f, median %.2f\n",
+			name, []string{"wall", "CPU"}[i], ms(f.min), ms(f.median), ms(r.min), ms(r.median), r.min.Seconds()/f.min.Seconds(), r.median.Seconds()/f.median.Seconds())
 	}
 }
 
-// stats returns the min and median, rounded to the millisecond.
-func stats(d []time.Duration) [2]time.Duration {
-	s := slices.Sorted(slices.Values(d))
-	return [2]time.Duration{s[0].Round(time.Millisecond), s[len(s)/2].Round(time.Millisecond)}
-}
+func ms(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
 
 // runQuiet runs a command with env (nil: this process's) and returns the
 // CPU time it and the processes it waited for spent.
 func runQuiet(env []string, args ...string) (time.Duration, error) {
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("%v: %v\n%s", args, err, out)
-	}
-	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
-}
-
-func absPath(p string) string {
-	a, err := filepath.Abs(p)
+	var out strings.Builder
+	state, err := runner.Proc{Env: env, Stdout: &out, Stderr: &out}.Run(args[0], args[1:]...)
 	if err != nil {
-		fatalf("%v", err)
+		return 0, fmt.Errorf("%v\n%s", err, out.String())
 	}
-	return a
+	return state.UserTime() + state.SystemTime(), nil
 }

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // make warm-up: what a participant runs before the session, on any
@@ -121,20 +122,20 @@ func workshopBuild(started string, now time.Time) []warmStep {
 // installed says which Go are here already. The notes say what stays
 // cold.
 func warmUpSteps(root string, fetch bool, installed goInstaller) ([]warmStep, []string) {
-	tc := localToolchain("", "bin", io.Discard)
+	tc := localTools("", "bin", io.Discard)
 	steps := []warmStep{
 		{name: "bin/run-all, which make run-all and make pull... run: go build " + makefileWords(runAllBuild), run: quiet(func() error {
 			return goErr(tc.goCmd(append([]string{"build"}, runAllBuild...)...))
 		})},
 		{name: "the examples, as make run-all builds and runs them: " + strings.TrimSpace(strings.TrimPrefix(shellLine("go", buildArgs(examples, "bin")...), "$ ")), run: quiet(func() error {
-			return reported(func(tc toolchain) bool { return runExamples(tc, nil) }, tc)
+			return reported(func(tc tools) bool { return runExamples(tc, nil) }, tc)
 		})},
-		{name: "bin/linkcheck: go install ./linkcheck, as make check installs it", run: quiet(func() error {
+		{name: "bin/linkcheck: " + strings.TrimSpace(strings.TrimPrefix(shellLine("go", linkcheckBuild...), "$ ")) + ", as make test and make check build it", run: quiet(func() error {
 			_, err := installLinkcheck(root)
 			return err
 		})},
 		{name: "the lab: every case built (and run) as make lab builds it", run: quiet(func() error {
-			return reported(func(tc toolchain) bool { return runLab(tc, nil) }, tc)
+			return reported(func(tc tools) bool { return runLab(tc, nil) }, tc)
 		})},
 		{name: "the exercises: each started in scratch/, solved, and checked as make check does (build, linkcheck, run), then removed", run: func() (string, error) {
 			skipped, err := warmExercises(root)
@@ -165,19 +166,17 @@ func warmUpSteps(root string, fetch bool, installed goInstaller) ([]warmStep, []
 		}
 		if !installed(v) {
 			steps = append(steps, warmStep{name: "fetch " + v + ": GOTOOLCHAIN=" + v + " go version (about 76 MB through the module proxy)", run: quiet(func() error {
-				cmd := exec.Command("go", "version")
-				cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+v)
-				return goErr(cmd.CombinedOutput())
+				return goErr(runner.Proc{Env: append(os.Environ(), "GOTOOLCHAIN="+v)}.Combined("go", "version"))
 			})})
 		} else if fetch {
 			notes = append(notes, v+" was fetched already (it is in the module cache): nothing to fetch.")
 		}
-		other := compareToolchain(v)
+		other := compareTools(v)
 		steps = append(steps, warmStep{name: "the examples and the lab under " + v + ", as make slides and make lab-compare build them", run: quiet(func() error {
-			if err := reported(func(tc toolchain) bool { return runExamples(tc, nil) }, other); err != nil {
+			if err := reported(func(tc tools) bool { return runExamples(tc, nil) }, other); err != nil {
 				return err
 			}
-			return reported(func(tc toolchain) bool { return runLab(tc, nil) }, other)
+			return reported(func(tc tools) bool { return runLab(tc, nil) }, other)
 		})})
 	}
 	return steps, notes
@@ -193,7 +192,7 @@ func goErr(out []byte, err error) error {
 
 // reported runs a check with tc and returns, when it fails, what it
 // printed as the error.
-func reported(check func(toolchain) bool, tc toolchain) error {
+func reported(check func(tools) bool, tc tools) error {
 	var out bytes.Buffer
 	tc.out = &out
 	if !check(tc) {

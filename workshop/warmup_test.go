@@ -52,14 +52,14 @@ func TestWarmUp(t *testing.T) {
 	ran = nil
 	ok = warmUp(&out, clock.now, []warmStep{
 		step("the examples", time.Second, nil),
-		step("bin/linkcheck", 2*time.Second, errors.New("go install ./linkcheck: exit status 1\nlinkcheck/main.go:1:1: expected 'package'")),
+		step("bin/linkcheck", 2*time.Second, errors.New("go build -o bin/ ./linkcheck: exit status 1\nlinkcheck/main.go:1:1: expected 'package'")),
 		step("the lab", time.Second, nil),
 	}, []string{"a note for a room that is ready"})
 	got := out.String()
 	if ok || len(ran) != 2 {
 		t.Errorf("a failing step: ok=%v, ran %v; want it to stop after bin/linkcheck", ok, ran)
 	}
-	for _, s := range []string{"warm-up 2/3: bin/linkcheck\n  FAILED after 2s:\n    go install ./linkcheck: exit status 1\n    linkcheck/main.go:1:1: expected 'package'\n", "NOT ready to go offline", "make warm-up again"} {
+	for _, s := range []string{"warm-up 2/3: bin/linkcheck\n  FAILED after 2s:\n    go build -o bin/ ./linkcheck: exit status 1\n    linkcheck/main.go:1:1: expected 'package'\n", "NOT ready to go offline", "make warm-up again"} {
 		if !strings.Contains(got, s) {
 			t.Errorf("after a failing step the warm-up says\n%s\nwant it to say %q", got, s)
 		}
@@ -73,7 +73,7 @@ func TestWarmUp(t *testing.T) {
 // fetched only when asked, built under when it is here, and named in a
 // note when it is neither.
 func TestWarmUpSteps(t *testing.T) {
-	local, err := localToolchain("", "bin", nil).goVersion()
+	local, err := localTools("", "bin", nil).goVersion()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestWarmUpSteps(t *testing.T) {
 	} {
 		steps, notes := warmUpSteps(".", c.fetch, func(v string) bool { return v == local || c.installed })
 		got := names(steps)
-		for _, s := range append([]string{"bin/run-all, which make run-all", "the examples, as make run-all", "bin/linkcheck: go install ./linkcheck", "the lab:", "the exercises:", "make copy-out:"}, c.want...) {
+		for _, s := range append([]string{"bin/run-all, which make run-all", "the examples, as make run-all", "bin/linkcheck: go build -o bin/ ./linkcheck, as make test and make check build it", "the lab:", "the exercises:", "make copy-out:"}, c.want...) {
 			if !strings.Contains(got, s) {
 				t.Errorf("fetch=%v installed=%v: no step %q in\n%s", c.fetch, c.installed, s, got)
 			}

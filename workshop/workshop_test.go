@@ -43,8 +43,8 @@ type answer struct {
 	fail bool
 }
 
-func (f *fake) toolchain(t *testing.T) toolchain {
-	return toolchain{
+func (f *fake) tools(t *testing.T) tools {
+	return tools{
 		goCmd: func(args ...string) ([]byte, error) {
 			// The longest prefix of the command line that has an answer.
 			key := strings.Join(args, " ")
@@ -100,7 +100,7 @@ func passingExamples(t *testing.T) *fake {
 // What run-all prints when all is well is exactly the README's block.
 func TestRunAllPrintsTheREADMEsTranscript(t *testing.T) {
 	f := passingExamples(t)
-	if !runExamples(f.toolchain(t), nil) {
+	if !runExamples(f.tools(t), nil) {
 		t.Fatalf("run-all failed on a toolchain where all is well:\n%s", f.out.String())
 	}
 	want, err := runAllTranscript()
@@ -137,7 +137,7 @@ func TestRunAllReportsEachFailure(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := passingExamples(t)
 			c.change(f)
-			if runExamples(f.toolchain(t), nil) {
+			if runExamples(f.tools(t), nil) {
 				t.Errorf("run-all passed")
 			}
 			for _, w := range c.want {
@@ -151,24 +151,8 @@ func TestRunAllReportsEachFailure(t *testing.T) {
 
 func TestRunUnknownExample(t *testing.T) {
 	f := &fake{}
-	if runExamples(f.toolchain(t), []string{"nope"}) || !strings.Contains(f.out.String(), `no example "nope"; the examples are: pull, push, handshake, stdlib`) {
+	if runExamples(f.tools(t), []string{"nope"}) || !strings.Contains(f.out.String(), `no example "nope"; the examples are: pull, push, handshake, stdlib`) {
 		t.Errorf("got %q", f.out.String())
-	}
-}
-
-func TestOutputComment(t *testing.T) {
-	for _, c := range []struct{ src, want string }{
-		{"func Example() {\n\tmain()\n\t// Output:\n\t// a: 1\n\t// b: 2\n}\n", "a: 1\nb: 2\n"},
-		{"func Example() {\n\t// Output: one line\n}\n", "one line\n"},
-		{"func Example() {\n\t// Output:\n\t//   indented\n}\n", "  indented\n"},
-	} {
-		got, ok := outputComment(c.src)
-		if !ok || got != c.want {
-			t.Errorf("outputComment(%q) = %q, %v; want %q", c.src, got, ok, c.want)
-		}
-	}
-	if _, ok := outputComment("func Example() {}\n"); ok {
-		t.Error("outputComment found an output in a file without one")
 	}
 }
 
@@ -204,7 +188,7 @@ func TestLabReportsEachFailure(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := &fake{goAnswers: map[string]answer{"": c.answer}}
-			tc := f.toolchain(t)
+			tc := f.tools(t)
 			tc.bin = t.TempDir()
 			f.programs = map[string]string{tc.bin + "/lab/a-case" + exeSuffix(): c.output}
 			results := runLabChecks(tc, oneCase(c.want), "go1.26")
@@ -220,7 +204,7 @@ func TestLabReportsEachFailure(t *testing.T) {
 
 func TestLabWithNoCaseFails(t *testing.T) {
 	f := &fake{}
-	if reportLab(f.toolchain(t), nil, false) {
+	if reportLab(f.tools(t), nil, false) {
 		t.Error("a lab that ran nothing passed")
 	}
 }
@@ -255,13 +239,13 @@ func TestAgreementWithLinkcheck(t *testing.T) {
 			if c.buildFails {
 				r.buildErr = errors.New("exit status 1")
 			}
-			if ok := agreeWithLinkcheck(f.toolchain(t), []labResult{r}, "go1.26", c.known); ok != c.ok || !strings.Contains(f.out.String(), c.says) {
+			if ok := agreeWithLinkcheck(f.tools(t), []labResult{r}, "go1.26", c.known); ok != c.ok || !strings.Contains(f.out.String(), c.says) {
 				t.Errorf("ok = %v, want %v, and a line with %q; it printed:\n%s", ok, c.ok, c.says, f.out.String())
 			}
 		})
 	}
 	f := &fake{}
-	if agreeWithLinkcheck(f.toolchain(t), nil, "go1.26", nil) {
+	if agreeWithLinkcheck(f.tools(t), nil, "go1.26", nil) {
 		t.Error("an agreement check over zero lab builds passed")
 	}
 }
@@ -577,7 +561,7 @@ func TestMakeTestSteps(t *testing.T) {
 
 func TestRequirementsAreWorkspaceModules(t *testing.T) {
 	var out strings.Builder
-	tc := toolchain{out: &out}
+	tc := tools{out: &out}
 	modules := []module{
 		{dir: "./bar", path: "example.com/linkname/bar"},
 		{dir: "./pull", path: "example.com/linkname/pull", requires: []string{"example.com/linkname/bar"}},
@@ -593,12 +577,12 @@ func TestRequirementsAreWorkspaceModules(t *testing.T) {
 
 // The workspace's own modules, as the go command reads them.
 func TestWorkspaceModules(t *testing.T) {
-	modules, err := workspaceModules(localToolchain("", "bin", nil))
+	modules, err := workspaceModules(localTools("", "bin", nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if len(modules) < len(examples) || !checkRequirements(toolchain{out: &out}, modules) {
+	if len(modules) < len(examples) || !checkRequirements(tools{out: &out}, modules) {
 		t.Errorf("modules %v: %s", modules, out.String())
 	}
 }
@@ -608,16 +592,16 @@ func TestBenchRecordsOnlyWhenAsked(t *testing.T) {
 	run := "cpu: Some CPU\nBenchmarkAdd/direct-2 1 1.0 ns/op\nBenchmarkAdd/linkname-2 1 3.0 ns/op\n"
 	f := &fake{goAnswers: map[string]answer{"test -run": {out: run}, "env GOVERSION": {out: "go1.26.8\n"}}}
 	record := t.TempDir() + "/bench.txt"
-	if !bench(f.toolchain(t), record, []string{"-count", "1"}) || fileExists(record) {
+	if !bench(f.tools(t), record, []string{"-count", "1"}) || fileExists(record) {
 		t.Fatalf("make bench without RECORD=1 wrote %s, or failed:\n%s", record, f.out.String())
 	}
-	if !bench(f.toolchain(t), record, []string{"-count=1", "-record"}) {
+	if !bench(f.tools(t), record, []string{"-count=1", "-record"}) {
 		t.Fatalf("make bench RECORD=1 failed:\n%s", f.out.String())
 	}
 	if data, _ := os.ReadFile(record); string(data) != "goversion: go1.26.8\n"+run {
 		t.Errorf("the record holds %q", data)
 	}
-	if bench(f.toolchain(t), record, []string{"-count", "0"}) {
+	if bench(f.tools(t), record, []string{"-count", "0"}) {
 		t.Error("make bench COUNT=0 passed")
 	}
 }
@@ -627,7 +611,7 @@ func TestBenchRecordsOnlyWhenAsked(t *testing.T) {
 func TestGoVersionQuotesTheGoCommand(t *testing.T) {
 	reason := "go: downloading go1.27.3 (linux/amd64)\ngo: download go1.27.3: golang.org/toolchain@v0.0.1-go1.27.3.linux-amd64.zip: dial tcp: lookup proxy.golang.org: no such host"
 	f := &fake{goAnswers: map[string]answer{"env GOVERSION": {out: reason, fail: true}}}
-	if _, err := f.toolchain(t).goVersion(); err == nil || !strings.Contains(err.Error(), "no such host") {
+	if _, err := f.tools(t).goVersion(); err == nil || !strings.Contains(err.Error(), "no such host") {
 		t.Errorf("goVersion: %v", err)
 	}
 }
@@ -636,11 +620,11 @@ func TestGoVersionQuotesTheGoCommand(t *testing.T) {
 // (GOFLAGS=-ldflags=-checklinkname=0, say) must fail.
 func TestPlainBuildIsNotRemembered(t *testing.T) {
 	f := passingExamples(t)
-	if !runExamples(f.toolchain(t), nil) {
+	if !runExamples(f.tools(t), nil) {
 		t.Fatalf("first run failed:\n%s", f.out.String())
 	}
 	f.goAnswers["build -o "+os.DevNull+" ./"] = answer{}
-	if runExamples(f.toolchain(t), nil) {
+	if runExamples(f.tools(t), nil) {
 		t.Error("the second run passed although the plain build links now")
 	}
 }
@@ -699,14 +683,14 @@ func replayRecords(t *testing.T, minor string) *fake {
 func TestMatrixChecksTheColumnsItRan(t *testing.T) {
 	for _, minor := range recordedMinors() {
 		f := replayRecords(t, minor)
-		newToolchain := func(string) toolchain { return f.toolchain(t) }
-		if !matrix(&f.out, []string{minor}, newToolchain, filepath.Join(t.TempDir(), "matrix.txt")) {
+		toolsFor := func(string) tools { return f.tools(t) }
+		if !matrix(&f.out, []string{minor}, toolsFor, filepath.Join(t.TempDir(), "matrix.txt")) {
 			t.Errorf("make matrix GO_VERSIONS=%s failed on a Go that does as recorded:\n%s", minor, f.out.String())
 		}
 	}
 	f := replayRecords(t, "go1.26")
 	f.goAnswers["build -overlay bin/lab/runtime-assembly.overlay.json"] = answer{out: "link: main: invalid reference to runtime.systemstack\n", fail: true}
-	if matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }, filepath.Join(t.TempDir(), "matrix.txt")) || !strings.Contains(f.out.String(), "FAIL  runtime-assembly on go1.26") {
+	if matrix(&f.out, []string{"go1.26"}, func(string) tools { return f.tools(t) }, filepath.Join(t.TempDir(), "matrix.txt")) || !strings.Contains(f.out.String(), "FAIL  runtime-assembly on go1.26") {
 		t.Errorf("a go1.26 that refuses runtime-assembly passed:\n%s", f.out.String())
 	}
 }
@@ -752,7 +736,7 @@ func TestRunAllCatchesEachLaxComparison(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := passingExamples(t)
 			c.change(f)
-			if runExamples(f.toolchain(t), nil) {
+			if runExamples(f.tools(t), nil) {
 				t.Errorf("run-all passed:\n%s", f.out.String())
 			}
 			if !strings.Contains(f.out.String(), "FAILED 1 of 5 checks: "+c.want+"\n") {
@@ -779,7 +763,7 @@ func TestLabHoldsAnUnrecordedGoToTheNearestRecord(t *testing.T) {
 	} {
 		t.Run(run.name, func(t *testing.T) {
 			f := &fake{goAnswers: map[string]answer{"": run.answer}}
-			tc := f.toolchain(t)
+			tc := f.tools(t)
 			tc.bin = t.TempDir()
 			results := runLabChecks(tc, c, "go1.99")
 			if ok := reportLab(tc, results, false); ok != run.ok {
@@ -894,7 +878,7 @@ func TestUnobservedCellsAreMarked(t *testing.T) {
 func TestMatrixKeepsWhatItObserved(t *testing.T) {
 	record := filepath.Join(t.TempDir(), "matrix.txt")
 	f := replayRecords(t, "go1.26")
-	if !matrix(&f.out, []string{"go1.26"}, func(string) toolchain { return f.toolchain(t) }, record) {
+	if !matrix(&f.out, []string{"go1.26"}, func(string) tools { return f.tools(t) }, record) {
 		t.Fatalf("the matrix failed:\n%s", f.out.String())
 	}
 	o, err := readObservations(record)
@@ -904,7 +888,7 @@ func TestMatrixKeepsWhatItObserved(t *testing.T) {
 	kept, _ := os.ReadFile(record)
 	f = replayRecords(t, "go1.27")
 	f.goAnswers["build -overlay bin/lab/method.overlay.json"] = answer{out: "broken\n", fail: true}
-	if matrix(&f.out, []string{"go1.27"}, func(string) toolchain { return f.toolchain(t) }, record) {
+	if matrix(&f.out, []string{"go1.27"}, func(string) tools { return f.tools(t) }, record) {
 		t.Fatalf("the matrix passed with a broken case:\n%s", f.out.String())
 	}
 	if now, _ := os.ReadFile(record); string(now) != string(kept) {

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -27,34 +25,19 @@ var examples = fromRunner(runner.Examples)
 // them by default.
 var recordedGo = []string{"go1.26.8", "go1.27.3"}
 
-// An example is one of the workspace's programs. Its expected output is
-// not written here: it is the // Output: comment of the Example in the
-// program's main_test.go, so that go test, make run-all and the README all
-// read the same lines.
+// An example is runner.Example in this package's words: one of the
+// workspace's programs, its linker flags, and the line its build without
+// them must fail with.
 type example struct {
-	name    string // its folder, and its binary's name in bin/
-	ldflags string // linker flags it cannot link without
-	// plainFailure is the line the linker must print when the program is
-	// built without ldflags.
-	plainFailure string
+	name, ldflags, plainFailure string
 }
 
 func exampleNamed(name string) (example, bool) {
-	for _, e := range examples {
-		if e.name == name {
-			return e, true
-		}
-	}
-	return example{}, false
+	e, ok := runner.Named(name)
+	return fromRunner([]runner.Example{e})[0], ok
 }
 
-func exampleNames() []string {
-	var names []string
-	for _, e := range examples {
-		names = append(names, e.name)
-	}
-	return names
-}
+func exampleNames() []string { return runner.Names() }
 
 // recordedMinors are the minor versions of recordedGo: go1.26, go1.27.
 func recordedMinors() []string {
@@ -65,10 +48,11 @@ func recordedMinors() []string {
 	return minors
 }
 
-// A toolchain is how the workshop reaches the outside world: the go
-// command (with the environment that picks its version), the programs it
-// builds, and where it puts them. Tests pass fakes.
-type toolchain struct {
+// tools are how the workshop reaches the outside world: the go command
+// (with the environment that picks its version, the Go toolchain), the
+// programs it builds, bin/linkcheck, and where it puts them. Tests pass
+// fakes.
+type tools struct {
 	// goCmd runs the go command from the workspace root and returns what
 	// it printed, standard output and error together.
 	goCmd func(args ...string) ([]byte, error)
@@ -81,26 +65,18 @@ type toolchain struct {
 	out       io.Writer // where checks report
 }
 
-// localToolchain is the go on PATH, with GOTOOLCHAIN set when gotoolchain
+// localTools are the go on PATH, with GOTOOLCHAIN set when gotoolchain
 // is not "", building into bin.
-func localToolchain(gotoolchain, bin string, out io.Writer) toolchain {
+func localTools(gotoolchain, bin string, out io.Writer) tools {
 	env := os.Environ()
 	if gotoolchain != "" {
 		env = append(env, "GOTOOLCHAIN="+gotoolchain)
 	}
-	return toolchain{
+	return tools{
 		goCmd: runner.Local(env, bin, out).Go,
 		run:   runProgram,
 		linkcheck: func(args ...string) ([]byte, error) {
-			cmd := exec.Command(filepath.Join("bin", "linkcheck"+exeSuffix()), args...)
-			cmd.Env = linkcheckEnv(env)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			if err != nil && stderr.Len() > 0 {
-				err = fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
-			}
-			return out, err
+			return runner.Proc{Env: linkcheckEnv(env)}.Output(filepath.Join("bin", "linkcheck"+exeSuffix()), args...)
 		},
 		bin: bin,
 		out: out,
@@ -109,7 +85,7 @@ func localToolchain(gotoolchain, bin string, out io.Writer) toolchain {
 
 // goVersion asks the go command (which honours GOTOOLCHAIN) for its
 // version. When it cannot answer, the error quotes its reason.
-func (tc toolchain) goVersion() (string, error) {
+func (tc tools) goVersion() (string, error) {
 	out, err := tc.goCmd("env", "GOVERSION")
 	if err != nil {
 		return "", fmt.Errorf("go env GOVERSION: %s", strings.TrimSpace(string(out)))
@@ -124,6 +100,11 @@ var firstClassPorts = []string{
 	"linux/386", "linux/amd64", "linux/arm", "linux/arm64",
 	"darwin/amd64", "darwin/arm64", "windows/386", "windows/amd64",
 }
+
+// linkcheckBuild is the one way the workshop builds bin/linkcheck, from
+// the workspace root: make test's step and make check's both run it, and
+// the go command does nothing when bin/linkcheck is up to date.
+var linkcheckBuild = []string{"build", "-o", "bin/", "./linkcheck"}
 
 // linkcheckEnv is env for a run of bin/linkcheck that make starts: its
 // cache goes to bin/cache, not to the user's cache folder.

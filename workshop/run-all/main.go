@@ -7,17 +7,25 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"example.com/linkname/workshop/runner"
 )
 
 func main() {
+	os.Exit(runAll(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// runAll runs the examples named in args from the workspace root and
+// returns the exit status: 1 when a check failed, 2 outside a workspace.
+func runAll(args []string, stdout, stderr io.Writer) int {
 	if err := runner.ChdirToRoot(); err != nil {
-		fmt.Fprintln(os.Stderr, "run-all:", err)
-		os.Exit(2)
+		fmt.Fprintln(stderr, "run-all:", err)
+		return 2
 	}
-	if !runner.RunExamples(runner.Local(nil, "bin", os.Stdout), os.Args[1:]) {
-		os.Exit(1)
+	if !runner.RunExamples(runner.Local(nil, "bin", stdout), args) {
+		return 1
 	}
+	return 0
 }

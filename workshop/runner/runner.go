@@ -74,97 +74,12 @@ type Tools struct {
 func Local(env []string, bin string, out io.Writer) Tools {
 	return Tools{
 		Go: func(args ...string) ([]byte, error) {
-			var out strings.Builder
-			err := Command(env, 0, &out, &out, "go", args...)
-			return []byte(out.String()), err
+			return Proc{Env: env}.Combined("go", args...)
 		},
 		Run: RunProgram,
 		Bin: bin,
 		Out: out,
 	}
-}
-
-// Command runs a program found on PATH (or at name, when it has a slash)
-// with env (nil: this process's) and no standard input, and waits for it,
-// stopping it after timeout unless timeout is 0. Its standard output goes
-// to stdout and its standard error to stderr, which may be the same
-// writer. A program that does not exit zero returns an error that says
-// how it ended.
-func Command(env []string, timeout time.Duration, stdout, stderr io.Writer, name string, args ...string) error {
-	path, err := lookPath(name)
-	if err != nil {
-		return err
-	}
-	stdin, err := os.Open(os.DevNull)
-	if err != nil {
-		return err
-	}
-	defer stdin.Close()
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		return err
-	}
-	errR, errW := outR, outW
-	if stderr != stdout {
-		if errR, errW, err = os.Pipe(); err != nil {
-			outR.Close()
-			outW.Close()
-			return err
-		}
-	}
-	p, err := os.StartProcess(path, append([]string{name}, args...), &os.ProcAttr{Env: env, Files: []*os.File{stdin, outW, errW}})
-	outW.Close()
-	if errW != outW {
-		errW.Close()
-	}
-	if err != nil {
-		outR.Close()
-		errR.Close()
-		return err
-	}
-	if timeout > 0 {
-		t := time.AfterFunc(timeout, func() { p.Kill() })
-		defer t.Stop()
-	}
-	copied := make(chan struct{})
-	if errR != outR {
-		go func() {
-			io.Copy(stderr, errR)
-			errR.Close()
-			close(copied)
-		}()
-	} else {
-		close(copied)
-	}
-	io.Copy(stdout, outR)
-	outR.Close()
-	<-copied
-	state, err := p.Wait()
-	if err != nil {
-		return err
-	}
-	if !state.Success() {
-		return errors.New(state.String())
-	}
-	return nil
-}
-
-// lookPath finds a program as a shell would: a name with a slash is a
-// path, any other is looked for in each folder of PATH.
-func lookPath(name string) (string, error) {
-	if strings.ContainsAny(name, `/\`) {
-		return name, nil
-	}
-	for _, dir := range strings.Split(os.Getenv("PATH"), string(os.PathListSeparator)) {
-		if dir == "" {
-			dir = "."
-		}
-		p := dir + "/" + name + ExeSuffix()
-		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && info.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s: not found in PATH", name)
 }
 
 // A Row is the outcome of one check, as a row of the matrix.
@@ -447,12 +362,16 @@ func ModulePath(dir string) (string, error) {
 // RunProgram runs a built program and returns its standard output. A
 // program that hangs is stopped after ten seconds.
 func RunProgram(path string) (string, error) {
-	var stdout, stderr strings.Builder
-	err := Command(nil, 10*time.Second, &stdout, &stderr, path)
-	if err != nil && stderr.Len() > 0 {
-		err = errors.New(strings.TrimSpace(stderr.String()))
+	out, err := Proc{Timeout: 10 * time.Second}.Output(path)
+	// The runner's report names the program already: the error says only
+	// how it ended, in its own words when it printed some.
+	if e, ok := err.(*Error); ok {
+		err = e.Err
+		if e.Stderr != "" {
+			err = errors.New(e.Stderr)
+		}
 	}
-	return stdout.String(), err
+	return string(out), err
 }
 
 // ExeSuffix is what the go command adds to a program's name: .exe on

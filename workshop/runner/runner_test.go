@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,23 +37,60 @@ func TestRunProgram(t *testing.T) {
 	}
 }
 
-func TestCommand(t *testing.T) {
-	var both strings.Builder
-	if err := Command(nil, 0, &both, &both, script(t, "echo out\necho err >&2\n")); err != nil || both.String() != "out\nerr\n" {
-		t.Errorf("one writer for both: %q, %v", both.String(), err)
+func TestProc(t *testing.T) {
+	if both, err := (Proc{}).Combined(script(t, "echo out\necho err >&2\n")); err != nil || string(both) != "out\nerr\n" {
+		t.Errorf("one writer for both: %q, %v", both, err)
 	}
-	var out strings.Builder
 	start := time.Now()
-	if err := Command(nil, 100*time.Millisecond, &out, &out, script(t, "exec sleep 10\n")); err == nil || time.Since(start) > 5*time.Second {
+	if _, err := (Proc{Timeout: 100 * time.Millisecond}).Combined(script(t, "exec sleep 10\n")); err == nil || time.Since(start) > 5*time.Second {
 		t.Errorf("a program past its time was not stopped: %v", err)
 	}
-	if err := Command(nil, 0, &out, &out, "no-such-program-here"); err == nil || !strings.Contains(err.Error(), "not found in PATH") {
+	if _, err := (Proc{}).Combined("no-such-program-here", "-x"); err == nil || err.Error() != "no-such-program-here -x: not found in PATH" {
 		t.Errorf("a missing program: %v", err)
 	}
-	var env strings.Builder
-	if err := Command([]string{"GREETING=hello"}, 0, &env, &env, script(t, "echo $GREETING\n")); err != nil || env.String() != "hello\n" {
-		t.Errorf("env: %q, %v", env.String(), err)
+	if env, err := (Proc{Env: []string{"GREETING=hello"}}).Combined(script(t, "echo $GREETING\n")); err != nil || string(env) != "hello\n" {
+		t.Errorf("env: %q, %v", env, err)
 	}
+	// Output keeps standard error for the error, which names the command
+	// and carries the exit code.
+	prog := script(t, "echo out\necho why >&2\nexit 3\n")
+	out, err := (Proc{}).Output(prog, "a", "b")
+	var e *Error
+	if string(out) != "out\n" || !errors.As(err, &e) || e.Code != 3 || err.Error() != prog+" a b: exit status 3: why" {
+		t.Errorf("Output: %q, %v", out, err)
+	}
+	// A writer of its own takes standard error instead.
+	var stderr strings.Builder
+	if out, err := (Proc{Stderr: &stderr}).Output(prog); string(out) != "out\n" || stderr.String() != "why\n" || err.Error() != prog+": exit status 3" {
+		t.Errorf("Output with Stderr: %q, %q, %v", out, stderr.String(), err)
+	}
+	// Dir is where it runs; a relative name is still this folder's.
+	dir := t.TempDir()
+	rel, err := filepath.Rel(mustGetwd(t), script(t, "pwd\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := (Proc{Dir: dir}).Output(rel); err != nil || strings.TrimSpace(string(out)) != dir {
+		t.Errorf("Dir: %q, %v; want %s", out, err, dir)
+	}
+	// A file is handed to the program as it is, and nil discards.
+	f, err := os.Create(filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := Proc{Stdout: f}.Run(script(t, "echo to-file\necho lost >&2\n"))
+	f.Close()
+	if data, _ := os.ReadFile(f.Name()); err != nil || state.ExitCode() != 0 || string(data) != "to-file\n" {
+		t.Errorf("Run into a file: %q, %v", data, err)
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
 }
 
 // ChdirToRoot finds go.work from a folder below it.

@@ -7,7 +7,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,10 +14,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
+
+	"example.com/linkname/workshop/runner"
 )
 
 const defaultAddr = "127.0.0.1:3999"
@@ -30,12 +30,9 @@ type backend func(args ...string) ([]byte, error)
 // workshopBackend runs the bin/workshop at path.
 func workshopBackend(path string) backend {
 	return func(args ...string) ([]byte, error) {
-		cmd := exec.Command(path, args...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			err = fmt.Errorf("%s", strings.TrimSpace(stderr.String()))
+		out, err := runner.Proc{}.Output(path, args...)
+		if e, ok := err.(*runner.Error); ok && e.Stderr != "" {
+			err = errors.New(e.Stderr) // bin/workshop's own words
 		}
 		return out, err
 	}
