@@ -74,6 +74,7 @@ func analyze(prog *program, opts options) []finding {
 	for _, p := range report {
 		findings = append(findings, a.checkPackage(p)...)
 	}
+	a.notePromises(findings)
 	return findings
 }
 

@@ -243,6 +243,9 @@ func report(tc *toolchain, findings []finding, isProgram bool) string {
 			line += fmt.Sprintf(", %d more in files this build leaves out", excluded)
 		}
 		line += ", " + plural(countErrors(fs), "error")
+		if n := countIncidental(fs); n > 0 && m != "std" {
+			line += ", " + plural(n, "incidental pull")
+		}
 		if m == "std" {
 			line += " (the toolchain's own: not counted)"
 		}
@@ -252,8 +255,9 @@ func report(tc *toolchain, findings []finding, isProgram bool) string {
 	if tc.cgo {
 		cgo = "cgo on"
 	}
-	fmt.Fprintf(&b, "total: %s in %s, %s, with %s's rules (%s/%s, %s): ",
-		plural(directives, "directive"), plural(len(modules), "module"), plural(errors, "error"), tc.version, tc.goos, tc.goarch, cgo)
+	fmt.Fprintf(&b, "total: %s in %s, %s, %s, with %s's rules (%s/%s, %s): ",
+		plural(directives, "directive"), plural(len(modules), "module"), plural(errors, "error"),
+		plural(countIncidental(outsideStd(findings)), "incidental pull"), tc.version, tc.goos, tc.goarch, cgo)
 	switch result := buildResult(findings); {
 	case result == buildFails:
 		b.WriteString("the build fails\n")
@@ -340,6 +344,7 @@ func (f finding) String() string {
 	default:
 		fmt.Fprintf(&b, "      signature: %s\n", signatureText[f.Signature])
 	}
+	b.WriteString(f.promiseLine())
 	if f.Allow != nil {
 		b.WriteString(f.Allow.String())
 	}
