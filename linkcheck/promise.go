@@ -75,7 +75,7 @@ var listItem = regexp.MustCompile(`^\s*-\s+(\S+)`)
 var modulePath = regexp.MustCompile(`^[a-z0-9][-a-z0-9]*(\.[-a-z0-9]+)+(/[-A-Za-z0-9_.~]+)*$`)
 
 // readComment reads one comment group: whether it asks to keep what it
-// speaks for, and the modules it lists.
+// speaks for, and the modules it lists, sorted.
 func readComment(cg *ast.CommentGroup) (asks bool, modules []string) {
 	var lines []string
 	for _, c := range cg.List {
@@ -100,7 +100,8 @@ func readComment(cg *ast.CommentGroup) (asks bool, modules []string) {
 			i++
 		}
 	}
-	return asks, modules
+	slices.Sort(modules)
+	return asks, slices.Compact(modules)
 }
 
 // filePromises reads one file of a standard-library package whose symbols
@@ -110,7 +111,7 @@ func readComment(cg *ast.CommentGroup) (asks bool, modules []string) {
 func filePromises(fset *token.FileSet, f *ast.File, symPath string) (byDirective map[token.Pos]promise, byDecl map[string]promise) {
 	read := func(cg *ast.CommentGroup) promise {
 		asks, modules := readComment(cg)
-		p := promise{kept: asks, modules: slices.Compact(slices.Sorted(slices.Values(modules)))}
+		p := promise{kept: asks, modules: modules}
 		if asks {
 			pos := fset.Position(cg.Pos())
 			p.where = fmt.Sprintf("%s/%s:%d", symPath, filepath.Base(pos.Filename), pos.Line)
