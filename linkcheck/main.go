@@ -91,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *listMarks {
-		return runMarks(flags.Args(), *asJSON)
+		return runMarks(flags.Args(), *asJSON, stdout, stderr)
 	}
 	var allow *allowList
 	if *allowFile != "" {

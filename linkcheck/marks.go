@@ -83,21 +83,21 @@ type markSymbol struct {
 
 // runMarks prints the marks of one version, or the difference between
 // two, and returns the exit status.
-func runMarks(versions []string, asJSON bool) int {
+func runMarks(versions []string, asJSON bool, stdout, stderr io.Writer) int {
 	if len(versions) < 1 || len(versions) > 2 {
-		fmt.Fprintln(os.Stderr, "usage: linkcheck -marks [-json] VERSION [VERSION]")
+		fmt.Fprintln(stderr, "usage: linkcheck -marks [-json] VERSION [VERSION]")
 		return 2
 	}
 	var reports []*marksReport
 	for _, v := range versions {
 		tc, err := newToolchain(v, os.Environ())
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "linkcheck: %s: %v\n", v, err)
+			fmt.Fprintf(stderr, "linkcheck: %s: %v\n", v, err)
 			return 2
 		}
 		r, err := cachedMarks(tc)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "linkcheck: reading %s's source: %v\n", tc.version, err)
+			fmt.Fprintf(stderr, "linkcheck: reading %s's source: %v\n", tc.version, err)
 			return 2
 		}
 		reports = append(reports, r)
@@ -107,15 +107,15 @@ func runMarks(versions []string, asJSON bool) int {
 		out = diffMarks(reports[0], reports[1])
 	}
 	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(out)
 		return 0
 	}
 	if d, ok := out.(*marksDiff); ok {
-		d.print(os.Stdout)
+		d.print(stdout)
 	} else {
-		reports[0].print(os.Stdout)
+		reports[0].print(stdout)
 	}
 	return 0
 }

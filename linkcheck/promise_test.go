@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -282,4 +283,46 @@ func TestPromisesOnPulls(t *testing.T) {
 			t.Errorf("%s -> %s: changes %q (breaks %v), want %q", tcs[c.from].version, tcs[c.to].version, changed, r.Breaks, want)
 		}
 	}
+}
+
+// line keeps the nth line of a command's output, as sed -n Np does.
+func line(n int) func(string) string {
+	return func(out string) string { return strings.SplitAfter(out, "\n")[n-1] }
+}
+
+// The README's transcript of promises: a program's pulls, the -upgrade
+// that takes a promise away, and the part of -marks that lists the
+// promises that change.
+func TestPromiseTranscript(t *testing.T) {
+	goToolchains(t)
+	dir := writeModule(t, promiseProgram)
+	var b strings.Builder
+	b.WriteString("```console\n")
+	for _, c := range []struct {
+		shown  string
+		args   []string
+		status int
+		lines  func(string) string
+	}{
+		{"linkcheck ./...", []string{"./..."}, 0, nil},
+		{"linkcheck -go go1.27.3 -upgrade go1.26.8 ./...", []string{"-go", "go1.27.3", "-upgrade", "go1.26.8", "./..."}, 0, nil},
+		{"linkcheck -marks go1.26.8 | sed -n 4p", []string{"-marks", "go1.26.8"}, 0, line(4)},
+		{"linkcheck -marks go1.27.3 | sed -n 4p", []string{"-marks", "go1.27.3"}, 0, line(4)},
+		{"linkcheck -marks go1.26.8 go1.27.3 | sed -n '1,2p;/^Promise/,$p'", []string{"-marks", "go1.26.8", "go1.27.3"}, 0, func(out string) string {
+			lines := strings.SplitAfter(out, "\n")
+			_, promises, _ := strings.Cut(out, "\nPromise")
+			return strings.Join(lines[:2], "") + "Promise" + promises
+		}},
+	} {
+		stdout, stderr, status := runIn(t, dir, c.args...)
+		if status != c.status || stderr != "" {
+			t.Fatalf("%s: status %d, want %d\n%s%s", c.shown, status, c.status, stdout, stderr)
+		}
+		if c.lines != nil {
+			stdout = c.lines(stdout)
+		}
+		fmt.Fprintf(&b, "$ %s\n%s", c.shown, stdout)
+	}
+	b.WriteString("```\n")
+	checkReadmeBlock(t, "<!-- promise transcript: go test -run TestPromiseTranscript -update rewrites it -->\n", "<!-- end of the promise transcript -->\n", b.String())
 }
