@@ -60,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	upgrade := flags.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go")
 	allowFile := flags.String("allow", "", "predict the build with -ldflags=-checklinkname=0, and fail when a reference that needs it is not listed in this file (lines: PACKAGE SYMBOL # REASON)")
 	ports := flags.Bool("ports", false, "check the program for every first-class port, and report the lines whose verdict or signature safety differs between them")
-	listMarks := flags.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
+	listMarks := flags.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), whether that Go promises to keep each, and what changes between two")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")

@@ -266,7 +266,7 @@ func vetPackage(cfg *vetConfig) ([]vetDiagnostic, error) {
 	prog.byPath[p.ImportPath] = p
 
 	var diags []vetDiagnostic
-	for _, f := range analyze(prog, options{}) {
+	for _, f := range analyze(prog, options{noPromises: true}) {
 		if f.pkg != p {
 			continue
 		}
