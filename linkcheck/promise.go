@@ -230,7 +230,9 @@ func (a *analysis) notePromises(findings []finding) {
 	for i := range findings {
 		fd := &findings[i]
 		isPull := fd.Mode == modePull || fd.Mode == modeHandshake || fd.Local == asmReference
-		if fd.Target == "" || !isPull || fd.Link == linkExcluded || fd.pkg == nil || fd.pkg.Standard {
+		// not_std: defined outside the standard library, whatever its
+		// name says; no mark of the standard library is at stake.
+		if fd.Target == "" || !isPull || fd.Link == linkExcluded || fd.pkg == nil || fd.pkg.Standard || fd.Reason == reasonNotStd {
 			continue
 		}
 		if r == nil {

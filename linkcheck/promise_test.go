@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -261,6 +262,35 @@ func TestPromisesOnPulls(t *testing.T) {
 		} {
 			if !strings.Contains(text, line) {
 				t.Errorf("%s: the text has no line %q:\n%s", tc.version, line, text)
+			}
+		}
+	}
+	// A symbol in runtime's name that the program's own assembly
+	// defines is no mark of the standard library: no promise is said.
+	if goruntime.GOARCH == "amd64" {
+		own := writeModule(t, map[string]string{"main.go": `package main
+
+import _ "unsafe"
+
+//go:linkname answer runtime.promiseTestAnswer
+func answer() int64
+
+func main() { println(answer()) }
+`, "answer_amd64.s": "#include \"textflag.h\"\n\nTEXT runtime·promiseTestAnswer(SB),NOSPLIT,$0-8\n\tMOVQ $42, ret+0(FP)\n\tRET\n"})
+		for _, tc := range tcs {
+			cmd := exec.Command("go", "build", "-o", os.DevNull, ".")
+			cmd.Dir, cmd.Env = own, append(os.Environ(), "GOWORK=off", "GOTOOLCHAIN="+tc.version)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%s: go build: %v\n%s", tc.version, err, out)
+			}
+			prog, err := load(tc, own, []string{"."}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range analyze(prog, options{}) {
+				if f.Target != "" && (f.Reason != reasonNotStd || f.Promised != "") {
+					t.Errorf("%s: %s -> %s: %s, promise %q; want not_std and none", tc.version, f.Local, f.Target, f.Reason, f.Promised)
+				}
 			}
 		}
 	}
