@@ -22,6 +22,9 @@ type options struct {
 	// asmLinks: report the assembly references that link too, so that
 	// -upgrade can pair a reference that one Go refuses with the other's.
 	asmLinks bool
+	// noPromises: leave out whether each pull is promised (promise.go),
+	// which -ports and the vet mode do not report.
+	noPromises bool
 }
 
 // analysis holds what analyze derives from a program.
@@ -73,6 +76,9 @@ func analyze(prog *program, opts options) []finding {
 	var findings []finding
 	for _, p := range report {
 		findings = append(findings, a.checkPackage(p)...)
+	}
+	if !opts.noPromises {
+		a.notePromises(findings)
 	}
 	return findings
 }

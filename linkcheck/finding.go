@@ -33,6 +33,13 @@ type finding struct {
 	Fails    string   `json:"build_fails,omitempty"`
 	Why      string   `json:"why,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+	// Promised: on a pull of a standard-library symbol, "promised" when
+	// a comment over its mark asks not to remove it or change its type
+	// signature, else "incidental"; PromisedFor are the modules that
+	// comment names (left out when it names none), PromiseAt where it is.
+	Promised    string   `json:"promised,omitempty"`
+	PromisedFor []string `json:"promised_for,omitempty"`
+	PromiseAt   string   `json:"promise_at,omitempty"`
 	// Allow: with -allow, what the line needs of -checklinkname=0.
 	Allow *allowVerdict `json:"checklinkname,omitempty"`
 

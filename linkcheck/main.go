@@ -110,7 +110,7 @@ func command(args []string, stdout, stderr io.Writer) error {
 	upgrade := flags.String("upgrade", "", "report what changes for the program's linknames under this Go (such as go1.27.3), up or down from the running Go or -go; or after go get MODULE@VERSION (such as golang.org/x/net@v0.30.0)")
 	allowFile := flags.String("allow", "", "predict the build with -ldflags=-checklinkname=0, and fail when a reference that needs it is not listed in this file (lines: PACKAGE SYMBOL # REASON)")
 	ports := flags.Bool("ports", false, "check the program for every first-class port, and report the lines whose verdict or signature safety differs between them")
-	listMarks := flags.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), and what changes between two")
+	listMarks := flags.Bool("marks", false, "list the standard-library symbols that code outside it may pull on each Go VERSION (go1.27.3, local), whether that Go promises to keep each, and what changes between two")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "usage: linkcheck [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
 		fmt.Fprintln(stderr, "       linkcheck -upgrade goX.Y.Z [-json] [-std] [-go goX.Y.Z] [-overlay file] [-checklinkname=false] [packages | files.go]")
@@ -306,6 +306,9 @@ func report(tc *toolchain, findings []finding, isProgram bool) string {
 			line += fmt.Sprintf(", %d more in files this build leaves out", excluded)
 		}
 		line += ", " + plural(countErrors(fs), "error")
+		if n := countIncidental(fs); n > 0 && m != "std" {
+			line += ", " + plural(n, "incidental pull")
+		}
 		if m == "std" {
 			line += " (the toolchain's own: not counted)"
 		}
@@ -315,8 +318,9 @@ func report(tc *toolchain, findings []finding, isProgram bool) string {
 	if tc.cgo {
 		cgo = "cgo on"
 	}
-	fmt.Fprintf(&b, "total: %s in %s, %s, with %s's rules (%s/%s, %s): ",
-		plural(directives, "directive"), plural(len(modules), "module"), plural(errors, "error"), tc.version, tc.goos, tc.goarch, cgo)
+	fmt.Fprintf(&b, "total: %s in %s, %s, %s, with %s's rules (%s/%s, %s): ",
+		plural(directives, "directive"), plural(len(modules), "module"), plural(errors, "error"),
+		plural(countIncidental(outsideStd(findings)), "incidental pull"), tc.version, tc.goos, tc.goarch, cgo)
 	switch result := buildResult(findings); {
 	case result == buildFails:
 		b.WriteString("the build fails\n")
@@ -389,6 +393,7 @@ func (f finding) String() string {
 	default:
 		fmt.Fprintf(&b, "      signature: %s\n", signatureText[f.Signature])
 	}
+	b.WriteString(f.promiseLine())
 	if f.Allow != nil {
 		b.WriteString(f.Allow.String())
 	}

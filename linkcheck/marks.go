@@ -39,7 +39,7 @@ import (
 
 // marksFormat is part of the cache key: bump it when marksReport or the
 // way it is computed changes.
-const marksFormat = 3
+const marksFormat = 4
 
 // A marksReport is what one Go version's source says, for one platform.
 type marksReport struct {
@@ -72,6 +72,13 @@ type markSymbol struct {
 	Package string `json:"package,omitempty"`
 	Where   string `json:"where"` // file:line under GOROOT/src
 	Detail  string `json:"detail"`
+	// Promised is "promised" when a comment over its marks asks not to
+	// remove it or change its type signature, else "incidental";
+	// PromisedFor are the modules the comments name, PromiseAt the
+	// comment that asks (promise.go).
+	Promised    string   `json:"promised"`
+	PromisedFor []string `json:"promised_for"`
+	PromiseAt   string   `json:"promise_at,omitempty"`
 }
 
 // runMarks prints the marks of one version, or the difference between
@@ -170,6 +177,8 @@ type markDirective struct {
 	directive
 	target string // the linker's name for its local name
 	where  string
+	// promise: what the comments over the directive say.
+	promise promise
 }
 
 // text is the directive as written, spaces normalized.
@@ -196,12 +205,18 @@ type markDef struct {
 	// in pkg that name the symbol; on an assembly function they sit on
 	// its Go declaration.
 	mark, stdMark *markDirective
+	// promise: what the comments over its marks and declarations say.
+	promise promise
 }
 
 // A scannedPackage is what one standard-library package contributes.
 type scannedPackage struct {
 	oneArg, std int // directive lines, every platform
 	defs        []*markDef
+	// declPromises: what the doc comments of the package's declarations
+	// say of their own symbols (a push's target package may be the one
+	// that asks to keep it).
+	declPromises map[string]promise
 }
 
 // textLine matches an assembly function's symbol: TEXT ·name(SB),
@@ -274,12 +289,19 @@ func scanMarks(tc *toolchain) (*marksReport, error) {
 		r.LinknamestdLines += s.std
 		for _, d := range s.defs {
 			if old := defs[d.symbol]; old != nil {
+				old.promise = old.promise.merge(d.promise)
 				old.mark = cmp.Or(old.mark, d.mark)
 				old.stdMark = cmp.Or(old.stdMark, d.stdMark)
 				old.marked, old.stdOnly = old.mark != nil, old.stdMark != nil && old.mark == nil
 				continue
 			}
 			defs[d.symbol] = d
+		}
+	}
+	declPromises := map[string]promise{}
+	for _, s := range scanned {
+		for sym, p := range s.declPromises {
+			declPromises[sym] = declPromises[sym].merge(p)
 		}
 	}
 	symbols := slices.Collect(maps.Keys(defs))
@@ -332,6 +354,15 @@ func scanMarks(tc *toolchain) (*marksReport, error) {
 		default:
 			return nil, fmt.Errorf("%s: no mark, push or assembly body gives %s (%s)", sym, v.reason, v.why)
 		}
+		var p promise
+		if d != nil {
+			p = d.promise
+		}
+		p = p.merge(declPromises[sym])
+		s.Promised, s.PromisedFor, s.PromiseAt = p.word(), []string{}, p.where
+		if p.kept {
+			s.PromisedFor = append(s.PromisedFor, p.modules...)
+		}
 		r.Symbols = append(r.Symbols, s)
 	}
 	slices.SortFunc(r.Symbols, func(a, b markSymbol) int { return strings.Compare(a.Symbol, b.Symbol) })
@@ -346,7 +377,7 @@ func scanPackage(ctxt build.Context, rules *linkerRules, dir, path string) (*sca
 	if err != nil {
 		return nil, err
 	}
-	sp := &scannedPackage{}
+	sp := &scannedPackage{declPromises: map[string]promise{}}
 	contents := map[string][]byte{}
 	var goFiles, asmFiles []string
 	for _, e := range entries {
@@ -433,13 +464,17 @@ func scanPackage(ctxt build.Context, rules *linkerRules, dir, path string) (*sca
 				}
 			}
 		}
+		byDirective, byDecl := filePromises(fset, f, path)
+		for sym, p := range byDecl {
+			sp.declPromises[sym] = sp.declPromises[sym].merge(p)
+		}
 		for _, d := range directivesIn(fset, f, contents[filepath.Join(dir, name)]) {
 			if !d.valid(rules) {
 				continue
 			}
 			d.File, d.Line = name, fset.Position(d.pos).Line
 			directives = append(directives, &markDirective{directive: d, target: d.linkerName(path),
-				where: fmt.Sprintf("%s/%s:%d", path, name, d.Line)})
+				where: fmt.Sprintf("%s/%s:%d", path, name, d.Line), promise: byDirective[d.pos]})
 		}
 	}
 	for name, body := range funcBody {
@@ -505,6 +540,7 @@ func scanPackage(ctxt build.Context, rules *linkerRules, dir, path string) (*sca
 		default:
 			continue // a pull: the definition lies elsewhere
 		}
+		def.promise = def.promise.merge(d.promise)
 		if d.StdOnly {
 			def.stdMark = cmp.Or(def.stdMark, d)
 		} else {

@@ -21,11 +21,14 @@ func (r *marksReport) print(w io.Writer) {
 		r.Go, r.GOOS, r.GOARCH, cgoText(r.Cgo), pullable, len(r.Symbols)-pullable)
 	fmt.Fprintf(w, "directive lines (all platforms): %d one-argument //go:linkname, %d //go:linknamestd\n",
 		r.OneArgLinknameLines, r.LinknamestdLines)
-	fmt.Fprintf(w, "left out: %d assembly functions with no Go declaration, which a Go pull cannot reach\n\n", r.UnreachableAssembly)
+	fmt.Fprintf(w, "left out: %d assembly functions with no Go declaration, which a Go pull cannot reach\n", r.UnreachableAssembly)
+	kept, named, modules := promiseCounts(r)
+	fmt.Fprintf(w, "promised (a comment asks not to remove or change it): %d of the %d pullable, %d of them naming %s\n\n",
+		kept, pullable, named, plural(modules, "module"))
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "SYMBOL\tKIND\tVERDICT\tREASON\tWHERE\tDETAIL")
+	fmt.Fprintln(tw, "SYMBOL\tKIND\tVERDICT\tREASON\tWHERE\tDETAIL\tPROMISE")
 	for _, s := range r.Symbols {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Symbol, s.Kind, verdictWord(s.Pullable), s.Reason, s.Where, s.Detail)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Symbol, s.Kind, verdictWord(s.Pullable), s.Reason, s.Where, s.Detail, promiseCell(s))
 	}
 	tw.Flush()
 }
@@ -52,6 +55,9 @@ type marksDiff struct {
 	StopPullable  []markChange `json:"stop_pullable"`
 	StartPullable []markChange `json:"start_pullable"`
 	ReasonChanged []markChange `json:"reason_changed"`
+	// PromiseChanged: the symbols whose promise, or the modules it
+	// names, differ, whatever their verdicts.
+	PromiseChanged []markChange `json:"promise_changed"`
 }
 
 type marksSummary struct {
@@ -62,6 +68,7 @@ type marksSummary struct {
 	OneArgLinknameLines int    `json:"one_arg_linkname_lines"`
 	LinknamestdLines    int    `json:"linknamestd_lines"`
 	Pullable            int    `json:"pullable"`
+	Promised            int    `json:"promised"` // pullable and promised
 }
 
 // A markChange is one symbol whose verdict or reason differs. A side
@@ -75,7 +82,7 @@ type markChange struct {
 
 func diffMarks(from, to *marksReport) *marksDiff {
 	d := &marksDiff{From: summarize(from), To: summarize(to),
-		StopPullable: []markChange{}, StartPullable: []markChange{}, ReasonChanged: []markChange{}}
+		StopPullable: []markChange{}, StartPullable: []markChange{}, ReasonChanged: []markChange{}, PromiseChanged: []markChange{}}
 	index := func(r *marksReport) map[string]markSymbol {
 		m := map[string]markSymbol{}
 		for _, s := range r.Symbols {
@@ -95,10 +102,12 @@ func diffMarks(from, to *marksReport) *marksDiff {
 		b, inBefore := before[sym]
 		a, inAfter := after[sym]
 		if !inBefore {
-			b = markSymbol{Symbol: sym, Kind: a.Kind, Reason: reasonUnmarked, Detail: from.Go + " neither marks nor pushes it, nor defines it in assembly"}
+			b = markSymbol{Symbol: sym, Kind: a.Kind, Reason: reasonUnmarked, Detail: from.Go + " neither marks nor pushes it, nor defines it in assembly",
+				Promised: incidental, PromisedFor: []string{}}
 		}
 		if !inAfter {
-			a = markSymbol{Symbol: sym, Kind: b.Kind, Reason: reasonUnmarked, Detail: to.Go + " neither marks nor pushes it, nor defines it in assembly"}
+			a = markSymbol{Symbol: sym, Kind: b.Kind, Reason: reasonUnmarked, Detail: to.Go + " neither marks nor pushes it, nor defines it in assembly",
+				Promised: incidental, PromisedFor: []string{}}
 		}
 		c := markChange{Symbol: sym, Kind: cmp.Or(a.Kind, b.Kind), From: b, To: a}
 		switch {
@@ -108,6 +117,9 @@ func diffMarks(from, to *marksReport) *marksDiff {
 			d.StartPullable = append(d.StartPullable, c)
 		case b.Reason != a.Reason:
 			d.ReasonChanged = append(d.ReasonChanged, c)
+		}
+		if b.Promised != a.Promised || !slices.Equal(b.PromisedFor, a.PromisedFor) {
+			d.PromiseChanged = append(d.PromiseChanged, c)
 		}
 	}
 	return d
@@ -121,12 +133,64 @@ func summarize(r *marksReport) marksSummary {
 			s.Pullable++
 		}
 	}
+	s.Promised, _, _ = promiseCounts(r)
 	return s
+}
+
+// promiseCounts counts the pullable symbols that are promised, those of
+// them whose comments name a module, and the modules named.
+func promiseCounts(r *marksReport) (kept, named, modules int) {
+	seen := map[string]bool{}
+	for _, s := range r.Symbols {
+		if !s.Pullable || s.Promised != promised {
+			continue
+		}
+		kept++
+		if len(s.PromisedFor) > 0 {
+			named++
+		}
+		for _, m := range s.PromisedFor {
+			seen[m] = true
+		}
+	}
+	return kept, named, len(seen)
+}
+
+// promiseCell says a symbol's promise in a few words: "incidental",
+// "promised", "promised for github.com/a, github.com/b".
+func promiseCell(s markSymbol) string {
+	if s.Promised != promised || len(s.PromisedFor) == 0 {
+		return s.Promised
+	}
+	return promised + " for " + strings.Join(s.PromisedFor, ", ")
+}
+
+// promiseChange says what changes in a promise: "promise dropped",
+// "+github.com/a -github.com/b".
+func promiseChange(c markChange) string {
+	switch {
+	case c.From.Promised == promised && c.To.Promised != promised:
+		return "promise dropped"
+	case c.From.Promised != promised && c.To.Promised == promised:
+		return "promise made"
+	}
+	var parts []string
+	for _, m := range c.From.PromisedFor {
+		if !slices.Contains(c.To.PromisedFor, m) {
+			parts = append(parts, "-"+m)
+		}
+	}
+	for _, m := range c.To.PromisedFor {
+		if !slices.Contains(c.From.PromisedFor, m) {
+			parts = append(parts, "+"+m)
+		}
+	}
+	return "modules " + strings.Join(parts, " ")
 }
 
 func (d *marksDiff) print(w io.Writer) {
 	fmt.Fprintf(w, "%s -> %s, %s/%s, %s\n", d.From.Go, d.To.Go, d.To.GOOS, d.To.GOARCH, cgoText(d.To.Cgo))
-	fmt.Fprintf(w, "pullable from outside the standard library: %d -> %d\n", d.From.Pullable, d.To.Pullable)
+	fmt.Fprintf(w, "pullable from outside the standard library: %d -> %d, of them promised: %d -> %d\n", d.From.Pullable, d.To.Pullable, d.From.Promised, d.To.Promised)
 	fmt.Fprintf(w, "directive lines (all platforms): one-argument //go:linkname %d -> %d, //go:linknamestd %d -> %d\n",
 		d.From.OneArgLinknameLines, d.To.OneArgLinknameLines, d.From.LinknamestdLines, d.To.LinknamestdLines)
 	for _, part := range []struct {
@@ -148,6 +212,24 @@ func (d *marksDiff) print(w io.Writer) {
 		}
 		tw.Flush()
 	}
+	fmt.Fprintf(w, "\nPromise or named modules change (%d):\n", len(d.PromiseChanged))
+	if len(d.PromiseChanged) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "  SYMBOL\tKIND\t%s\t%s\tCHANGE\n", strings.ToUpper(d.From.Go), strings.ToUpper(d.To.Go))
+	for _, c := range d.PromiseChanged {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.Symbol, c.Kind, promiseWord(c.From), promiseWord(c.To), promiseChange(c))
+	}
+	tw.Flush()
+}
+
+// promiseWord is a side of a promise change: "promised (3 modules)".
+func promiseWord(s markSymbol) string {
+	if s.Promised != promised {
+		return s.Promised
+	}
+	return fmt.Sprintf("%s (%s)", promised, plural(len(s.PromisedFor), "module"))
 }
 
 // markCell says a verdict in a few words: "marked runtime/stubs.go:12",

@@ -332,22 +332,26 @@ func TestMarksCache(t *testing.T) {
 }
 
 func TestDiffMarks(t *testing.T) {
+	// a.kept keeps its verdict and changes its promise twice over: a
+	// module more, and a.dropped loses it.
 	from := &marksReport{Go: "go1.1.0", GOOS: "linux", GOARCH: "amd64", OneArgLinknameLines: 3, Symbols: []markSymbol{
-		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:1"},
-		{Symbol: "a.lost", Kind: "func", Pullable: true, Reason: reasonAsmUnchecked, Where: "a/a.s:2"},
-		{Symbol: "a.gone", Kind: "var", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:3"},
-		{Symbol: "a.blocked", Kind: "func", Reason: reasonBlocked, Where: "loader.go:4"},
+		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:1", Promised: promised, PromisedFor: []string{"example.com/m"}},
+		{Symbol: "a.lost", Kind: "func", Pullable: true, Reason: reasonAsmUnchecked, Where: "a/a.s:2", Promised: incidental},
+		{Symbol: "a.gone", Kind: "var", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:3", Promised: incidental},
+		{Symbol: "a.blocked", Kind: "func", Reason: reasonBlocked, Where: "loader.go:4", Promised: incidental},
+		{Symbol: "a.dropped", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:7", Promised: promised, PromisedFor: []string{}},
 	}}
 	to := &marksReport{Go: "go1.2.0", GOOS: "linux", GOARCH: "amd64", Cgo: true, OneArgLinknameLines: 2, LinknamestdLines: 1, Symbols: []markSymbol{
-		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:9"},
-		{Symbol: "a.lost", Kind: "func", Reason: reasonAsmUnmarked, Where: "a/a.s:2"},
-		{Symbol: "a.blocked", Kind: "func", Reason: reasonLinknameStd, Where: "a/a.go:5"},
-		{Symbol: "a.new", Kind: "func", Pullable: true, Reason: reasonPushed, Where: "b/b.go:6"},
+		{Symbol: "a.kept", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:9", Promised: promised, PromisedFor: []string{"example.com/m", "example.com/n"}},
+		{Symbol: "a.lost", Kind: "func", Reason: reasonAsmUnmarked, Where: "a/a.s:2", Promised: incidental},
+		{Symbol: "a.blocked", Kind: "func", Reason: reasonLinknameStd, Where: "a/a.go:5", Promised: incidental},
+		{Symbol: "a.new", Kind: "func", Pullable: true, Reason: reasonPushed, Where: "b/b.go:6", Promised: incidental},
+		{Symbol: "a.dropped", Kind: "func", Pullable: true, Reason: reasonStdMarked, Where: "a/a.go:7", Promised: incidental},
 	}}
 	var b strings.Builder
 	diffMarks(from, to).print(&b)
 	want := `go1.1.0 -> go1.2.0, linux/amd64, cgo on
-pullable from outside the standard library: 3 -> 2
+pullable from outside the standard library: 4 -> 3, of them promised: 2 -> 1
 directive lines (all platforms): one-argument //go:linkname 3 -> 2, //go:linknamestd 0 -> 1
 
 Stop being pullable (2):
@@ -362,13 +366,18 @@ Start being pullable (1):
 Same verdict, other reason (1):
   SYMBOL     KIND  GO1.1.0                           GO1.2.0
   a.blocked  func  refused: blocklisted loader.go:4  refused: linknamestd a/a.go:5
+
+Promise or named modules change (2):
+  SYMBOL     KIND  GO1.1.0               GO1.2.0               CHANGE
+  a.dropped  func  promised (0 modules)  incidental            promise dropped
+  a.kept     func  promised (1 module)   promised (2 modules)  modules +example.com/n
 `
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 	// JSON lists are never null.
 	data, _ := json.Marshal(diffMarks(&marksReport{}, &marksReport{}))
-	if want := `{"from":{"go":"","goos":"","goarch":"","cgo":false,"one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0},"to":{"go":"","goos":"","goarch":"","cgo":false,"one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0},"stop_pullable":[],"start_pullable":[],"reason_changed":[]}`; string(data) != want {
+	if want := `{"from":{"go":"","goos":"","goarch":"","cgo":false,"one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0,"promised":0},"to":{"go":"","goos":"","goarch":"","cgo":false,"one_arg_linkname_lines":0,"linknamestd_lines":0,"pullable":0,"promised":0},"stop_pullable":[],"start_pullable":[],"reason_changed":[],"promise_changed":[]}`; string(data) != want {
 		t.Errorf("JSON of an empty difference: %s", data)
 	}
 }

@@ -59,6 +59,7 @@ func portToolchains(version string, env []string, ports []string) ([]*toolchain,
 // side.
 func checkPorts(tcs []*toolchain, dir string, patterns []string, overlay string, opts options) []*portCheck {
 	checks := make([]*portCheck, len(tcs))
+	opts.noPromises = true
 	var wg sync.WaitGroup
 	busy := make(chan bool, runtime.GOMAXPROCS(0))
 	for i, tc := range tcs {

@@ -30,6 +30,8 @@ const (
 	changeOnlyBefore     = "only_before"      // the line is built only by the first Go
 	changeOnlyAfter      = "only_after"       // the line is built only by the second Go
 	changeSignatureOther = "signature_changed"
+	changePromiseLost    = "promise_lost" // links with both, but the second Go no longer promises to keep the mark
+	changePromiseMade    = "promise_made" // links with both, and only the second Go promises to keep the mark
 )
 
 // How the build ends with one Go, the standard library's own lines left
@@ -240,6 +242,13 @@ func lineChange(b, a *finding) upgradeChange {
 	case b.Reason != a.Reason || b.By != a.By:
 		c.Kinds = append(c.Kinds, changeReason)
 	}
+	switch {
+	case b.Link != linkOK || a.Link != linkOK:
+	case b.Promised == promised && a.Promised == incidental:
+		c.Kinds = append(c.Kinds, changePromiseLost)
+	case b.Promised == incidental && a.Promised == promised:
+		c.Kinds = append(c.Kinds, changePromiseMade)
+	}
 	c.TargetBefore, c.TargetAfter = b.targetType, a.targetType
 	switch {
 	case b.Target != a.Target:
@@ -393,6 +402,8 @@ var kindText = map[string]string{
 	changeSignatureOther: "signature comparison changes",
 	changeOnlyBefore:     "built only by the first Go",
 	changeOnlyAfter:      "built only by the second Go",
+	changePromiseLost:    "links, but the mark loses its promise",
+	changePromiseMade:    "links, and the mark gains a promise",
 }
 
 // verdictText says a finding's verdict in a few words:
@@ -449,6 +460,9 @@ func (r *upgradeReport) print(out io.Writer, before, after []finding, isProgram 
 			if c.SharedBuilds != "" {
 				fmt.Fprintf(w, "      %s\n", c.SharedBuilds)
 			}
+			if slices.Contains(c.Kinds, changePromiseLost) {
+				fmt.Fprintf(w, "      %s: %s", r.From, strings.TrimLeft(c.Before.promiseLine(), " "))
+			}
 			if c.TargetDiff != "" {
 				fmt.Fprintf(w, "      target: %s\n", c.TargetDiff)
 			}
@@ -458,7 +472,7 @@ func (r *upgradeReport) print(out io.Writer, before, after []finding, isProgram 
 		}
 	}
 	var parts []string
-	for _, k := range []string{changeStops, changeStarts, changeReason, changeTargetRemoved, changeTargetType, changeUnsafe, changeSafe, changeOnlyBefore, changeOnlyAfter} {
+	for _, k := range []string{changeStops, changeStarts, changeReason, changeTargetRemoved, changeTargetType, changeUnsafe, changeSafe, changeOnlyBefore, changeOnlyAfter, changePromiseLost, changePromiseMade} {
 		if counts[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], kindText[k]))
 		}

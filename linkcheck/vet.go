@@ -259,7 +259,7 @@ func vetPackage(cfg *vetConfig) ([]vetDiagnostic, error) {
 	prog.byPath[p.ImportPath] = p
 
 	var diags []vetDiagnostic
-	for _, f := range analyze(prog, options{}) {
+	for _, f := range analyze(prog, options{noPromises: true}) {
 		if f.pkg != p {
 			continue
 		}

@@ -107,6 +107,7 @@ type realFinding struct {
 	Signature string `json:"signature"`
 	Risk      string `json:"signature_risk"`
 	Fails     string `json:"build_fails"`
+	Promised  string `json:"promised"`
 }
 
 // linkcheckReal holds linkcheck's predictions against the linker on the
@@ -132,7 +133,7 @@ func linkcheckReal(args []string) bool {
 	env := linkcheckEnv(append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod"))
 
 	var table, transcript strings.Builder
-	table.WriteString("| Module | Go | Directives compiled (in its files) | Modes | Why the linker allows them | linkcheck predicts | `go build` |\n|---|---|---:|---|---|---|---|\n")
+	table.WriteString("| Module | Go | Directives compiled (in its files) | Modes | Why the linker allows them | Incidental pulls (of std pulls) | linkcheck predicts | `go build` |\n|---|---|---:|---|---|---:|---|---|\n")
 	signatures := map[string][]seenVerdict{} // "module local -> target" -> what linkcheck said, on which Go
 	var sigOrder []string
 	agreed := true
@@ -169,8 +170,8 @@ func linkcheckReal(args []string) bool {
 					return false
 				}
 				agreed = agreed && r.agree
-				fmt.Fprintf(&table, "| %s | %s | %d (%d) | %s | %s | %s | %s |\n",
-					m, version, r.directives, inFiles, r.modes, r.reasons, r.predicted, r.result)
+				fmt.Fprintf(&table, "| %s | %s | %d (%d) | %s | %s | %d (%d) | %s | %s |\n",
+					m, version, r.directives, inFiles, r.modes, r.reasons, r.incidental, r.stdPulls, r.predicted, r.result)
 				for _, f := range r.signatures {
 					key := f.Module + " " + f.Local + " -> " + f.Target
 					if signatures[key] == nil {
@@ -205,7 +206,9 @@ func linkcheckReal(args []string) bool {
 		}
 	}
 	record := "Recorded by `make linkcheck-real`: for each module, `linkcheck ./...` runs in the module of a\n" +
-		"program that imports it, then each Go links that program for real.\n\n" + table.String()
+		"program that imports it, then each Go links that program for real. Incidental pulls are the module's\n" +
+		"pulls of standard-library symbols whose marks that Go's source does not promise to keep (`promised`\n" +
+		"in linkcheck's JSON), out of all its pulls of standard-library symbols.\n\n" + table.String()
 	fmt.Print(record)
 	if !agreed || !judged {
 		fmt.Println("\nlinkcheck and the linker disagree, or a judgment is missing (see above): nothing recorded")
@@ -355,11 +358,14 @@ func directivesInModule(env []string, module string) int {
 
 // realResult is one module's row for one Go.
 type realResult struct {
-	directives        int
-	modes, reasons    string
-	predicted, result string
-	agree             bool
-	signatures        []realFinding
+	directives     int
+	modes, reasons string
+	// The module's pulls of standard-library symbols, and those of them
+	// that the Go's source does not promise to keep.
+	stdPulls, incidental int
+	predicted, result    string
+	agree                bool
+	signatures           []realFinding
 }
 
 // predictAndLink runs linkcheck -json ./... in the program's module, then
@@ -386,6 +392,12 @@ func predictAndLink(env []string, linkcheck, program string, m realModule) (real
 		}
 		if f.Mode == "no directive" {
 			continue
+		}
+		if f.Promised != "" {
+			r.stdPulls++
+		}
+		if f.Promised == "incidental" {
+			r.incidental++
 		}
 		r.directives++
 		modes[f.Mode]++
