@@ -367,8 +367,9 @@ func describeSignature(f finding) string {
 
 // writeCorpusProgram writes, in dir, a program that blank-imports every
 // package of the module (or of m.via) that a program may import (not
-// internal, not main).
-func writeCorpusProgram(t testing.TB, dir string, m corpusModule) {
+// internal, not main) and that builds with env (corpusEnv when none:
+// the host's).
+func writeCorpusProgram(t testing.TB, dir string, m corpusModule, env ...string) {
 	t.Helper()
 	imported := m.String()
 	if m.via != "" {
@@ -393,6 +394,9 @@ func writeCorpusProgram(t testing.TB, dir string, m corpusModule) {
 	}
 	cmd := exec.Command("go", append([]string{"list", "-e", "-f", "{{if and .GoFiles (not .Error)}}{{.ImportPath}} {{.Name}}{{end}}"}, patterns...)...)
 	cmd.Env, cmd.Dir = corpusEnv(), dir
+	if len(env) > 0 {
+		cmd.Env = env
+	}
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("go list %s: %v\n%s", strings.Join(patterns, " "), err, out)
