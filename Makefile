@@ -14,7 +14,7 @@ WORKSHOP := bin/workshop
 RUN_ALL := bin/run-all
 
 .DEFAULT_GOAL := help
-.PHONY: help run-all run-all-runner $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof linkcheck-ports workshop check-go
+.PHONY: help run-all run-all-runner $(EXAMPLES) lab test docs matrix bench timings linkcheck-real linkcheck-speed upgrade-proof marks-proof linkcheck-ports workshop check-go
 .PHONY: exercise check hint reset copy-out slides warm-up lab-compare
 
 ##@ For participants: the examples, the exercises, a mode to take home
@@ -75,24 +75,25 @@ bench: workshop ## benchmark linkname calls against the ordinary way (COUNT=runs
 docs: workshop ## regenerate the generated blocks of the documents
 	@$(WORKSHOP) docs
 
-matrix: workshop ## run the examples, the lab, linkcheck-real's and linkcheck-ports's checks under each Go in GO_VERSIONS (network)
+matrix: workshop ## run the examples, the lab, and check linkcheck's real-build records under each Go in GO_VERSIONS (network)
 	@$(WORKSHOP) matrix
-	@$(WORKSHOP) linkcheck-real -check
-	@$(WORKSHOP) marks-check -check
-	@$(WORKSHOP) upgrade-proof -check
+	@go -C linkcheck test -count=1 -timeout 1h -run '^(TestCorpus|TestMarksProof|TestUpgradeProof)$$' . -real-proof
 	@go -C linkcheck test -count=1 -timeout 3h -run '^TestPorts$$' . -ports-proof
 
 timings: workshop ## time make run-all against a bare go build, warm and cold (RUNS=, COLD=: how many)
 	@$(WORKSHOP) timings $(if $(RUNS),-n=$(RUNS)) $(if $(COLD),-cold=$(COLD))
 
-linkcheck-real: workshop ## linkcheck programs that import published modules, then link them: do they agree? (network)
-	@$(WORKSHOP) linkcheck-real
+linkcheck-real: check-go ## linkcheck programs that import published modules, then link them: do they agree? record it (network)
+	@go -C linkcheck test -count=1 -timeout 1h -run '^TestCorpus$$' . -real-proof -update
 
-linkcheck-speed: workshop ## time whole-program linkcheck against go list, and -upgrade against it, on a 300-package program (network)
-	@$(WORKSHOP) linkcheck-speed
+linkcheck-speed: check-go ## time whole-program linkcheck against go list, and -upgrade against it, on a 300-package program (network)
+	@go -C linkcheck test -run '^$$' -bench '^BenchmarkWholeProgram$$' -benchtime 7x -timeout 1h . -real-proof
 
-upgrade-proof: workshop ## hold linkcheck -go and -upgrade to the toolchains themselves, record it and linkcheck/README.md's transcripts (network)
-	@$(WORKSHOP) upgrade-proof
+upgrade-proof: check-go ## hold linkcheck -go and -upgrade to the toolchains themselves, record it and linkcheck/README.md's transcripts (network)
+	@go -C linkcheck test -count=1 -timeout 1h -run '^TestUpgradeProof$$' . -real-proof -update
+
+marks-proof: check-go ## link pulls of a sample of the symbols linkcheck -marks lists under each Go, against it; record it (network)
+	@go -C linkcheck test -count=1 -timeout 1h -run '^TestMarksProof$$' . -real-proof -update
 
 linkcheck-ports: check-go ## cross-build the lab, Go's linker cases and -marks samples for every port under each Go, against linkcheck; record it (slow)
 	@go -C linkcheck test -count=1 -timeout 3h -run '^TestPorts$$' . -ports-proof -update

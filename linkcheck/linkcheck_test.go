@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -168,142 +169,77 @@ func TestGapIsAWarning(t *testing.T) {
 	t.Error("no finding for TooLarge")
 }
 
-// TestSignatures runs compareTypes over small declarations: the first
-// function (or var) of each pair is the local one, the second the target.
+// TestSignatures runs compareTypes over the declarations of
+// testdata/signatures/p.go: each // want "TARGET VERDICT[/RISK][: DIFFS]"
+// on a declaration's line is what comparing it, as the local side, with
+// TARGET must give, to the letter.
 func TestSignatures(t *testing.T) {
-	src := `package p
-import "unsafe"
-type myInt int
-type pair struct{ a, b int }
-type ptrs struct{ a, b *int }
-type mixed struct{ n int; f float64 }
-func intInt(a, b int) int
-func intInt2(x, y int) int
-func myInts(a, b myInt) myInt
-func str(s string) int
-func twoInts(a, b int) int
-func ptrPair(p ptrs)
-func intPair(p pair)
-func oneParam(a int) int
-func bytesFn(b []byte) int
-func stringFn(s string) int
-func iface(v any)
-func twoPtrs(a, b *int)
-func intsOnly(a, b int)
-func nanoFloat() float64
-func nanoInt() int64
-func mixedStruct(m mixed)
-func mixedArgs(n int, f float64)
-func array2(a [2]int)
-func addr(p unsafe.Pointer)
-func uaddr(p uintptr)
-func nineInts(a, b, c, d, e, f, g, h, i int, s string)
-func nineIntsPtr(a, b, c, d, e, f, g, h, i int, p *byte, n int)
-var i64 int64
-var u64 uint64
-var i32 int32
-var flag struct{ enabled bool; pad [3]byte; n uint64 }
-var ptr *int
-var ptrs2 [2]*int
-var holder struct{ n int; p *int }
-var small64 int64 = 5
-var tail struct{ n int64; p *int }
-var head struct{ p *int; n int64 }
-var ptrData *int = new(int)
-type oldIter struct{ key, elem, t, h unsafe.Pointer; bucket uintptr }
-type newIter struct{ key, elem unsafe.Pointer; typ *int; it *int }
-type intAt8 struct{ key unsafe.Pointer; n uintptr; f float64 }
-type ptrAt8 struct{ key unsafe.Pointer; p *int; g float64 }
-type floatAt8 struct{ key unsafe.Pointer; n uintptr; f int64 }
-type split struct{ key unsafe.Pointer; a, b uint32; f float64 }
-type narrow struct{ key unsafe.Pointer; n uint32; f float64 }
-type opaque struct{}
-func withNarrow(p *narrow)
-func iterOld(it *oldIter)
-func iterNew(it *newIter)
-func withInt(p *intAt8) *intAt8
-func withPtr(p *ptrAt8) *ptrAt8
-func withFloat(p *floatAt8)
-func takeInt(p *intAt8)
-func withSplit(p *split)
-func withOpaque(p *opaque)
-var varInt intAt8
-var varPtr ptrAt8
-var ptrVarInt *intAt8
-var ptrVarSplit *split
-`
+	const file = "testdata/signatures/p.go"
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "p.go", src, 0)
+	f, err := parser.ParseFile(fset, file, nil, parser.ParseComments)
 	if err != nil {
 		t.Fatal(err)
 	}
 	conf := types.Config{Importer: importer.Default(), Error: func(error) {}}
 	pkg, _ := conf.Check("p", fset, []*ast.File{f}, nil)
 	sizes := types.SizesFor("gc", "amd64")
-	obj := func(name string) types.Type { return pkg.Scope().Lookup(name).Type() }
-	for _, c := range []struct {
-		local, target, want, risk, diffs string
-	}{
-		{"intInt", "intInt2", sigIdentical, "", ""},
-		{"myInts", "intInt", sigSameShape, "", ""},
-		// A struct travels field by field: the same registers as its
-		// fields passed one by one.
-		{"mixedStruct", "mixedArgs", sigSameShape, "", ""},
-		{"str", "oneParam", sigIncompatible, riskMemory,
-			"param 1: string (int registers 0-1: int pointer, int 8 bytes) vs int (int register 0: int 8 bytes)"},
-		{"str", "twoInts", sigIncompatible, riskMemory,
-			"param 1: string (int registers 0-1: int pointer, int 8 bytes) vs int (int register 0: int 8 bytes); 1 params vs 2"},
-		{"ptrPair", "intPair", sigIncompatible, riskMemory,
-			"param 1: p.ptrs (int registers 0-1: int pointer, int pointer) vs p.pair (int registers 0-1: int 8 bytes, int 8 bytes)"},
-		{"bytesFn", "stringFn", sigIncompatible, riskValues,
-			"param 1: []byte (int registers 0-2: int pointer, int 8 bytes, int 8 bytes) vs string (int registers 0-1: int pointer, int 8 bytes)"},
-		// Integers and floats travel in different registers.
-		{"nanoFloat", "nanoInt", sigIncompatible, riskValues,
-			"result 1: float64 (float register 0: float 8 bytes) vs int64 (int register 0: int 8 bytes)"},
-		// An array of two goes on the stack.
-		{"array2", "intsOnly", sigIncompatible, riskMemory,
-			"param 1: [2]int (stack at 0: 16 bytes, no pointers) vs int (int register 0: int 8 bytes); 1 params vs 2; stack frame: 16 bytes vs 0"},
-		{"uaddr", "addr", sigIncompatible, riskGC,
-			"param 1: uintptr (int register 0: int 8 bytes) vs unsafe.Pointer (int register 0: int pointer)"},
-		// Out of integer registers: the string and all after it go on
-		// the stack.
-		{"nineInts", "nineIntsPtr", sigIncompatible, riskMemory,
-			"param 10: string (stack at 0: 16 bytes, pointers at 0) vs *byte (stack at 0: 8 bytes, pointers at 0); 10 params vs 11"},
-		// An interface travels as two pointers.
-		{"iface", "twoPtrs", sigSameShape, "", ""},
-		{"i64", "u64", sigSameShape, "", ""},
-		// The linker gives the symbol the larger size: a larger
-		// variable stays in bounds, and the garbage collector must find
-		// the pointers in the type of the side the linker keeps, the one
-		// with data or else the larger one.
-		{"i64", "i32", sigLarger, "", "8 bytes over 4"},
-		{"tail", "i64", sigLarger, "", "16 bytes over 8"},
-		{"tail", "small64", sigIncompatible, riskMemory, "value: struct{n int64; p *int} (16 bytes, pointers at 8) vs int64 (8 bytes, no pointers)"},
-		{"head", "ptrData", sigLarger, "", "16 bytes over 8"},
-		{"head", "small64", sigIncompatible, riskMemory, "value: struct{p *int; n int64} (16 bytes, pointers at 0) vs int64 (8 bytes, no pointers)"},
-		{"u64", "flag", sigPrefix, "", "8 of 16 bytes"},
-		{"ptr", "ptrs2", sigPrefix, "", "8 of 16 bytes"},
-		{"ptr", "holder", sigIncompatible, riskMemory, "value: *int (8 bytes, pointers at 0) vs struct{n int; p *int} (16 bytes, pointers at 8)"},
-		{"holder", "ptr", sigIncompatible, riskMemory, "value: struct{n int; p *int} (16 bytes, pointers at 8) vs *int (8 bytes, pointers at 0)"},
-		{"i64", "oneParam", sigIncompatible, riskMemory, "variable of type int64 vs func func(a int) int"},
-		// Through pointers: the structs pointed to, field by field.
-		{"iterOld", "iterNew", sigSameShape, "", ""},
-		{"withInt", "withPtr", sigIncompatible, riskGC,
-			"param 1 points to p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int; result 1 points to p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int"},
-		{"withFloat", "takeInt", sigIncompatible, riskValues, "param 1 points to p.floatAt8 vs p.intAt8: at 16: f int64 vs f float64"},
-		{"withSplit", "takeInt", sigIncompatible, riskValues, "param 1 points to p.split vs p.intAt8: at 8: a uint32 at 8, b uint32 at 12 vs n uintptr"},
-		{"withNarrow", "takeInt", sigIncompatible, riskValues, "param 1 points to p.narrow vs p.intAt8: at 8: n uint32 vs n uintptr"},
-		{"withOpaque", "takeInt", sigSameShape, "", ""},
-		{"varInt", "varPtr", sigIncompatible, riskMemory,
-			"value: p.intAt8 (24 bytes, pointers at 0) vs p.ptrAt8 (24 bytes, pointers at 0, 8); value p.intAt8 vs p.ptrAt8: at 8: n uintptr vs p *int"},
-		{"ptrVarSplit", "ptrVarInt", sigIncompatible, riskValues, "value points to p.split vs p.intAt8: at 8: a uint32 at 8, b uint32 at 12 vs n uintptr"},
-	} {
-		_, localData := findDeclIn(f, c.local)
-		_, targetData := findDeclIn(f, c.target)
-		got, risk, diffs, _ := compareTypes(obj(c.local), obj(c.target), sizes, "amd64", [2]bool{localData, targetData})
-		if got != c.want || risk != c.risk || strings.Join(diffs, "; ") != c.diffs {
-			t.Errorf("%s vs %s: %s %s %q\nwant %s %s %q", c.local, c.target, got, risk, strings.Join(diffs, "; "), c.want, c.risk, c.diffs)
+	declared := map[int]string{} // line -> the name declared there
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			declared[fset.Position(d.Name.Pos()).Line] = d.Name.Name
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				if vs, ok := spec.(*ast.ValueSpec); ok {
+					declared[fset.Position(vs.Names[0].Pos()).Line] = vs.Names[0].Name
+				}
+			}
 		}
+	}
+	compared := 0
+	for _, group := range f.Comments {
+		for _, c := range group.List {
+			rest, ok := strings.CutPrefix(c.Text, "// want ")
+			if !ok {
+				continue
+			}
+			pos := fset.Position(c.Pos())
+			local := declared[pos.Line]
+			if local == "" {
+				t.Errorf("%s: a want comment on a line that declares nothing", pos)
+				continue
+			}
+			for rest = strings.TrimSpace(rest); rest != ""; rest = strings.TrimSpace(rest) {
+				quoted, err := strconv.QuotedPrefix(rest)
+				if err != nil {
+					t.Fatalf("%s: want takes quoted strings: %v", pos, err)
+				}
+				rest = rest[len(quoted):]
+				want, _ := strconv.Unquote(quoted)
+				target, _, _ := strings.Cut(want, " ")
+				if pkg.Scope().Lookup(target) == nil {
+					t.Errorf("%s: no declaration %s to compare %s with", pos, target, local)
+					continue
+				}
+				_, localData := findDeclIn(f, local)
+				_, targetData := findDeclIn(f, target)
+				verdict, risk, diffs, _ := compareTypes(pkg.Scope().Lookup(local).Type(), pkg.Scope().Lookup(target).Type(), sizes, "amd64", [2]bool{localData, targetData})
+				got := target + " " + verdict
+				if risk != "" {
+					got += "/" + risk
+				}
+				if len(diffs) > 0 {
+					got += ": " + strings.Join(diffs, "; ")
+				}
+				if got != want {
+					t.Errorf("%s: %s against %s\ngot  %q\nwant %q", pos, local, target, got, want)
+				}
+				compared++
+			}
+		}
+	}
+	if compared == 0 {
+		t.Fatalf("%s: no want comments", file)
 	}
 }
 

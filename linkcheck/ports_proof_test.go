@@ -21,6 +21,11 @@ import (
 // of the standard library per port and Go version (make linkcheck-ports).
 var portsProof = flag.Bool("ports-proof", false, "hold linkcheck's predictions to real cross-builds on every port (slow; also LINKCHECK_PORTS=1)")
 
+// portsOnly narrows TestPorts to some ports and Go versions, to try its
+// shape quickly; a narrowed run logs its table and neither writes nor
+// checks the record.
+var portsOnly = flag.String("ports-only", "", "with -ports-proof: only these ports and Go versions, space-separated (linux/arm64 go1.26.8)")
+
 // portsRecord is TestPorts's record, shown in README.md.
 const portsRecord = "testdata/ports-proof.md"
 
@@ -32,7 +37,7 @@ func provenPorts() []string {
 
 // A proofCheck is one real build and the prediction held to it.
 type proofCheck struct {
-	subject string // lab, linker or marks
+	subject string // lab, linker, marks or corpus
 	name    string
 	dir     string // where go build runs
 	overlay string // a go build -overlay file, or ""
@@ -168,9 +173,10 @@ func marksSample(r *marksReport, importers map[string]string) []markSymbol {
 
 // TestPorts holds linkcheck's predictions to real builds on every port
 // linkcheck knows, under each recorded Go: the lab's build checks, every
-// case of that Go's own linker test, and a pull of a sample of the
-// symbols -marks lists, each cross-built (cgo off) and compared by the
-// rule of buildAgreement. It records how many checks each port ran and
+// case of that Go's own linker test, a pull of a sample of the symbols
+// -marks lists, and the program of each module of the corpus (fetched:
+// see TestCorpus), each cross-built (cgo off) and compared by the rule
+// of buildAgreement. It records how many checks each port ran and
 // how many agreed in portsRecord (-update rewrites it), which README.md
 // shows. Slow: make linkcheck-ports.
 func TestPorts(t *testing.T) {
@@ -191,6 +197,23 @@ func TestPorts(t *testing.T) {
 		t.Skipf("GO_VERSIONS is %s: the ports proof runs only with every recorded Go (%s)", strings.Join(v, " "), strings.Join(versions, " "))
 	}
 	ports := provenPorts()
+	if only := strings.Fields(*portsOnly); len(only) > 0 {
+		keep := func(list []string) []string {
+			kept := slices.DeleteFunc(slices.Clone(list), func(x string) bool { return !slices.Contains(only, x) })
+			if len(kept) == 0 {
+				return list
+			}
+			return kept
+		}
+		ports, versions = keep(ports), keep(versions)
+	}
+	// Each port's corpus programs import the packages that build there.
+	corpusRoot := t.TempDir()
+	for _, port := range ports {
+		for i, m := range corpus {
+			writeCorpusProgram(t, filepath.Join(corpusRoot, strings.ReplaceAll(port, "/", "_"), fmt.Sprint(i)), m, portEnv(append(corpusEnv(), "CGO_ENABLED=0"), port)...)
+		}
+	}
 	type cell struct{ checks []*proofCheck }
 	cells := map[string]*cell{}           // version + " " + port
 	toolchains := map[string]*toolchain{} // version + port + work
@@ -208,7 +231,12 @@ func TestPorts(t *testing.T) {
 				if inWork {
 					gowork = "GOWORK=" + work
 				}
-				tc, err := newToolchain(version, portEnv(append(os.Environ(), gowork, "CGO_ENABLED=0"), port))
+				env := append(os.Environ(), gowork, "CGO_ENABLED=0")
+				if !inWork {
+					// A corpus program's go.sum is written as it is built.
+					env = append(env, "GOFLAGS=-mod=mod")
+				}
+				tc, err := newToolchain(version, portEnv(env, port))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -238,6 +266,10 @@ func TestPorts(t *testing.T) {
 				dir, _ := writeMarksPulls(t, &marksReport{Symbols: []markSymbol{s}}, importers)
 				c.checks = append(c.checks, &proofCheck{subject: "marks", name: s.Symbol, dir: dir, pkg: ".", pattern: []string{"."}})
 			}
+			for i, m := range corpus {
+				dir := filepath.Join(corpusRoot, strings.ReplaceAll(port, "/", "_"), fmt.Sprint(i))
+				c.checks = append(c.checks, &proofCheck{subject: "corpus", name: m.String(), dir: dir, pkg: ".", pattern: []string{"./..."}})
+			}
 		}
 	}
 	// Two at a time: each build is a process of its own, and the first
@@ -266,12 +298,13 @@ func TestPorts(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Recorded by `go test -run TestPorts -ports-proof -update` in linkcheck (`make linkcheck-ports`; `make matrix` checks it).\n")
 	b.WriteString("For each port and Go version, every build check of the lab, every case of that Go's own linker test\n")
-	b.WriteString("(cmd/link/testdata/linkname) and pulls of a sample of the symbols `linkcheck -marks` lists are cross-built\n")
-	b.WriteString("for real (`CGO_ENABLED=0`), and linkcheck's prediction for that port is held to each build: a failure\n")
-	b.WriteString("predicted exactly when the build fails, in words the go command printed.\n\n")
+	b.WriteString("(cmd/link/testdata/linkname), pulls of a sample of the symbols `linkcheck -marks` lists and the program\n")
+	b.WriteString("of each module of the published corpus (`make linkcheck-real`) are cross-built for real (`CGO_ENABLED=0`),\n")
+	b.WriteString("and linkcheck's prediction for that port is held to each build: a failure predicted exactly when the\n")
+	b.WriteString("build fails, in words the go command printed.\n\n")
 	b.WriteString("| Port |")
 	for _, v := range versions {
-		fmt.Fprintf(&b, " %s: checks (lab, linker, marks) | links, fails | agree |", v)
+		fmt.Fprintf(&b, " %s: checks (lab, linker, marks, corpus) | links, fails | agree |", v)
 	}
 	b.WriteString("\n|---|" + strings.Repeat("---|---|---|", len(versions)) + "\n")
 	var problems []string
@@ -292,7 +325,7 @@ func TestPorts(t *testing.T) {
 				}
 			}
 			n := len(cells[v+" "+port].checks)
-			fmt.Fprintf(&b, " %d (%d, %d, %d) | %d, %d | %d |", n, counts["lab"], counts["linker"], counts["marks"], links, n-links, agree)
+			fmt.Fprintf(&b, " %d (%d, %d, %d, %d) | %d, %d | %d |", n, counts["lab"], counts["linker"], counts["marks"], counts["corpus"], links, n-links, agree)
 		}
 		b.WriteString("\n")
 	}
@@ -302,6 +335,10 @@ func TestPorts(t *testing.T) {
 			fmt.Fprintf(&b, "- %s\n", strings.ReplaceAll(strings.TrimSpace(p), "\n", " / "))
 		}
 		t.Errorf("%d predictions disagree with the build:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
+	if *portsOnly != "" {
+		t.Logf("-ports-only %q: the record is neither written nor checked; this run:\n%s", *portsOnly, b.String())
+		return
 	}
 	checkRecord(t, portsRecord, b.String())
 }

@@ -122,3 +122,14 @@ func disagreement(tc tools, r labResult, args []string) (string, error) {
 	}
 	return "", nil
 }
+
+// firstLine is the first line of the go command's output that is not
+// the name of a package.
+func firstLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return ""
+}

@@ -46,8 +46,20 @@ import (
 //	linkcheck-transcript  one whole linkcheck run on a corpus program, recorded likewise
 //	upgrade-proof      linkcheck -go and -upgrade held to the toolchains, recorded by make upgrade-proof
 //	upgrade-transcript    linkcheck -upgrade on the workspace and the corpus, recorded likewise
-//	marks-check        linkcheck -marks held to real links, recorded by workshop marks-check
+//	marks-check        linkcheck -marks held to real links, recorded by make marks-proof
+//	                   (these five are linkcheck's golden files: linkcheckRecords)
 //	examples           the Makefile's list of examples
+
+// linkcheckRecords are the records of linkcheck's real-build proofs, its
+// own tests (rewritten with go test -update in linkcheck), by the source
+// name that shows each.
+var linkcheckRecords = map[string]string{
+	"linkcheck-real":       "linkcheck/testdata/corpus.md",
+	"linkcheck-transcript": "linkcheck/testdata/corpus-transcript.md",
+	"upgrade-proof":        "linkcheck/testdata/upgrade-proof.md",
+	"upgrade-transcript":   "linkcheck/testdata/upgrade-transcript.md",
+	"marks-check":          "linkcheck/testdata/marks-proof.md",
+}
 
 // A document is a file with generated blocks. Those declared here must
 // exist and hold exactly the blocks listed, so that a block deleted along
@@ -395,8 +407,7 @@ func generate(source string) (string, error) {
 		}
 		return benchReport(string(record))
 	case "linkcheck-real", "linkcheck-transcript", "upgrade-proof", "upgrade-transcript", "marks-check":
-		text, err := os.ReadFile(map[string]string{"linkcheck-real": realRecord, "linkcheck-transcript": realTranscript,
-			"upgrade-proof": upgradeProofRecord, "upgrade-transcript": upgradeTranscriptRecord, "marks-check": marksRecord}[kind])
+		text, err := os.ReadFile(linkcheckRecords[kind])
 		return string(text), err
 	case "test-steps":
 		var b strings.Builder

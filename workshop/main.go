@@ -51,10 +51,6 @@ var commands = []command{
 		return passed(bench(localTools("", "bin", os.Stdout), benchRecord, args))
 	}},
 	{"timings", "[-n N] [-cold N]", "time make run-all against a bare go build, warm and cold", timings},
-	{"linkcheck-real", "[-check]", "hold bin/linkcheck's predictions against the linker on published modules", reportedBy(linkcheckReal)},
-	{"linkcheck-speed", "[-n N]", "time whole-program linkcheck against go list (network)", reportedBy(linkcheckSpeed)},
-	{"marks-check", "[-check]", "link a pull of sampled standard-library symbols under each Go, against bin/linkcheck -marks", reportedBy(marksCheck)},
-	{"upgrade-proof", "[-check]", "bin/linkcheck's -go and -upgrade against the toolchains, on the lab, Go's linker cases and the corpus (network)", reportedBy(upgradeProof)},
 	{"exercise", "[start|check|hint|reset] [name]", "the hands-on exercises, copied into scratch/ (no name: list them)", exercise},
 	{"copy-out", "-mode M -dir D -module P", "write example M as a module of its own into D", copyOutCommand},
 	{"slides", "[-addr ADDR]", "serve the session as slides on this machine, with Run controls that build for real", reportedBy(slidesCommand)},
