@@ -22,6 +22,10 @@ type options struct {
 	// asmLinks: report the assembly references that link too, so that
 	// -upgrade can pair a reference that one Go refuses with the other's.
 	asmLinks bool
+	// allTypes: type-check every declaration, not only those the checks
+	// need (see typeChecker), as the tests that hold the one to the
+	// other do.
+	allTypes bool
 }
 
 // analysis holds what analyze derives from a program.
@@ -37,6 +41,7 @@ type analysis struct {
 	// indexed: the packages left for later that were read and indexed
 	// since.
 	indexed map[*pkg]bool
+	tcheck  *typeChecker
 }
 
 // A definition gives a symbol its body: a Go declaration in the symbol's
@@ -49,7 +54,8 @@ type definition struct {
 // analyze returns the findings: for a program (a main package among the
 // named ones), every package it links; otherwise the named packages.
 func analyze(prog *program, opts options) []finding {
-	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, indexed: map[*pkg]bool{}}
+	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, indexed: map[*pkg]bool{},
+		tcheck: newTypeChecker(prog, opts.allTypes)}
 	var named []*pkg
 	for _, p := range prog.pkgs {
 		a.index(p)
@@ -70,11 +76,17 @@ func analyze(prog *program, opts options) []finding {
 			}
 		}
 	}
-	var findings []finding
-	for _, p := range report {
-		findings = append(findings, a.checkPackage(p)...)
+	a.seedTypes(report)
+	for runs := 1; ; runs++ {
+		var findings []finding
+		for _, p := range report {
+			findings = append(findings, a.checkPackage(p)...)
+		}
+		if !a.tcheck.missed {
+			return findings
+		}
+		a.tcheck.again(runs)
 	}
-	return findings
 }
 
 // index files what p defines and uses.
@@ -173,7 +185,7 @@ func (a *analysis) checkPackage(p *pkg) []finding {
 		findings = append(findings, fd)
 	}
 	if len(p.directives) > 0 || p.bodyless {
-		a.typesOf(p) // and its syntax, when it comes from the cache
+		a.syntax(p) // when it comes from the cache
 	}
 	named := map[string]bool{} // locals that carry a directive
 	for _, d := range p.directives {
@@ -234,7 +246,7 @@ func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
 		fd.fail(reasonDuplicate, "duplicate "+verb+" for "+d.Local, "one directive per name")
 		return fd
 	}
-	local := a.typesOf(p).Scope().Lookup(d.Local)
+	local := a.object(p, d.Local)
 	switch fd.Mode {
 	case modeMarking:
 		_, isVar := local.(*types.Var)
@@ -309,7 +321,7 @@ func (a *analysis) replacesWrapper(p *pkg, sym string, local, target types.Objec
 func (a *analysis) pushedObject(p *pkg, sym string) types.Object {
 	for _, d := range p.directives {
 		if d.Target == sym {
-			return a.typesOf(p).Scope().Lookup(d.Local)
+			return a.object(p, d.Local)
 		}
 	}
 	return nil
@@ -381,7 +393,7 @@ func (a *analysis) callableFromGo(q *pkg, sym string) bool {
 	}
 	for _, d := range q.directives {
 		if d.Target == sym && d.Args == 2 && a.active(d) {
-			if _, isFunc := a.typesOf(q).Scope().Lookup(d.Local).(*types.Func); isFunc {
+			if _, isFunc := a.object(q, d.Local).(*types.Func); isFunc {
 				return true
 			}
 		}
@@ -390,7 +402,7 @@ func (a *analysis) callableFromGo(q *pkg, sym string) bool {
 	if path != q.symPath() || !q.bodyless {
 		return false
 	}
-	_, isFunc := a.typesOf(q).Scope().Lookup(name).(*types.Func)
+	_, isFunc := a.object(q, name).(*types.Func)
 	return isFunc
 }
 
@@ -514,7 +526,7 @@ func (a *analysis) checkBodies(p *pkg, named map[string]bool) []finding {
 				continue
 			}
 			fd.allow(reasonDefined, "", "defined by assembly or a push")
-			a.checkDefined(p, &fd, p.symPath()+"."+fn.Name.Name, a.typesOf(p).Scope().Lookup(fn.Name.Name), false)
+			a.checkDefined(p, &fd, p.symPath()+"."+fn.Name.Name, a.object(p, fn.Name.Name), false)
 			if fd.Link != linkOK || len(fd.Warnings) > 0 {
 				findings = append(findings, fd)
 			}

@@ -60,8 +60,8 @@ type pkg struct {
 	// later: parse left it unread, for readLater.
 	later     bool
 	laterOnce sync.Once
-	checkOnce sync.Once
-	types     *types.Package // through typesOf
+	// syntaxOnce: the files parsed, for the type checker (see syntax).
+	syntaxOnce sync.Once
 }
 
 // symPath is the package's name in symbols: the linker calls a command's
@@ -353,57 +353,9 @@ func (prog *program) parseFile(p *pkg, path string, src []byte) error {
 	return nil
 }
 
-// typesOf returns the package's types, type-checking it (and, through
-// its imports, its dependencies) the first time it is asked: many
-// packages of a program are never needed.
-func (prog *program) typesOf(p *pkg) *types.Package {
-	p.checkOnce.Do(func() {
-		if p.ImportPath == "unsafe" {
-			p.types = types.Unsafe
-			return
-		}
-		switch {
-		case p.later:
-			prog.readLater(p)
-		case p.files == nil:
-			prog.parseSkeleton(p)
-		}
-		// analyze reads function bodies by name, from the syntax: the
-		// types of declarations are all it needs from the type checker.
-		if !p.followed() {
-			for _, f := range p.files {
-				dropTableContents(f)
-			}
-		}
-		conf := types.Config{
-			Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
-			IgnoreFuncBodies: true,
-			FakeImportC:      true,
-			Error:            func(error) {}, // go build reports those; keep going
-			Sizes:            prog.sizes,
-		}
-		p.types, _ = conf.Check(p.ImportPath, prog.tc.fset, p.files, nil)
-	})
-	return p.types
-}
-
-// dropTableContents empties the composite literals that initialize
-// package-level variables, such as the standard library's Unicode tables:
-// their types do not depend on the elements (except for [...]T, which is
-// kept), and checking them is most of the work for packages whose
-// function bodies are not checked.
-func dropTableContents(f *ast.File) {
-	for _, decl := range f.Decls {
-		if gd, ok := decl.(*ast.GenDecl); ok {
-			for _, lit := range tables(gd) {
-				lit.Elts = nil
-			}
-		}
-	}
-}
-
 // tables returns the composite literals that initialize the variables of
-// a declaration, when their type does not depend on their elements.
+// a declaration, when their type does not depend on their elements:
+// their contents are left out of the cache.
 func tables(gd *ast.GenDecl) []*ast.CompositeLit {
 	var lits []*ast.CompositeLit
 	if gd.Tok != token.VAR {
@@ -436,22 +388,6 @@ func (p *pkg) followed() bool {
 	}
 	return p.Name == "main" || len(p.directives) > 0 || p.bodyless
 }
-
-func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
-	if mapped, ok := from.ImportMap[path]; ok {
-		path = mapped
-	}
-	if p := prog.byPath[path]; p != nil {
-		if t := prog.typesOf(p); t != nil {
-			return t, nil
-		}
-	}
-	return nil, fmt.Errorf("package %s not loaded", path)
-}
-
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
 
 // An undefinedName is a name that code uses and nothing declares.
 type undefinedName struct {
