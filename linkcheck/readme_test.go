@@ -52,7 +52,7 @@ func TestReadme(t *testing.T) {
 			}
 		}
 	}
-	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("check.go", "reason"),
+	for section, want := range map[string][]string{"## JSON fields": fields, "## Reason codes": constants("finding.go", "reason"),
 		"## Before you upgrade Go": constants("upgrade.go", "change"), "## -upgrade JSON fields": upgradeFields} {
 		got := firstColumn(string(data), section)
 		slices.Sort(got)
