@@ -76,11 +76,16 @@ func analyze(prog *program, opts options) []finding {
 			}
 		}
 	}
+	// The directives of the files the build leaves out: read once, side
+	// by side (a package may leave out hundreds of files).
+	excluded := make([][]finding, len(report))
+	sideBySide(report, func(p *pkg) { excluded[slices.Index(report, p)] = a.excluded(p) })
 	a.seedTypes(report)
 	for runs := 1; ; runs++ {
 		var findings []finding
-		for _, p := range report {
+		for i, p := range report {
 			findings = append(findings, a.checkPackage(p)...)
+			findings = append(findings, excluded[i]...)
 		}
 		if !a.tcheck.missed {
 			return findings
@@ -170,8 +175,7 @@ func (a *analysis) active(d directive) bool {
 }
 
 // checkPackage returns the findings for one package: its directives, its
-// bodyless functions, its assembly's references and the directives of
-// the files its build leaves out.
+// bodyless functions and its assembly's references.
 func (a *analysis) checkPackage(p *pkg) []finding {
 	var findings []finding
 	if u := p.undefined; u != nil && !p.Standard {
@@ -201,8 +205,7 @@ func (a *analysis) checkPackage(p *pkg) []finding {
 	if !p.Standard {
 		findings = append(findings, a.checkBodies(p, named)...)
 	}
-	findings = append(findings, a.checkAssemblyRefs(p)...)
-	return append(findings, a.excluded(p)...)
+	return append(findings, a.checkAssemblyRefs(p)...)
 }
 
 func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {

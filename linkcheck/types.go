@@ -4,8 +4,11 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Type-checking on demand. The checks need the types of a few
@@ -129,11 +132,24 @@ func (a *analysis) seedTypes(report []*pkg) {
 			}
 		}
 	}
+	var seeded []*pkg
 	for _, p := range report {
-		if len(p.directives) == 0 && !p.bodyless {
-			continue
+		if len(p.directives) > 0 || p.bodyless {
+			seeded = append(seeded, p)
 		}
-		a.syntax(p)
+	}
+	// Their syntax first, and their targets', side by side.
+	parse := slices.Clone(seeded)
+	for _, p := range seeded {
+		for _, d := range p.directives {
+			if q := a.byPath[symbolPath(d.Target)]; q != nil {
+				parse = append(parse, q)
+			}
+			parse = append(parse, pushers[d.Target]...)
+		}
+	}
+	sideBySide(parse, a.syntax)
+	for _, p := range seeded {
 		for _, d := range p.directives {
 			a.tcheck.need(p, d.Local)
 			if d.Target == "" {
@@ -152,6 +168,23 @@ func (a *analysis) seedTypes(report []*pkg) {
 			}
 		}
 	}
+}
+
+// sideBySide runs do on each package, as many at a time as there are
+// cores, and returns when all are done.
+func sideBySide(ps []*pkg, do func(*pkg)) {
+	var wg sync.WaitGroup
+	busy := make(chan bool, runtime.GOMAXPROCS(0))
+	for _, p := range ps {
+		wg.Add(1)
+		busy <- true
+		go func() {
+			defer wg.Done()
+			do(p)
+			<-busy
+		}()
+	}
+	wg.Wait()
 }
 
 // need keeps p's declaration of name, and what its type names.
