@@ -523,7 +523,7 @@ func (a *analysis) checkBodies(p *pkg, named map[string]bool) []finding {
 			}
 			fd := a.newFinding(p, a.tc.fset.Position(fn.Pos()), fn.Name.Name, "")
 			fd.Mode = modeNone
-			if len(p.SFiles) == 0 {
+			if p.complete() {
 				fd.fail(reasonMissingBody, "missing function body", "no .s file in the package, no //go:linkname on it")
 				findings = append(findings, fd)
 				continue

@@ -28,12 +28,15 @@ type pkg struct {
 	CgoFiles       []string
 	IgnoredGoFiles []string
 	SFiles         []string
-	Deps           []string
-	ImportMap      map[string]string
-	Standard       bool
-	DepOnly        bool
-	Module         *struct{ Path, Version, Dir, GoVersion string }
-	Error          *struct{ Err string }
+	// The files of other languages: with any of them, or CgoFiles or
+	// SFiles, a function may be declared without a body (see complete).
+	CFiles, CXXFiles, MFiles, FFiles, SysoFiles, SwigFiles, SwigCXXFiles []string
+	Deps                                                                 []string
+	ImportMap                                                            map[string]string
+	Standard                                                             bool
+	DepOnly                                                              bool
+	Module                                                               *struct{ Path, Version, Dir, GoVersion string }
+	Error                                                                *struct{ Err string }
 
 	files      []*ast.File
 	directives []directive
@@ -93,6 +96,17 @@ func (p *pkg) ignoresUndeclared() bool {
 	return err1 == nil && err2 == nil && (mj < 1 || mj == 1 && mn < 18)
 }
 
+// complete reports whether the go command tells the compiler that the
+// package's Go files are all of it (-complete), which makes a function
+// declared without a body an error: it does when the package has no file
+// of another language, cgo files and assembly included (cmd/go's
+// internal/work/gc.go, which also passes over a few standard-library
+// packages that the runtime completes).
+func (p *pkg) complete() bool {
+	return len(p.CgoFiles)+len(p.CFiles)+len(p.CXXFiles)+len(p.MFiles)+len(p.FFiles)+len(p.SFiles)+
+		len(p.SysoFiles)+len(p.SwigFiles)+len(p.SwigCXXFiles) == 0
+}
+
 // module names the package's module as module@version ("std" for the
 // standard library).
 func (p *pkg) module() string {
@@ -121,7 +135,7 @@ type program struct {
 // its directives, definitions and assembly, from the cache when they are
 // there. Type-checking waits until analyze needs a package's types.
 func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*program, error) {
-	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Match,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Match,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,CFiles,CXXFiles,MFiles,FFiles,SysoFiles,SwigFiles,SwigCXXFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
 	prog := &program{tc: tc, byPath: map[string]*pkg{}, overlay: map[string]string{},
 		sizes: types.SizesFor("gc", tc.goarch), dir: dir}
 	if overlayFile != "" {
