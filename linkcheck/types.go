@@ -225,7 +225,9 @@ func (tc *typeChecker) needIn(p *pkg, ix *declIndex, part declPart) {
 	switch d := part.decl.(type) {
 	case *ast.FuncDecl:
 		if d.Recv != nil {
-			add(d.Recv.List[0].Type)
+			for _, f := range d.Recv.List {
+				add(f.Type)
+			}
 		}
 		add(d.Type)
 	case *ast.GenDecl:
@@ -334,7 +336,7 @@ func (tc *typeChecker) indexOf(p *pkg) *declIndex {
 			case *ast.FuncDecl:
 				if d.Recv == nil {
 					ix.decls[d.Name.Name] = append(ix.decls[d.Name.Name], declPart{i, d, nil})
-				} else if base := recvBase(d.Recv.List[0].Type); base != "" {
+				} else if base := recvBase(d); base != "" {
 					ix.methods[base] = append(ix.methods[base], declPart{i, d, nil})
 				}
 			case *ast.GenDecl:
@@ -361,7 +363,11 @@ func (tc *typeChecker) indexOf(p *pkg) *declIndex {
 }
 
 // recvBase is the name of a method's receiver type: T in T, *T, T[P].
-func recvBase(e ast.Expr) string {
+func recvBase(method *ast.FuncDecl) string {
+	if len(method.Recv.List) == 0 {
+		return ""
+	}
+	e := method.Recv.List[0].Type
 	for {
 		switch t := e.(type) {
 		case *ast.StarExpr:
@@ -436,7 +442,7 @@ func (tc *typeChecker) kept(p *pkg) []*ast.File {
 		for _, decl := range f.Decls {
 			switch d := decl.(type) {
 			case *ast.FuncDecl:
-				if d.Recv == nil && demand[d.Name.Name] || d.Recv != nil && demand[recvBase(d.Recv.List[0].Type)] {
+				if d.Recv == nil && demand[d.Name.Name] || d.Recv != nil && demand[recvBase(d)] {
 					nf.Decls = append(nf.Decls, d)
 				}
 			case *ast.GenDecl:
@@ -469,7 +475,7 @@ func keptSpecs(p *pkg, d *ast.GenDecl, demand, imports map[string]bool) *ast.Gen
 				nd.Specs = append(nd.Specs, s)
 			}
 		case *ast.ValueSpec:
-			if !slicesContainsName(s.Names, demand) {
+			if !namesAsked(s.Names, demand) {
 				continue
 			}
 			if d.Tok == token.CONST {
@@ -488,7 +494,7 @@ func keptSpecs(p *pkg, d *ast.GenDecl, demand, imports map[string]bool) *ast.Gen
 	return &nd
 }
 
-func slicesContainsName(names []*ast.Ident, demand map[string]bool) bool {
+func namesAsked(names []*ast.Ident, demand map[string]bool) bool {
 	for _, n := range names {
 		if demand[n.Name] {
 			return true
