@@ -8,6 +8,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,11 +28,14 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 8"
+const skeletonFormat = "linkcheck skeleton 9"
 
 type skeleton struct {
-	Later      bool              // nothing read: see parse
-	Files      map[string]string // file name -> blanked source
+	Later bool // nothing read: see parse
+	// Files maps a file's name to its blanked source: the entry holds
+	// them after the JSON, as they are (see encodeSkeleton).
+	Files      map[string]string `json:"-"`
+	FileSizes  []fileSize
 	Directives []directive
 	Defs       []string
 	Bodyless   bool
@@ -43,7 +47,15 @@ type skeleton struct {
 	Undefined  *undefinedName
 }
 
-// A cache entry is a line holding its sum, then the skeleton as JSON.
+// A fileSize is the length of one blanked source in an entry.
+type fileSize struct {
+	Name string
+	Size int
+}
+
+// A cache entry is a line holding its sum, then the skeleton: a line of
+// JSON, then the blanked sources one after the other, which decoding
+// JSON strings would make several times slower to read.
 // The sum ties the skeleton to what it was made from: the SHA-256 of the
 // package's files as read (Go, cgo and assembly), then of the skeleton's
 // own bytes. An entry whose files changed, or that was edited, even into
@@ -118,8 +130,8 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 	if sources == "" || string(sum) != entrySum(sources, skel) {
 		return false
 	}
-	var s skeleton
-	if json.Unmarshal(skel, &s) != nil {
+	s, ok := decodeSkeleton(skel)
+	if !ok {
 		return false
 	}
 	p.undefined = s.Undefined
@@ -168,7 +180,7 @@ func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string]
 		name := filepath.Base(prog.tc.fset.File(f.Pos()).Name())
 		s.Files[name] = blankBodies(prog.tc.fset, f, sources[name])
 	}
-	data, err := json.Marshal(s)
+	data, err := encodeSkeleton(s)
 	if err != nil {
 		return
 	}
@@ -178,6 +190,42 @@ func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string]
 		defer prog.tc.writing.Done()
 		writeEntry(cacheFile, p.sourceSum(), data)
 	}()
+}
+
+// encodeSkeleton writes s as an entry holds it: a line of JSON, then the
+// sources that its FileSizes list.
+func encodeSkeleton(s skeleton) ([]byte, error) {
+	s.FileSizes = nil
+	for _, name := range slices.Sorted(maps.Keys(s.Files)) {
+		s.FileSizes = append(s.FileSizes, fileSize{name, len(s.Files[name])})
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	data = append(data, '\n')
+	for _, f := range s.FileSizes {
+		data = append(data, s.Files[f.Name]...)
+	}
+	return data, nil
+}
+
+// decodeSkeleton reads what encodeSkeleton wrote.
+func decodeSkeleton(data []byte) (skeleton, bool) {
+	var s skeleton
+	meta, rest, ok := bytes.Cut(data, []byte("\n"))
+	if !ok || json.Unmarshal(meta, &s) != nil {
+		return s, false
+	}
+	sources := string(rest)
+	s.Files = map[string]string{}
+	for _, f := range s.FileSizes {
+		if f.Size < 0 || f.Size > len(sources) {
+			return s, false
+		}
+		s.Files[f.Name], sources = sources[:f.Size], sources[f.Size:]
+	}
+	return s, sources == ""
 }
 
 // writeEntry stores an entry holding skeleton, made from files whose

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"go/types"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,6 +23,10 @@ type options struct {
 	// noPromises: leave out whether each pull is promised (promise.go),
 	// which -ports and the vet mode do not report.
 	noPromises bool
+	// allTypes: type-check every declaration, not only those the checks
+	// need (see typeChecker), as the tests that hold the one to the
+	// other do.
+	allTypes bool
 }
 
 // analysis holds what analyze derives from a program.
@@ -40,6 +42,7 @@ type analysis struct {
 	// indexed: the packages left for later that were read and indexed
 	// since.
 	indexed map[*pkg]bool
+	tcheck  *typeChecker
 }
 
 // A definition gives a symbol its body: a Go declaration in the symbol's
@@ -52,7 +55,8 @@ type definition struct {
 // analyze returns the findings: for a program (a main package among the
 // named ones), every package it links; otherwise the named packages.
 func analyze(prog *program, opts options) []finding {
-	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, indexed: map[*pkg]bool{}}
+	a := &analysis{program: prog, opts: opts, defs: map[string][]definition{}, indexed: map[*pkg]bool{},
+		tcheck: newTypeChecker(prog, opts.allTypes)}
 	var named []*pkg
 	for _, p := range prog.pkgs {
 		a.index(p)
@@ -73,14 +77,25 @@ func analyze(prog *program, opts options) []finding {
 			}
 		}
 	}
-	var findings []finding
-	for _, p := range report {
-		findings = append(findings, a.checkPackage(p)...)
+	// The directives of the files the build leaves out: read once, side
+	// by side (a package may leave out hundreds of files).
+	excluded := make([][]finding, len(report))
+	sideBySide(report, func(p *pkg) { excluded[slices.Index(report, p)] = a.excluded(p) })
+	a.seedTypes(report)
+	for runs := 1; ; runs++ {
+		var findings []finding
+		for i, p := range report {
+			findings = append(findings, a.checkPackage(p)...)
+			findings = append(findings, excluded[i]...)
+		}
+		if !a.tcheck.missed {
+			if !opts.noPromises {
+				a.notePromises(findings)
+			}
+			return findings
+		}
+		a.tcheck.again(runs)
 	}
-	if !opts.noPromises {
-		a.notePromises(findings)
-	}
-	return findings
 }
 
 // index files what p defines and uses.
@@ -164,8 +179,7 @@ func (a *analysis) active(d directive) bool {
 }
 
 // checkPackage returns the findings for one package: its directives, its
-// bodyless functions, its assembly's references and the directives of
-// the files its build leaves out.
+// bodyless functions and its assembly's references.
 func (a *analysis) checkPackage(p *pkg) []finding {
 	var findings []finding
 	if u := p.undefined; u != nil && !p.Standard {
@@ -179,7 +193,7 @@ func (a *analysis) checkPackage(p *pkg) []finding {
 		findings = append(findings, fd)
 	}
 	if len(p.directives) > 0 || p.bodyless {
-		a.typesOf(p) // and its syntax, when it comes from the cache
+		a.syntax(p) // when it comes from the cache
 	}
 	named := map[string]bool{} // locals that carry a directive
 	for _, d := range p.directives {
@@ -195,8 +209,7 @@ func (a *analysis) checkPackage(p *pkg) []finding {
 	if !p.Standard {
 		findings = append(findings, a.checkBodies(p, named)...)
 	}
-	findings = append(findings, a.checkAssemblyRefs(p)...)
-	return append(findings, a.excluded(p)...)
+	return append(findings, a.checkAssemblyRefs(p)...)
 }
 
 func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
@@ -240,7 +253,7 @@ func (a *analysis) checkDirective(p *pkg, d directive, duplicate bool) finding {
 		fd.fail(reasonDuplicate, "duplicate "+verb+" for "+d.Local, "one directive per name")
 		return fd
 	}
-	local := a.typesOf(p).Scope().Lookup(d.Local)
+	local := a.object(p, d.Local)
 	switch fd.Mode {
 	case modeMarking:
 		_, isVar := local.(*types.Var)
@@ -315,7 +328,7 @@ func (a *analysis) replacesWrapper(p *pkg, sym string, local, target types.Objec
 func (a *analysis) pushedObject(p *pkg, sym string) types.Object {
 	for _, d := range p.directives {
 		if d.Target == sym {
-			return a.typesOf(p).Scope().Lookup(d.Local)
+			return a.object(p, d.Local)
 		}
 	}
 	return nil
@@ -387,7 +400,7 @@ func (a *analysis) callableFromGo(q *pkg, sym string) bool {
 	}
 	for _, d := range q.directives {
 		if d.Target == sym && d.Args == 2 && a.active(d) {
-			if _, isFunc := a.typesOf(q).Scope().Lookup(d.Local).(*types.Func); isFunc {
+			if _, isFunc := a.object(q, d.Local).(*types.Func); isFunc {
 				return true
 			}
 		}
@@ -396,7 +409,7 @@ func (a *analysis) callableFromGo(q *pkg, sym string) bool {
 	if path != q.symPath() || !q.bodyless {
 		return false
 	}
-	_, isFunc := a.typesOf(q).Scope().Lookup(name).(*types.Func)
+	_, isFunc := a.object(q, name).(*types.Func)
 	return isFunc
 }
 
@@ -514,13 +527,13 @@ func (a *analysis) checkBodies(p *pkg, named map[string]bool) []finding {
 			}
 			fd := a.newFinding(p, a.tc.fset.Position(fn.Pos()), fn.Name.Name, "")
 			fd.Mode = modeNone
-			if len(p.SFiles) == 0 {
+			if p.complete() {
 				fd.fail(reasonMissingBody, "missing function body", "no .s file in the package, no //go:linkname on it")
 				findings = append(findings, fd)
 				continue
 			}
 			fd.allow(reasonDefined, "", "defined by assembly or a push")
-			a.checkDefined(p, &fd, p.symPath()+"."+fn.Name.Name, a.typesOf(p).Scope().Lookup(fn.Name.Name), false)
+			a.checkDefined(p, &fd, p.symPath()+"."+fn.Name.Name, a.object(p, fn.Name.Name), false)
 			if fd.Link != linkOK || len(fd.Warnings) > 0 {
 				findings = append(findings, fd)
 			}
@@ -562,34 +575,4 @@ func (a *analysis) declaredIn(dir string, files []string, name string) string {
 		}
 	}
 	return ""
-}
-
-// excluded lists the directives of the files that the build leaves out,
-// so that a report can say how many there are.
-func (a *analysis) excluded(p *pkg) []finding {
-	var findings []finding
-	for _, name := range p.IgnoredGoFiles {
-		path := filepath.Join(p.Dir, name)
-		src, err := os.ReadFile(path)
-		// Most such files, other systems' system calls, have none.
-		if err != nil || !bytes.Contains(src, []byte("//go:linkname")) {
-			continue
-		}
-		f, err := parser.ParseFile(a.tc.fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil {
-			continue
-		}
-		for _, d := range directivesIn(a.tc.fset, f, src) {
-			fd := a.newFinding(p, a.tc.fset.Position(d.pos), d.Local, d.Target)
-			fd.Mode = modePull
-			if d.Target == "" {
-				fd.Mode = modeMarking
-			} else if _, hasBody := findDeclIn(f, d.Local); hasBody {
-				fd.Mode = modePush
-			}
-			fd.Link, fd.Reason, fd.Why = linkExcluded, reasonBuildExcluded, "a build constraint leaves "+name+" out of this build"
-			findings = append(findings, fd)
-		}
-	}
-	return findings
 }

@@ -86,11 +86,14 @@ func (a *analysis) lookup(path, name string) (types.Object, *pkg) {
 			p = m
 		}
 	}
-	if p == nil || a.typesOf(p) == nil {
+	if p == nil {
 		return nil, nil
 	}
-	pt := a.typesOf(p)
-	if !strings.Contains(name, ".") {
+	recv, method, isMethod := strings.Cut(name, ".")
+	ptr := strings.HasPrefix(recv, "(*")
+	recv = strings.Trim(recv, "(*)")
+	pt := a.typesFor(p, recv)
+	if !isMethod {
 		obj := pt.Scope().Lookup(name)
 		switch obj.(type) {
 		case *types.Func, *types.Var:
@@ -98,9 +101,6 @@ func (a *analysis) lookup(path, name string) (types.Object, *pkg) {
 		}
 		return nil, p
 	}
-	recv, method, _ := strings.Cut(name, ".")
-	ptr := strings.HasPrefix(recv, "(*")
-	recv = strings.Trim(recv, "(*)")
 	tn, ok := pt.Scope().Lookup(recv).(*types.TypeName)
 	if !ok {
 		return nil, p

@@ -28,12 +28,15 @@ type pkg struct {
 	CgoFiles       []string
 	IgnoredGoFiles []string
 	SFiles         []string
-	Deps           []string
-	ImportMap      map[string]string
-	Standard       bool
-	DepOnly        bool
-	Module         *struct{ Path, Version, Dir, GoVersion string }
-	Error          *struct{ Err string }
+	// The files of other languages: with any of them, or CgoFiles or
+	// SFiles, a function may be declared without a body (see complete).
+	CFiles, CXXFiles, MFiles, FFiles, SysoFiles, SwigFiles, SwigCXXFiles []string
+	Deps                                                                 []string
+	ImportMap                                                            map[string]string
+	Standard                                                             bool
+	DepOnly                                                              bool
+	Module                                                               *struct{ Path, Version, Dir, GoVersion string }
+	Error                                                                *struct{ Err string }
 
 	files      []*ast.File
 	directives []directive
@@ -60,8 +63,8 @@ type pkg struct {
 	// later: parse left it unread, for readLater.
 	later     bool
 	laterOnce sync.Once
-	checkOnce sync.Once
-	types     *types.Package // through typesOf
+	// syntaxOnce: the files parsed, for the type checker (see syntax).
+	syntaxOnce sync.Once
 }
 
 // symPath is the package's name in symbols: the linker calls a command's
@@ -93,6 +96,17 @@ func (p *pkg) ignoresUndeclared() bool {
 	return err1 == nil && err2 == nil && (mj < 1 || mj == 1 && mn < 18)
 }
 
+// complete reports whether the go command tells the compiler that the
+// package's Go files are all of it (-complete), which makes a function
+// declared without a body an error: it does when the package has no file
+// of another language, cgo files and assembly included (cmd/go's
+// internal/work/gc.go, which also passes over a few standard-library
+// packages that the runtime completes).
+func (p *pkg) complete() bool {
+	return len(p.CgoFiles)+len(p.CFiles)+len(p.CXXFiles)+len(p.MFiles)+len(p.FFiles)+len(p.SFiles)+
+		len(p.SysoFiles)+len(p.SwigFiles)+len(p.SwigCXXFiles) == 0
+}
+
 // module names the package's module as module@version ("std" for the
 // standard library).
 func (p *pkg) module() string {
@@ -121,7 +135,7 @@ type program struct {
 // its directives, definitions and assembly, from the cache when they are
 // there. Type-checking waits until analyze needs a package's types.
 func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*program, error) {
-	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Match,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Name,Match,Dir,GoFiles,CgoFiles,IgnoredGoFiles,SFiles,CFiles,CXXFiles,MFiles,FFiles,SysoFiles,SwigFiles,SwigCXXFiles,Deps,ImportMap,Standard,DepOnly,Module,Error"}
 	prog := &program{tc: tc, byPath: map[string]*pkg{}, overlay: map[string]string{},
 		sizes: types.SizesFor("gc", tc.goarch), dir: dir}
 	if overlayFile != "" {
@@ -353,57 +367,9 @@ func (prog *program) parseFile(p *pkg, path string, src []byte) error {
 	return nil
 }
 
-// typesOf returns the package's types, type-checking it (and, through
-// its imports, its dependencies) the first time it is asked: many
-// packages of a program are never needed.
-func (prog *program) typesOf(p *pkg) *types.Package {
-	p.checkOnce.Do(func() {
-		if p.ImportPath == "unsafe" {
-			p.types = types.Unsafe
-			return
-		}
-		switch {
-		case p.later:
-			prog.readLater(p)
-		case p.files == nil:
-			prog.parseSkeleton(p)
-		}
-		// analyze reads function bodies by name, from the syntax: the
-		// types of declarations are all it needs from the type checker.
-		if !p.followed() {
-			for _, f := range p.files {
-				dropTableContents(f)
-			}
-		}
-		conf := types.Config{
-			Importer:         importerFunc(func(path string) (*types.Package, error) { return prog.imported(p, path) }),
-			IgnoreFuncBodies: true,
-			FakeImportC:      true,
-			Error:            func(error) {}, // go build reports those; keep going
-			Sizes:            prog.sizes,
-		}
-		p.types, _ = conf.Check(p.ImportPath, prog.tc.fset, p.files, nil)
-	})
-	return p.types
-}
-
-// dropTableContents empties the composite literals that initialize
-// package-level variables, such as the standard library's Unicode tables:
-// their types do not depend on the elements (except for [...]T, which is
-// kept), and checking them is most of the work for packages whose
-// function bodies are not checked.
-func dropTableContents(f *ast.File) {
-	for _, decl := range f.Decls {
-		if gd, ok := decl.(*ast.GenDecl); ok {
-			for _, lit := range tables(gd) {
-				lit.Elts = nil
-			}
-		}
-	}
-}
-
 // tables returns the composite literals that initialize the variables of
-// a declaration, when their type does not depend on their elements.
+// a declaration, when their type does not depend on their elements:
+// their contents are left out of the cache.
 func tables(gd *ast.GenDecl) []*ast.CompositeLit {
 	var lits []*ast.CompositeLit
 	if gd.Tok != token.VAR {
@@ -436,22 +402,6 @@ func (p *pkg) followed() bool {
 	}
 	return p.Name == "main" || len(p.directives) > 0 || p.bodyless
 }
-
-func (prog *program) imported(from *pkg, path string) (*types.Package, error) {
-	if mapped, ok := from.ImportMap[path]; ok {
-		path = mapped
-	}
-	if p := prog.byPath[path]; p != nil {
-		if t := prog.typesOf(p); t != nil {
-			return t, nil
-		}
-	}
-	return nil, fmt.Errorf("package %s not loaded", path)
-}
-
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
 
 // An undefinedName is a name that code uses and nothing declares.
 type undefinedName struct {

@@ -31,7 +31,9 @@ func directivesIn(fset *token.FileSet, f *ast.File, src []byte) []directive {
 	importsUnsafe := false
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value) // `unsafe` counts as well
-		importsUnsafe = importsUnsafe || path == "unsafe"
+		// cgo hands the compiler the file with import "C" made
+		// import _ "unsafe" (cmd/cgo's output for a cgo file).
+		importsUnsafe = importsUnsafe || path == "unsafe" || path == "C"
 	}
 	var ds []directive
 	for _, cg := range f.Comments {
