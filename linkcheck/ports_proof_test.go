@@ -35,6 +35,20 @@ func provenPorts() []string {
 	return append(slices.Clone(firstClassPorts), otherRegisterABIPorts...)
 }
 
+// knownPortDisagreements are the checks of TestPorts on which linkcheck
+// is known to contradict the build, by "PORT SUBJECT NAME", with why. The
+// record lists them apart; the test fails on any other disagreement, and
+// on a known one that agrees now on some Go (remove it then).
+var knownPortDisagreements = map[string]string{
+	"linux/386 corpus github.com/chenzhuoyu/iasm@v0.9.1":   iasmOn32Bit,
+	"linux/arm corpus github.com/chenzhuoyu/iasm@v0.9.1":   iasmOn32Bit,
+	"windows/386 corpus github.com/chenzhuoyu/iasm@v0.9.1": iasmOn32Bit,
+}
+
+// iasmOn32Bit says why linkcheck misses iasm's failure on 32-bit ports.
+const iasmOn32Bit = "the build stops in the compiler: x86_64/program.go assigns math.MaxInt64 to an int, which overflows on 32-bit ports; " +
+	"the error is inside a function body, and linkcheck type-checks declarations, not bodies"
+
 // A proofCheck is one real build and the prediction held to it.
 type proofCheck struct {
 	subject string // lab, linker, marks or corpus
@@ -307,7 +321,7 @@ func TestPorts(t *testing.T) {
 		fmt.Fprintf(&b, " %s: checks (lab, linker, marks, corpus) | links, fails | agree |", v)
 	}
 	b.WriteString("\n|---|" + strings.Repeat("---|---|---|", len(versions)) + "\n")
-	var problems []string
+	var problems, known []string
 	for _, port := range ports {
 		fmt.Fprintf(&b, "| %s |", port)
 		for _, v := range versions {
@@ -318,9 +332,16 @@ func TestPorts(t *testing.T) {
 				if c.linked {
 					links++
 				}
-				if c.problem == "" {
+				why, isKnown := knownPortDisagreements[port+" "+c.subject+" "+c.name]
+				switch {
+				case c.problem == "" && isKnown:
 					agree++
-				} else {
+					problems = append(problems, fmt.Sprintf("%s %s, %s %s: agrees now; remove it from knownPortDisagreements", v, port, c.subject, c.name))
+				case c.problem == "":
+					agree++
+				case isKnown:
+					known = append(known, fmt.Sprintf("%s %s, %s %s: %s", v, port, c.subject, c.name, why))
+				default:
 					problems = append(problems, fmt.Sprintf("%s %s, %s %s: %s", v, port, c.subject, c.name, c.problem))
 				}
 			}
@@ -328,6 +349,12 @@ func TestPorts(t *testing.T) {
 			fmt.Fprintf(&b, " %d (%d, %d, %d, %d) | %d, %d | %d |", n, counts["lab"], counts["linker"], counts["marks"], counts["corpus"], links, n-links, agree)
 		}
 		b.WriteString("\n")
+	}
+	if len(known) > 0 {
+		b.WriteString("\nKnown disagreements (the build is right):\n\n")
+		for _, k := range known {
+			fmt.Fprintf(&b, "- %s\n", k)
+		}
 	}
 	if len(problems) > 0 {
 		b.WriteString("\nDisagreements:\n\n")
