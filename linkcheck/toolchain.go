@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -163,18 +162,7 @@ func (tc *toolchain) buildContext() (build.Context, error) {
 // goEnv runs go env -json for names with the environment env, outside
 // any module.
 func goEnv(env []string, names ...string) (map[string]string, error) {
-	cmd := exec.Command("go", append([]string{"env", "-json"}, names...)...)
-	cmd.Dir = os.TempDir()
-	cmd.Env = append(slices.Clone(env), "GOWORK=off")
-	out, err := output(cmd)
-	if err != nil {
-		return nil, err
-	}
-	values := map[string]string{}
-	if err := json.Unmarshal(out, &values); err != nil {
-		return nil, fmt.Errorf("go env -json: %v", err)
-	}
-	return values, nil
+	return goEnvIn(append(slices.Clone(env), "GOWORK=off"), os.TempDir(), names...)
 }
 
 // output runs cmd; when it fails, the error is the go command's own
