@@ -263,9 +263,8 @@ func checkReadmeBlock(t *testing.T, begin, end, block string) {
 // TestAllowAssembly holds -allow to a real build of a reference made from
 // assembly to runtime.newcoro, which the linker keeps from main for a
 // reason that depends on the Go: Go 1.26's block-list reserves it for
-// iter, Go 1.27 marks it //go:linknamestd instead (the standard library
-// may pull it, so a pull from container/list links with go1.27.3 and
-// fails with go1.26.8).
+// iter; Go 1.27's list leaves it out, and runtime marks it
+// //go:linknamestd, for the standard library's own pulls.
 func TestAllowAssembly(t *testing.T) {
 	tc := toolchainOrFail(t)
 	if tc.goarch != "amd64" {
