@@ -188,39 +188,58 @@ runtime.cmpstring func pullable pushed q q/q.go:8
 	}
 }
 
-// runningGoMarks are facts of the Go versions this workspace is verified
-// on, for linux/amd64: directive lines in the standard library, and the
-// verdict and reason for a few symbols.
-var runningGoMarks = map[string]struct {
+// The marks of the standard library that this workspace is verified on
+// are in testdata/marks/GOOS-GOARCH.txtar: a comment, then a section per
+// Go version ("-- go1.26.8 --") whose first line is "directive lines N
+// one-argument M linknamestd", and each other line "SYMBOL VERDICT
+// REASON", VERDICT pullable or refused.
+
+// goMarks is one Go version's section of testdata/marks.
+type goMarks struct {
 	oneArg, std int
-	verdicts    map[string]string
-}{
-	"go1.26.8": {404, 0, map[string]string{
-		"runtime.nanotime":             "pullable std_marked",
-		"runtime.cheaprand":            "pullable std_marked",
-		"runtime.fastrand":             "pullable std_marked",
-		"runtime.cmpstring":            "pullable pushed",
-		"internal/runtime/atomic.Load": "pullable std_marked",
-		"runtime.systemstack":          "pullable assembly",
-		"runtime.coroswitch":           "refused blocklisted",
-		"runtime.addmoduledata":        "refused blocklisted",
-	}},
-	"go1.27.3": {381, 52, map[string]string{
-		"runtime.nanotime":             "pullable std_marked",
-		"runtime.cheaprand":            "pullable std_marked",
-		"runtime.fastrand":             "pullable std_marked",
-		"runtime.cmpstring":            "pullable pushed",
-		"internal/runtime/atomic.Load": "refused linknamestd",
-		"runtime.systemstack":          "refused assembly_unmarked",
-		"runtime.coroswitch":           "refused linknamestd",
-		"runtime.addmoduledata":        "refused blocklisted",
-	}},
+	verdicts    map[string]string // symbol -> "VERDICT REASON"
+}
+
+// A marksFile is testdata/marks/GOOS-GOARCH.txtar.
+type marksFile struct {
+	platform string
+	versions map[string]goMarks
+}
+
+func parseMarksFile(name, data string) (marksFile, error) {
+	m := marksFile{platform: name, versions: map[string]goMarks{}}
+	_, files := parseTxtar(data)
+	for _, f := range files {
+		lines := strings.Split(strings.TrimSpace(f.data), "\n")
+		g := goMarks{verdicts: map[string]string{}}
+		if _, err := fmt.Sscanf(lines[0], "directive lines %d one-argument %d linknamestd", &g.oneArg, &g.std); err != nil {
+			return m, fmt.Errorf("%s: %q: want directive lines N one-argument M linknamestd", f.name, lines[0])
+		}
+		for _, line := range lines[1:] {
+			fields := strings.Fields(line)
+			if len(fields) != 3 || fields[1] != "pullable" && fields[1] != "refused" || g.verdicts[fields[0]] != "" {
+				return m, fmt.Errorf("%s: %q: want SYMBOL pullable|refused REASON, once a symbol", f.name, line)
+			}
+			g.verdicts[fields[0]] = fields[1] + " " + fields[2]
+		}
+		if _, dup := m.versions[f.name]; dup || !goRelease.MatchString(f.name) || len(g.verdicts) == 0 {
+			return m, fmt.Errorf("section %q: want a Go release, once, with at least one symbol", f.name)
+		}
+		m.versions[f.name] = g
+	}
+	return m, nil
 }
 
 // The running Go's own source says what this workspace's facts say.
 func TestRunningGoMarks(t *testing.T) {
-	want, ok := runningGoMarks[runtime.Version()]
-	if !ok || runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+	var want goMarks
+	ok := false
+	for _, m := range readTxtarCases(t, filepath.Join("testdata", "marks"), parseMarksFile) {
+		if m.platform == runtime.GOOS+"-"+runtime.GOARCH {
+			want, ok = m.versions[runtime.Version()]
+		}
+	}
+	if !ok {
 		t.Skipf("no facts on record for %s %s/%s", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	}
 	tc, err := newToolchain(runtime.Version(), os.Environ())

@@ -85,17 +85,24 @@ type wantBuild struct {
 // readRealCases reads testdata/*.txtar.
 func readRealCases(t *testing.T) []realCase {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.txtar"))
+	return readTxtarCases(t, "testdata", parseRealCase)
+}
+
+// readTxtarCases reads each dir/*.txtar as one case, named after its
+// file, with parse.
+func readTxtarCases[C any](t *testing.T, dir string, parse func(name, data string) (C, error)) []C {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
 	if err != nil || len(paths) == 0 {
-		t.Fatalf("no testdata/*.txtar: %v", err)
+		t.Fatalf("no %s/*.txtar: %v", dir, err)
 	}
-	var cases []realCase
+	var cases []C
 	for _, path := range paths {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := parseRealCase(strings.TrimSuffix(filepath.Base(path), ".txtar"), string(data))
+		c, err := parse(strings.TrimSuffix(filepath.Base(path), ".txtar"), string(data))
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -20,141 +23,116 @@ func TestWordDiff(t *testing.T) {
 	}
 }
 
-// upgradeProgram pulls what go1.27.3 changes and what it keeps.
-var upgradeProgram = map[string]string{"main.go": `package main
+// The programs of testdata/upgrade/*.txtar are compared between Go
+// versions by TestUpgrade. A file is a comment, then sections that each
+// start with a line "-- name --" (read as testdata/*.txtar is):
+//
+//   - upgrade FROM TO: what -upgrade prints when FROM builds the program
+//     and TO is the Go to upgrade to, exactly;
+//   - json FROM TO: the JSON of that comparison, exactly, on one line;
+//   - breaks: the pairs "FROM -> TO" whose upgrade breaks the build, one
+//     a line; every other pair that a section names must not break it;
+//   - any other: a file of the module, whose go.mod writeModule writes.
 
-import _ "unsafe"
-
-//go:linkname load internal/runtime/atomic.Load
-func load(p *uint32) uint32
-
-//go:linkname systemstack runtime.systemstack
-func systemstack(fn func())
-
-//go:linkname coroswitch runtime.coroswitch
-func coroswitch(c uintptr)
-
-//go:linkname nanotime runtime.nanotime
-func nanotime() int64
-
-//go:linkname nanotimeVar runtime.nanotime
-var nanotimeVar int64
-
-func callSystemstack()
-
-func main() {
-	var x uint32
-	load(&x)
-	systemstack(func() {})
-	coroswitch(0)
-	println(nanotime(), nanotimeVar)
-	callSystemstack()
+// An upgradeCase is one program of testdata/upgrade.
+type upgradeCase struct {
+	name   string
+	files  map[string]string
+	pairs  []upgradePair
+	breaks map[[2]string]bool // the pairs whose upgrade breaks
 }
-`, "systemstack_amd64.s": `#include "textflag.h"
 
-TEXT ·callSystemstack(SB),NOSPLIT,$0-0
-	CALL runtime·systemstack(SB)
-	RET
-`}
+// An upgradePair is one comparison of an upgradeCase and what it gives.
+type upgradePair struct {
+	from, to string
+	json     bool // want is the JSON, not the text
+	want     string
+}
 
-// TestUpgrade checks -upgrade from go1.26.8 to go1.27.3 and back, whichever
-// Go runs the test, on a program whose pulls the upgrade changes in each
-// way there is.
+func parseUpgradeCase(name, data string) (upgradeCase, error) {
+	c := upgradeCase{name: name, files: map[string]string{}, breaks: map[[2]string]bool{}}
+	_, files := parseTxtar(data)
+	var breaks [][2]string
+	for _, f := range files {
+		fields := strings.Fields(f.name)
+		switch {
+		case f.name == "breaks":
+			for _, line := range strings.Split(strings.TrimSpace(f.data), "\n") {
+				from, to, ok := strings.Cut(strings.TrimSpace(line), " -> ")
+				if !ok || strings.Contains(from, " ") || strings.Contains(to, " ") {
+					return c, fmt.Errorf("breaks: %q: want FROM -> TO", line)
+				}
+				breaks = append(breaks, [2]string{from, to})
+			}
+		case len(fields) == 3 && (fields[0] == "upgrade" || fields[0] == "json"):
+			p := upgradePair{from: fields[1], to: fields[2], json: fields[0] == "json", want: f.data}
+			if p.json {
+				p.want = strings.TrimSuffix(p.want, "\n")
+			}
+			c.pairs = append(c.pairs, p)
+		case len(fields) == 1:
+			c.files[f.name] = f.data
+		default:
+			return c, fmt.Errorf("section %q: want upgrade FROM TO, json FROM TO, breaks or a file's name", f.name)
+		}
+	}
+	for _, pair := range breaks {
+		if !slices.ContainsFunc(c.pairs, func(p upgradePair) bool { return [2]string{p.from, p.to} == pair }) {
+			return c, fmt.Errorf("breaks: %s -> %s: no section compares them", pair[0], pair[1])
+		}
+		c.breaks[pair] = true
+	}
+	if len(c.pairs) == 0 || len(c.files) == 0 {
+		return c, fmt.Errorf("want a program and at least one upgrade or json section")
+	}
+	return c, nil
+}
+
+// TestUpgrade checks -upgrade on each program of testdata/upgrade, for
+// each pair of Go versions its file names. A pair is skipped unless both
+// are the go on PATH or in the module cache: make test does not fetch.
 func TestUpgrade(t *testing.T) {
-	skipWithout(t, "go1.26.8")
-	skipWithout(t, "go1.27.3")
-	// A temporary module: a go.work above it must not count.
+	// Temporary modules: a go.work above them must not count.
 	env := append(os.Environ(), "GOWORK=off")
-	var tcs [2]*toolchain
-	for i, v := range []string{"go1.26.8", "go1.27.3"} {
-		tc, err := newToolchain(v, env)
+	tcs := map[string]*toolchain{}
+	cleanup := t.Cleanup
+	toolchainOf := func(t *testing.T, version string) *toolchain {
+		t.Helper()
+		skipWithout(t, version)
+		if tc := tcs[version]; tc != nil {
+			return tc
+		}
+		tc, err := newToolchain(version, env)
 		if err != nil {
 			t.Fatal(err)
 		}
 		tc.cacheDir = testCache
-		defer tc.writing.Wait()
-		tcs[i] = tc
+		cleanup(tc.writing.Wait)
+		tcs[version] = tc
+		return tc
 	}
-	dir := writeModule(t, upgradeProgram)
-	up := `example.test
-  main.go:5: load -> internal/runtime/atomic.Load [pull]
-      stops linking
-      go1.26.8: links (std_marked by internal/runtime/atomic)
-      go1.27.3: fails (linknamestd)
-      why: internal/runtime/atomic marks it with //go:linknamestd, for the standard library's own use
-      go build: link: main: invalid reference to internal/runtime/atomic.Load
-  main.go:8: systemstack -> runtime.systemstack [pull]
-      stops linking
-      go1.26.8: links (assembly by runtime)
-      go1.27.3: fails (assembly_unmarked)
-      why: an assembly function in runtime that nothing marks for outside use
-      go build: link: main: invalid reference to runtime.systemstack
-  main.go:11: coroswitch -> runtime.coroswitch [pull]
-      same result, other reason
-      go1.26.8: fails (blocklisted)
-      go1.27.3: fails (linknamestd)
-  main.go:17: nanotimeVar -> runtime.nanotime [handshake]
-      stops linking
-      go1.26.8: links (std_marked by runtime)
-      go1.27.3: fails (variable_over_function)
-      why: the variable replaces runtime.nanotime's DUPOK ABI0 wrapper, and the linker meets a variable among the functions (with -ldflags=-w it panics instead)
-      go build: passed to GetFuncDwarfAuxSyms
-  systemstack_amd64.s:4: assembly reference -> runtime.systemstack [no directive]
-      stops linking
-      go1.26.8: links (not_checked)
-      go1.27.3: fails (assembly_unmarked)
-      why: an assembly function in runtime that nothing marks for outside use
-      go build: link: main: invalid reference to runtime.systemstack
-go1.26.8 -> go1.27.3 (linux/amd64, cgo on), 5 directives and 1 assembly reference checked: 4 stops linking, 1 same result, other reason: the build fails with both, and the upgrade breaks lines that linked or makes a signature unsafe
-`
-	down := `example.test
-  main.go:5: load -> internal/runtime/atomic.Load [handshake]
-      starts linking
-      go1.27.3: fails (linknamestd)
-      go1.26.8: links (std_marked by internal/runtime/atomic)
-  main.go:8: systemstack -> runtime.systemstack [pull]
-      starts linking
-      go1.27.3: fails (assembly_unmarked)
-      go1.26.8: links (assembly by runtime)
-  main.go:11: coroswitch -> runtime.coroswitch [handshake]
-      same result, other reason
-      go1.27.3: fails (linknamestd)
-      go1.26.8: fails (blocklisted)
-  main.go:17: nanotimeVar -> runtime.nanotime [handshake]
-      starts linking
-      go1.27.3: fails (variable_over_function)
-      go1.26.8: links (std_marked by runtime)
-  systemstack_amd64.s:4: assembly reference -> runtime.systemstack [no directive]
-      starts linking
-      go1.27.3: fails (assembly_unmarked)
-      go1.26.8: links (not_checked)
-go1.27.3 -> go1.26.8 (linux/amd64, cgo on), 5 directives and 1 assembly reference checked: 4 starts linking, 1 same result, other reason: the build fails with both
-`
-	for _, c := range []struct {
-		from, to int
-		want     string
-		breaks   bool
-	}{{0, 1, up, true}, {1, 0, down, false}} {
-		findings, progs, err := checkBoth([2]*toolchain{tcs[c.from], tcs[c.to]}, dir, []string{"."}, "", options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := compareUpgrade(tcs[c.from], tcs[c.to], findings[0], findings[1])
-		var b strings.Builder
-		r.print(&b, findings[0], findings[1], progs[1].isProgram())
-		if got := b.String(); got != c.want || r.Breaks != c.breaks {
-			t.Errorf("%s -> %s: breaks %v, want %v; got:\n%s\nwant:\n%s", tcs[c.from].version, tcs[c.to].version, r.Breaks, c.breaks, got, c.want)
-		}
-	}
-	// Nothing changes from a Go to itself, and the JSON says so with
-	// empty lists, never null; the build fails with both (coroswitch).
-	findings, _, err := checkBoth([2]*toolchain{tcs[0], tcs[0]}, dir, []string{"."}, "", options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := json.Marshal(compareUpgrade(tcs[0], tcs[0], findings[0], findings[1]))
-	if want := `{"from":"go1.26.8","to":"go1.26.8","goos":"linux","goarch":"amd64","cgo":true,"from_build":"fails","to_build":"fails","breaks":false,"modules":[]}`; string(data) != want {
-		t.Errorf("JSON: %s\nwant %s", data, want)
+	for _, c := range readTxtarCases(t, filepath.Join("testdata", "upgrade"), parseUpgradeCase) {
+		t.Run(c.name, func(t *testing.T) {
+			dir := writeModule(t, c.files)
+			for _, p := range c.pairs {
+				from, to := toolchainOf(t, p.from), toolchainOf(t, p.to)
+				findings, progs, err := checkBoth([2]*toolchain{from, to}, dir, []string{"."}, "", options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := compareUpgrade(from, to, findings[0], findings[1])
+				var b strings.Builder
+				r.print(&b, findings[0], findings[1], progs[1].isProgram())
+				got := b.String()
+				if p.json {
+					data, _ := json.Marshal(r)
+					got = string(data)
+				}
+				if wantBreaks := c.breaks[[2]string{p.from, p.to}]; got != p.want || r.Breaks != wantBreaks {
+					t.Errorf("%s -> %s: breaks %v, want %v; got:\n%s\nwant:\n%s", p.from, p.to, r.Breaks, wantBreaks, got, p.want)
+				}
+			}
+		})
 	}
 }
 

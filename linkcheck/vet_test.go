@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,16 +27,36 @@ undeclared/undeclared.go:7:1: missing function body: no .s file in the package, 
 usage/usage.go:6:1: usage: //go:linkname localname [linkname]: one or two names after the directive (usage)
 `
 
-// compilerSays is, for each package of testdata/vet that the compiler
-// refuses with its tests, the words go test -c prints; the others compile.
-var compilerSays = map[string]string{
-	"duplicate":  "duplicate //go:linkname for nanotime",
-	"generic":    "//go:linkname reference of an instantiation is not allowed",
-	"intest":     `//go:linkname only allowed in Go files that import "unsafe"`,
-	"nobody":     "missing function body",
-	"nounsafe":   `//go:linkname only allowed in Go files that import "unsafe"`,
-	"undeclared": "//go:linkname must refer to declared function or variable",
-	"usage":      "usage: //go:linkname localname [linkname]",
+// compilerSays reads, for each package of testdata/vet that the compiler
+// refuses with its tests, the words go test -c prints: the quoted text of
+// a comment "// compiler: TEXT" on one of its lines, as p.go's "// want"
+// comments are read; the packages without one compile.
+func compilerSays(t *testing.T) map[string]string {
+	t.Helper()
+	says := map[string]string{}
+	paths, err := filepath.Glob(filepath.Join("testdata", "vet", "*", "*.go"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no testdata/vet/*/*.go: %v", err)
+	}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			_, quoted, ok := strings.Cut(line, " // compiler: ")
+			if !ok {
+				continue
+			}
+			text, err := strconv.Unquote(quoted)
+			name := filepath.Base(filepath.Dir(path))
+			if err != nil || says[name] != "" {
+				t.Fatalf("%s:%d: %q: want one // compiler: \"TEXT\" in the package", path, i+1, line)
+			}
+			says[name] = text
+		}
+	}
+	return says
 }
 
 // TestVet runs go vet -vettool=linkcheck on testdata/vet with each Go
@@ -66,13 +88,14 @@ func TestVet(t *testing.T) {
 			})
 		}
 	}
+	refusedBy := compilerSays(t)
 	for _, v := range versions {
 		t.Run("go test -c with "+v, func(t *testing.T) {
-			for _, name := range []string{"clean", "dep", "duplicate", "generic", "intest", "nobody", "nounsafe", "sig", "undeclared", "usage"} {
+			for _, name := range slices.Sorted(maps.Keys(vetPackages)) {
 				cmd := exec.Command("go", "test", "-c", "-o", os.DevNull, "./"+name)
 				cmd.Dir, cmd.Env = dir, vetEnv(v)
 				out, err := cmd.CombinedOutput()
-				want, refused := compilerSays[name]
+				want, refused := refusedBy[name]
 				switch {
 				case refused && err == nil:
 					t.Errorf("%s: go test -c compiles it; linkcheck predicts %q", name, want)

@@ -5,4 +5,4 @@ import _ "unsafe"
 
 //go:linkname nanotime runtime.nanotime
 //go:linkname nanotime runtime.nanotime
-func nanotime() int64
+func nanotime() int64 // compiler: "duplicate //go:linkname for nanotime"

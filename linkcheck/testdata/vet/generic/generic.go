@@ -8,4 +8,4 @@ import (
 )
 
 //go:linkname sum example.test/dep.Sum[int]
-func sum(s []int) int
+func sum(s []int) int // compiler: "//go:linkname reference of an instantiation is not allowed"

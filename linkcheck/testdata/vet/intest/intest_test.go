@@ -6,7 +6,7 @@ import "testing"
 // "unsafe" import.
 //
 //go:linkname nanotime runtime.nanotime
-func nanotime() int64
+func nanotime() int64 // compiler: "//go:linkname only allowed in Go files that import \"unsafe\""
 
 func TestTwo(t *testing.T) {
 	if Two() != 2 || nanotime() == 0 {

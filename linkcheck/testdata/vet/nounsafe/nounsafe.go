@@ -2,4 +2,4 @@
 package nounsafe
 
 //go:linkname nanotime runtime.nanotime
-func nanotime() int64
+func nanotime() int64 // compiler: "//go:linkname only allowed in Go files that import \"unsafe\""
