@@ -19,19 +19,29 @@ func TestCacheEntryNotWhole(t *testing.T) {
 	}
 	newPkg := func() *pkg { return &pkg{Dir: dir, GoFiles: []string{"a.go", "b.go"}} }
 	sources := newPkg().sourceSum()
-	whole := `{"Files":{"a.go":"package a\n","b.go":"package a\n\nfunc B() {}\n"}}`
+	encode := func(s skeleton) []byte {
+		data, err := encodeSkeleton(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	whole := encode(skeleton{Files: map[string]string{"a.go": "package a\n", "b.go": "package a\n\nfunc B() {}\n"}})
 	for _, c := range []struct {
 		name  string
 		entry func(file string)
 		read  bool
 	}{
-		{"whole", func(file string) { writeEntry(file, sources, []byte(whole)) }, true},
-		{"left for later", func(file string) { writeEntry(file, sources, []byte(`{"Later":true}`)) }, true},
+		{"whole", func(file string) { writeEntry(file, sources, whole) }, true},
+		{"left for later", func(file string) { writeEntry(file, sources, encode(skeleton{Later: true})) }, true},
 		{"no entry", func(string) {}, false},
-		{"no sum line", func(file string) { os.WriteFile(file, []byte(whole), 0o666) }, false},
-		{"another sum", func(file string) { os.WriteFile(file, []byte(entrySum("other", []byte(whole))+"\n"+whole), 0o666) }, false},
-		{"not JSON", func(file string) { writeEntry(file, sources, []byte(whole[:20])) }, false},
-		{"a file missing", func(file string) { writeEntry(file, sources, []byte(`{"Files":{"a.go":"package a\n"}}`)) }, false},
+		{"no sum line", func(file string) { os.WriteFile(file, whole, 0o666) }, false},
+		{"another sum", func(file string) { os.WriteFile(file, append([]byte(entrySum("other", whole)+"\n"), whole...), 0o666) }, false},
+		{"not JSON", func(file string) { writeEntry(file, sources, []byte("{\"Files\n")) }, false},
+		{"sources cut short", func(file string) { writeEntry(file, sources, whole[:len(whole)-3]) }, false},
+		{"a file missing", func(file string) {
+			writeEntry(file, sources, encode(skeleton{Files: map[string]string{"a.go": "package a\n"}}))
+		}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "entry.json")
@@ -51,14 +61,14 @@ func TestCacheEntryNotWhole(t *testing.T) {
 	// A file of the package that cannot be read: no sum, no entry.
 	gone := &pkg{Dir: dir, GoFiles: []string{"a.go", "gone.go"}}
 	file := filepath.Join(t.TempDir(), "entry.json")
-	writeEntry(file, gone.sourceSum(), []byte(whole))
+	writeEntry(file, gone.sourceSum(), whole)
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Errorf("an entry written for files that cannot be read: %v", err)
 	}
 	// A cache folder that cannot be made: nothing written, nothing said.
 	blocker := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(blocker, nil, 0o666)
-	writeEntry(filepath.Join(blocker, "entry.json"), sources, []byte(whole))
+	writeEntry(filepath.Join(blocker, "entry.json"), sources, whole)
 }
 
 // A package with an overlaid file is not cached: the entry would hold
