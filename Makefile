@@ -78,7 +78,6 @@ docs: workshop ## regenerate the generated blocks of the documents
 matrix: workshop ## run the examples, the lab, and check linkcheck's real-build records under each Go in GO_VERSIONS (network)
 	@$(WORKSHOP) matrix
 	@go -C linkcheck test -count=1 -timeout 1h -run '^(TestCorpus|TestMarksProof|TestUpgradeProof)$$' . -real-proof
-	@go -C linkcheck test -count=1 -timeout 3h -run '^TestPorts$$' . -ports-proof
 
 timings: workshop ## time make run-all against a bare go build, warm and cold (RUNS=, COLD=: how many)
 	@$(WORKSHOP) timings $(if $(RUNS),-n=$(RUNS)) $(if $(COLD),-cold=$(COLD))
@@ -95,7 +94,7 @@ upgrade-proof: check-go ## hold linkcheck -go and -upgrade to the toolchains the
 marks-proof: check-go ## link pulls of a sample of the symbols linkcheck -marks lists under each Go, against it; record it (network)
 	@go -C linkcheck test -count=1 -timeout 1h -run '^TestMarksProof$$' . -real-proof -update
 
-linkcheck-ports: check-go ## cross-build the lab, Go's linker cases and -marks samples for every port under each Go, against linkcheck; record it (slow)
+linkcheck-ports: check-go ## cross-build the lab, Go's linker cases, -marks samples and the corpus for every port under each Go, against linkcheck; record it (slow: make test checks the record's counts)
 	@go -C linkcheck test -count=1 -timeout 3h -run '^TestPorts$$' . -ports-proof -update
 
 # The go command decides whether bin/workshop is up to date, by content:

@@ -310,7 +310,7 @@ func TestPorts(t *testing.T) {
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "Recorded by `go test -run TestPorts -ports-proof -update` in linkcheck (`make linkcheck-ports`; `make matrix` checks it).\n")
+	fmt.Fprintf(&b, "Recorded by `go test -run TestPorts -ports-proof -update` in linkcheck (`make linkcheck-ports`; `make test` checks its counts, TestPortsRecord).\n")
 	b.WriteString("For each port and Go version, every build check of the lab, every case of that Go's own linker test\n")
 	b.WriteString("(cmd/link/testdata/linkname), pulls of a sample of the symbols `linkcheck -marks` lists and the program\n")
 	b.WriteString("of each module of the published corpus (`make linkcheck-real`) are cross-built for real (`CGO_ENABLED=0`),\n")
