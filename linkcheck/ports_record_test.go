@@ -95,8 +95,8 @@ func portsRecordProblems(record string, ports, versions []string, known map[stri
 			}
 			disagree := 0
 			for key, why := range known {
-				if p, subjectAndName, _ := strings.Cut(key, " "); p == port {
-					subject, name, _ := strings.Cut(subjectAndName, " ")
+				if f := strings.Fields(key); len(f) == 4 && f[0] == v && f[1] == port {
+					subject, name := f[2], f[3]
 					wantKnown[fmt.Sprintf("%s %s, %s %s: %s", v, port, subject, name, why)] = true
 					disagree++
 				}
@@ -124,7 +124,7 @@ func portsRecordProblems(record string, ports, versions []string, known map[stri
 // broken one way.
 func TestPortsRecordProblems(t *testing.T) {
 	ports, versions := []string{"linux/386", "linux/amd64"}, []string{"go1.26.8"}
-	known := map[string]string{"linux/386 corpus m@v1": "why"}
+	known := map[string]string{"go1.26.8 linux/386 corpus m@v1": "why"}
 	header := "| Port | go1.26.8: checks (lab, linker, marks, corpus) | links, fails | agree |\n|---|---|---|---|\n"
 	good := header + "| linux/386 | 10 (4, 3, 2, 1) | 6, 4 | 9 |\n| linux/amd64 | 10 (4, 3, 2, 1) | 5, 5 | 10 |\n" +
 		"\nKnown disagreements (the build is right):\n\n- go1.26.8 linux/386, corpus m@v1: why\n"
