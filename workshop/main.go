@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
 	"example.com/linkname/workshop/runner"
 )
 
@@ -133,21 +132,4 @@ func parseError(err error) error {
 // reportedBy adapts a command that reports its own checks.
 func reportedBy(run func(args []string) bool) func(args []string) error {
 	return func(args []string) error { return passed(run(args)) }
-}
-
-// fatalf is the way out of the commands written before they returned
-// errors (linkcheck-real, linkcheck-speed, marks-check, upgrade-proof).
-func fatalf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "workshop: "+format+"\n", args...)
-	os.Exit(2)
-}
-
-// absPath is p made absolute, for the commands that end the process on an
-// error.
-func absPath(p string) string {
-	a, err := filepath.Abs(p)
-	if err != nil {
-		fatalf("%v", err)
-	}
-	return a
 }
