@@ -46,8 +46,8 @@ var knownPortDisagreements = map[string]string{
 	"go1.27.3 linux/386 corpus github.com/chenzhuoyu/iasm@v0.9.1":     iasmOn32Bit,
 	"go1.27.3 linux/arm corpus github.com/chenzhuoyu/iasm@v0.9.1":     iasmOn32Bit,
 	"go1.27.3 windows/386 corpus github.com/chenzhuoyu/iasm@v0.9.1":   iasmOn32Bit,
-	"go1.26.8 linux/arm64 corpus github.com/bytedance/gopkg@v0.1.4":   unreachedTarget,
-	"go1.27.3 linux/arm64 corpus github.com/bytedance/gopkg@v0.1.4":   unreachedTarget,
+	"go1.26.8 linux/arm64 corpus github.com/bytedance/gopkg@v0.1.4":   callInADeadBranch,
+	"go1.27.3 linux/arm64 corpus github.com/bytedance/gopkg@v0.1.4":   callInADeadBranch,
 	"go1.27.3 linux/arm64 corpus github.com/bytedance/sonic@v1.10.2":  unreachedTarget,
 	"go1.27.3 darwin/arm64 corpus github.com/bytedance/sonic@v1.10.2": unreachedTarget,
 }
