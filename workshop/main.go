@@ -7,6 +7,7 @@ package main
 
 import (
 	"errors"
+	"example.com/linkname/workshop/runner"
 	"flag"
 	"fmt"
 	"io"
@@ -14,7 +15,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"example.com/linkname/workshop/runner"
 )
 
 // A command is one workshop subcommand. Add one by adding a row. It
