@@ -7,7 +7,6 @@ package main
 
 import (
 	"errors"
-	"example.com/linkname/workshop/runner"
 	"flag"
 	"fmt"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"example.com/linkname/workshop/runner"
 )
 
 // A command is one workshop subcommand. Add one by adding a row. It
