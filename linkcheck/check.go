@@ -43,6 +43,9 @@ type analysis struct {
 	// since.
 	indexed map[*pkg]bool
 	tcheck  *typeChecker
+	// bodyErrs: the first error of each package whose bodies do not
+	// compile.
+	bodyErrs map[*pkg]*bodyError
 }
 
 // A definition gives a symbol its body: a Go declaration in the symbol's
@@ -82,6 +85,7 @@ func analyze(prog *program, opts options) []finding {
 	excluded := make([][]finding, len(report))
 	sideBySide(report, func(p *pkg) { excluded[slices.Index(report, p)] = a.excluded(p) })
 	a.seedTypes(report)
+	a.bodyErrs = a.bodyErrors(report)
 	for runs := 1; ; runs++ {
 		var findings []finding
 		for i, p := range report {
@@ -190,6 +194,12 @@ func (a *analysis) checkPackage(p *pkg) []finding {
 			why += ": a build constraint leaves out " + file + ", which declares it"
 		}
 		fd.fail(reasonCompileError, "undefined: "+u.Name, why)
+		findings = append(findings, fd)
+	}
+	if e := a.bodyErrs[p]; e != nil {
+		fd := a.newFinding(p, token.Position{Filename: filepath.Join(p.Dir, e.File), Line: e.Line, Column: e.Col}, "", "")
+		fd.Mode = modeNone
+		fd.fail(reasonCompileError, e.Msg, "the compiler stops at this error in "+p.ImportPath+", on "+a.tc.goos+"/"+a.tc.goarch+" with "+a.tc.version)
 		findings = append(findings, fd)
 	}
 	if len(p.directives) > 0 || p.bodyless {

@@ -11,6 +11,7 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -44,6 +45,7 @@ type pkg struct {
 	asmDefs    []asmSymbol     // the functions its assembly defines
 	asmRefs    []asmSymbol     // the other packages' symbols its assembly uses
 	asmNames   map[string]bool // its own names that its assembly uses (read, not cached)
+	cgoExports map[string]bool // the functions a cgo file's //export names (read, not cached)
 	defs       []string        // the funcs (with bodies) and vars its Go code defines
 	bodyless   bool            // it declares a function without a body
 	// For a package with directives: the names its code uses. For one
@@ -334,6 +336,10 @@ func (p *pkg) learnFacts() {
 	}
 }
 
+// cgoExport matches cgo's //export directive, which makes C callers of a
+// function that the linker keeps.
+var cgoExport = regexp.MustCompile(`(?m)^//export ([\pL_][\pL\pN_]*)`)
+
 func (prog *program) parseFile(p *pkg, path string, src []byte) error {
 	// Comments matter only for the directives among them. Outside the
 	// standard library, the parser's resolution of names finds those
@@ -360,6 +366,12 @@ func (prog *program) parseFile(p *pkg, path string, src []byte) error {
 		return err
 	}
 	p.files = append(p.files, f)
+	for _, m := range cgoExport.FindAllSubmatch(src, -1) {
+		if p.cgoExports == nil {
+			p.cgoExports = map[string]bool{}
+		}
+		p.cgoExports[string(m[1])] = true
+	}
 	for _, d := range directivesIn(prog.tc.fset, f, src) {
 		d.File, d.Line = filepath.Base(path), prog.tc.fset.Position(d.pos).Line
 		p.directives = append(p.directives, d)
@@ -390,17 +402,6 @@ func tables(gd *ast.GenDecl) []*ast.CompositeLit {
 		}
 	}
 	return lits
-}
-
-// followed reports whether reach follows the package's references from
-// variables' initializers: in a command, or in a package that has
-// directives or bodyless functions. Elsewhere, anything another package
-// may call is kept anyway.
-func (p *pkg) followed() bool {
-	if p.Standard {
-		return false
-	}
-	return p.Name == "main" || len(p.directives) > 0 || p.bodyless
 }
 
 // An undefinedName is a name that code uses and nothing declares.

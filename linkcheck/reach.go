@@ -9,18 +9,30 @@ import (
 )
 
 // reach finds the functions and variables that the linker keeps: those
-// that main.main, the init functions and the variables' initializers
-// refer to, directly or through others, in the packages outside the
-// standard library. It follows the references that each package's
-// reading found (see references).
+// that main.main, the init functions, the variables' initializers and
+// every method refer to, directly or through others, in the packages
+// outside the standard library. It follows the references that each
+// package's reading found (see references): a function of a library
+// that nothing calls is dropped, as the linker's dead-code pass drops it.
 func (a *analysis) reach() {
+	a.readLeading()
 	refs := map[string][]string{} // "path.name" -> what its body names
 	var roots []string
 	for _, p := range a.pkgs {
 		for key, names := range p.refs {
 			refs[key] = append(refs[key], names...)
 		}
-		roots = append(roots, p.roots...)
+		for _, root := range p.roots {
+			if path, ok := strings.CutPrefix(root, dotImport); ok {
+				roots = append(roots, a.exportedNames(path)...)
+				continue
+			}
+			roots = append(roots, root)
+		}
+		// Assembly may call any function of another package.
+		for _, ref := range p.asmRefs {
+			roots = append(roots, ref.Sym)
+		}
 	}
 	// A directive makes its local name and its target one symbol: what
 	// reaches the one reaches the other.
@@ -53,20 +65,100 @@ func (a *analysis) reach() {
 	}
 }
 
+// dotImport starts a root that stands for every exported name of the
+// package a file imports with ".": its names are used bare there.
+const dotImport = "dot import "
+
+// readLeading reads the packages that parse left for later and that can
+// lead to code reach must see: those that import, directly or not, a
+// package with directives or bodyless functions. The others cannot name
+// such a function.
+func (a *analysis) readLeading() {
+	var read []*pkg
+	for _, p := range a.pkgs {
+		if !p.later || p.Standard {
+			continue
+		}
+		if p.leads() || slices.ContainsFunc(p.Deps, func(path string) bool {
+			q := a.byPath[path]
+			return q != nil && !q.Standard && q.leads()
+		}) {
+			read = append(read, p)
+		}
+	}
+	sideBySide(read, a.readLater)
+}
+
+// leads reports whether code of p may itself refer to a function that
+// reach must decide about: p is a command, or has directives or bodyless
+// functions (a package left for later has neither, unless files of
+// another language let it declare one).
+func (p *pkg) leads() bool {
+	if p.later {
+		return !p.complete()
+	}
+	return p.Name == "main" || len(p.directives) > 0 || p.bodyless
+}
+
+// exportedNames lists, as "path.name", what the package of path
+// declares and exports: its functions, variables and directives' local
+// names.
+func (a *analysis) exportedNames(path string) []string {
+	p := a.byPath[path]
+	if p == nil {
+		return nil
+	}
+	var keys []string
+	for key := range p.refs {
+		if name, ok := strings.CutPrefix(key, path+"."); ok && token.IsExported(name) {
+			keys = append(keys, key)
+		}
+	}
+	for _, d := range p.directives {
+		if token.IsExported(d.Local) {
+			keys = append(keys, path+"."+d.Local)
+		}
+	}
+	return keys
+}
+
 // references reads, from the syntax, what each function of a package
-// that reach follows refers to by name (a name of the package, or an
-// imported package's name and a selector), and which of them the linker
-// keeps whatever calls them. It errs on the side of keeping: every method
-// is kept (it may be called through an interface), and so is every
-// exported function of a library (another package may call it).
+// outside the standard library refers to by name (a name of the package,
+// or an imported package's name and a selector), leaving out the
+// branches the compiler drops (see fold.go), and which of them the linker
+// keeps whatever calls them: init, main.main, every method (it may be
+// called through an interface), a push (the standard library may call
+// it), and what assembly or cgo's //export name. It errs on the side of
+// keeping.
 func (prog *program) references(p *pkg) {
-	if !p.followed() {
-		return // nothing there refers to a bodyless function
+	if p.Standard {
+		return
 	}
 	p.refs = map[string][]string{}
-	declared, kinds := packageNames(p), declKinds(p)
+	declared, kinds, consts := packageNames(p), declKinds(p), packageConsts(p)
+	kept := map[string]bool{}
+	for _, d := range p.directives {
+		if d.Target == "" || d.HasBody {
+			kept[d.Local] = true
+		}
+	}
+	for name := range p.asmNames {
+		kept[name] = true
+	}
+	for name := range p.cgoExports {
+		kept[name] = true
+	}
 	for _, f := range p.files {
-		named := prog.namesIn(p, f, declared)
+		named := prog.namesIn(p, f, declared, consts)
+		for _, imp := range f.Imports {
+			if imp.Name != nil && imp.Name.Name == "." {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				if mapped, ok := p.ImportMap[path]; ok {
+					path = mapped
+				}
+				p.roots = append(p.roots, dotImport+path)
+			}
+		}
 		for _, decl := range f.Decls {
 			switch d := decl.(type) {
 			case *ast.FuncDecl:
@@ -75,10 +167,9 @@ func (prog *program) references(p *pkg) {
 					key = "method " + key // not a name others can refer to
 				}
 				if d.Body != nil {
-					p.refs[key] = append(p.refs[key], named(d.Body)...)
+					p.refs[key] = append(p.refs[key], named(d)...)
 				}
-				if d.Recv != nil || d.Name.Name == "init" || d.Name.Name == "main" && p.Name == "main" ||
-					p.Name != "main" && d.Name.IsExported() {
+				if d.Recv != nil || d.Name.Name == "init" || d.Name.Name == "main" && p.Name == "main" || kept[d.Name.Name] {
 					p.roots = append(p.roots, key)
 				}
 			case *ast.GenDecl:
@@ -93,7 +184,7 @@ func (prog *program) references(p *pkg) {
 // namesIn returns a function that lists the package-level names that a
 // node of file f in package p refers to, as "path.name": a name that p
 // declares, or a selector on an imported package's name.
-func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool) func(ast.Node) []string {
+func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool, consts map[string]constSpec) func(ast.Node) []string {
 	imported := map[string]string{} // the name in this file -> import path
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
@@ -109,6 +200,8 @@ func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool) func
 		}
 	}
 	return func(n ast.Node) []string {
+		fo := &folder{goos: prog.tc.goos, goarch: prog.tc.goarch, runtime: runtimeName(f), consts: consts,
+			declared: declared, locals: localNames(n)}
 		var keys []string
 		var visit func(n ast.Node) bool
 		visit = func(n ast.Node) bool {
@@ -117,7 +210,7 @@ func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool) func
 				if x, ok := n.X.(*ast.Ident); ok && imported[x.Name] != "" {
 					keys = append(keys, imported[x.Name]+"."+n.Sel.Name)
 				} else {
-					ast.Inspect(n.X, visit) // not the field or method name
+					fo.inspect(n.X, visit) // not the field or method name
 				}
 				return false
 			case *ast.Ident:
@@ -127,7 +220,7 @@ func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool) func
 			}
 			return true
 		}
-		ast.Inspect(n, visit)
+		fo.inspect(n, visit)
 		return keys
 	}
 }
@@ -156,9 +249,8 @@ func (prog *program) varReferences(p *pkg, d *ast.GenDecl, named func(ast.Node) 
 		for i, n := range vs.Names {
 			key := p.ImportPath + "." + n.Name
 			p.refs[key] = append(p.refs[key], named(vs.Values[i])...)
-			// Another package may use an exported variable of a library,
-			// and the package's assembly any of its variables.
-			if p.Name != "main" && n.IsExported() || p.asmNames[n.Name] {
+			// The package's assembly may use any of its variables.
+			if p.asmNames[n.Name] {
 				p.roots = append(p.roots, key)
 			}
 		}
