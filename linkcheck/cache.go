@@ -28,7 +28,7 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 10"
+const skeletonFormat = "linkcheck skeleton 14"
 
 type skeleton struct {
 	Later bool // nothing read: see parse
@@ -90,19 +90,23 @@ func (p *pkg) sourceFiles() []string {
 	return slices.Concat(p.GoFiles, p.CgoFiles, p.SFiles)
 }
 
-// sourceSum is the SHA-256 of p's files as they are now, or "" when one
-// cannot be read.
+// sourceSum is the SHA-256 of p's files as they are when first asked
+// (once per run: the skeleton and the body verdict both check it), or ""
+// when one cannot be read.
 func (p *pkg) sourceSum() string {
-	h := sha256.New()
-	for _, name := range p.sourceFiles() {
-		data, err := os.ReadFile(filepath.Join(p.Dir, name))
-		if err != nil {
-			return ""
+	p.sumOnce.Do(func() {
+		h := sha256.New()
+		for _, name := range p.sourceFiles() {
+			data, err := os.ReadFile(filepath.Join(p.Dir, name))
+			if err != nil {
+				return
+			}
+			fmt.Fprintf(h, "%s %d\n", name, len(data))
+			h.Write(data)
 		}
-		fmt.Fprintf(h, "%s %d\n", name, len(data))
-		h.Write(data)
-	}
-	return fmt.Sprintf("%x", h.Sum(nil))
+		p.sum = fmt.Sprintf("%x", h.Sum(nil))
+	})
+	return p.sum
 }
 
 // entrySum is the sum an entry made from files whose sum is sources, and

@@ -364,15 +364,24 @@ func (a *analysis) checkDefined(p *pkg, fd *finding, sym string, local types.Obj
 		return
 	}
 	fd.Status = "undefined"
+	hostLinked := a.hostLinked(p)
 	for _, d := range a.definitions(sym) {
 		if d.kind == "assembly" {
-			fd.fail(reasonUndefined, "relocation target "+sym+" not defined for ABIInternal (but is defined for ABI0)",
-				"only assembly in "+d.pkg.ImportPath+" defines it, and that package declares no Go function for it, from which the compiler would make the ABIInternal wrapper that Go code calls")
+			why := "only assembly in " + d.pkg.ImportPath + " defines it, and that package declares no Go function for it, from which the compiler would make the ABIInternal wrapper that Go code calls"
+			if hostLinked {
+				fd.fail(reasonUndefined, hostUndefined(sym), why+"; the host linker links this cgo program, and names the symbol in its own words")
+				return
+			}
+			fd.fail(reasonUndefined, "relocation target "+sym+" not defined for ABIInternal (but is defined for ABI0)", why)
 			return
 		}
 	}
-	fd.fail(reasonUndefined, "relocation target "+sym+" not defined",
-		"no package of the program defines it (no Go body, no push, no assembly)")
+	why := "no package of the program defines it (no Go body, no push, no assembly)"
+	if hostLinked {
+		fd.fail(reasonUndefined, hostUndefined(sym), why+"; the host linker links this cgo program, and names the symbol in its own words")
+		return
+	}
+	fd.fail(reasonUndefined, "relocation target "+sym+" not defined", why)
 }
 
 // definedFor reports whether a program that links p defines sym.

@@ -96,7 +96,7 @@ const (
 	reasonInstantiation = "instantiation"
 	reasonDuplicate     = "duplicate_directive"
 	reasonMissingBody   = "missing_body"
-	reasonCompileError  = "compile_error" // a name that nothing declares: the compiler stops
+	reasonCompileError  = "compile_error" // the package does not compile: the compiler stops
 	reasonDefined       = "defined"       // a bodyless function that assembly or a push defines
 	reasonBuildExcluded = "build_constraint"
 	// a variable takes the place of a function's ABI0 wrapper (Go 1.27)

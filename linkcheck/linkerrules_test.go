@@ -124,3 +124,31 @@ func TestReadLinkerRulesErrors(t *testing.T) {
 		})
 	}
 }
+
+// The packages whose C objects the Go linker links itself are read from
+// the toolchain's lib.go; a lib.go without the list is an error that
+// names the file.
+func TestReadInternalPkgs(t *testing.T) {
+	internal, err := readInternalPkgs(toolchainOrFail(t).goroot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"net", "os/user", "runtime/cgo"} {
+		if !internal[path] {
+			t.Errorf("internalpkg of the running Go: no %s in %v", path, internal)
+		}
+	}
+	for _, c := range []struct{ name, src, want string }{
+		{"no list", "package ld\n\nvar other = []string{\"net\"}\n", libGo + ": no internalpkg list"},
+		{"an empty list", "package ld\n\nvar internalpkg = []string{}\n", libGo + ": no internalpkg list"},
+		{"not a path", "package ld\n\nvar internalpkg = []string{netPath}\n", libGo + ": internalpkg holds something other than a package path"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeFile(t, filepath.Join(root, "src", filepath.FromSlash(libGo)), c.src)
+			if _, err := readInternalPkgs(root); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("readInternalPkgs: %v, want %q", err, c.want)
+			}
+		})
+	}
+}

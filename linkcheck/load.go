@@ -67,6 +67,9 @@ type pkg struct {
 	laterOnce sync.Once
 	// syntaxOnce: the files parsed, for the type checker (see syntax).
 	syntaxOnce sync.Once
+	// sum: sourceSum's, once.
+	sumOnce sync.Once
+	sum     string
 }
 
 // symPath is the package's name in symbols: the linker calls a command's
@@ -131,6 +134,9 @@ type program struct {
 	overlay map[string]string // file -> the file standing in for it
 	sizes   types.Sizes
 	dir     string // where the go command ran; positions are relative to it
+	// foreignObjects: the packages whose C objects the Go linker cannot
+	// link itself (see hostLinked).
+	foreignObjects map[string]bool
 }
 
 // load lists the packages with go list, run in dir, then reads each one:
@@ -179,6 +185,9 @@ func load(tc *toolchain, dir string, patterns []string, overlayFile string) (*pr
 		prog.byPath[p.ImportPath] = p
 	}
 	if err := prog.unmatched(patterns); err != nil {
+		return nil, err
+	}
+	if err := prog.findForeignObjects(); err != nil {
 		return nil, err
 	}
 	// Reading each package does not depend on the others: do it side
@@ -308,26 +317,17 @@ func (prog *program) readLater(p *pkg) {
 func (p *pkg) learnFacts() {
 	bodies := map[string]bool{}
 	for _, f := range p.files {
-		for _, decl := range f.Decls {
-			switch d := decl.(type) {
-			case *ast.FuncDecl:
-				switch {
-				case d.Recv != nil:
-				case d.Body == nil:
-					p.bodyless = true
-				default:
-					bodies[d.Name.Name] = true
-					p.defs = append(p.defs, d.Name.Name)
-				}
-			case *ast.GenDecl:
-				for _, spec := range d.Specs {
-					if vs, ok := spec.(*ast.ValueSpec); ok && d.Tok == token.VAR {
-						for _, n := range vs.Names {
-							p.defs = append(p.defs, n.Name)
-							bodies[n.Name] = len(vs.Values) > 0
-						}
-					}
-				}
+		for _, d := range linkDecls(f) {
+			switch {
+			case d.method:
+			case d.variable:
+				p.defs = append(p.defs, d.name)
+				bodies[d.name] = d.defined
+			case !d.defined:
+				p.bodyless = true
+			default:
+				bodies[d.name] = true
+				p.defs = append(p.defs, d.name)
 			}
 		}
 	}

@@ -444,24 +444,16 @@ func scanPackage(ctxt build.Context, rules *linkerRules, dir, path string) (*sca
 		if !ctxt.CgoEnabled && slices.ContainsFunc(f.Imports, func(s *ast.ImportSpec) bool { return s.Path.Value == `"C"` }) {
 			continue
 		}
-		for _, decl := range f.Decls {
-			switch decl := decl.(type) {
-			case *ast.FuncDecl:
-				if decl.Recv == nil {
-					funcBody[decl.Name.Name] = decl.Body != nil
-				} else if recv := receiverName(decl.Recv); recv != "" && decl.Body != nil {
-					defined[path+"."+recv+"."+decl.Name.Name] = true
+		for _, d := range linkDecls(f) {
+			switch {
+			case d.variable:
+				varInit[d.name] = d.defined
+			case d.method:
+				if d.defined {
+					defined[path+"."+d.name] = true
 				}
-			case *ast.GenDecl:
-				if decl.Tok != token.VAR {
-					continue
-				}
-				for _, spec := range decl.Specs {
-					vs := spec.(*ast.ValueSpec)
-					for _, n := range vs.Names {
-						varInit[n.Name] = len(vs.Values) > 0
-					}
-				}
+			default:
+				funcBody[d.name] = d.defined
 			}
 		}
 		byDirective, byDecl := filePromises(fset, f, path)
@@ -556,22 +548,6 @@ func scanPackage(ctxt build.Context, rules *linkerRules, dir, path string) (*sca
 	// Keep only what a mark or an assembly body makes worth listing.
 	sp.defs = slices.DeleteFunc(sp.defs, func(d *markDef) bool { return d.symbolDef.kind != defAssembly && d.mark == nil && d.stdMark == nil })
 	return sp, nil
-}
-
-// receiverName is the receiver as the linker writes it: (*T) or T.
-func receiverName(recv *ast.FieldList) string {
-	if len(recv.List) != 1 {
-		return ""
-	}
-	switch t := recv.List[0].Type.(type) {
-	case *ast.Ident:
-		return t.Name
-	case *ast.StarExpr:
-		if id, ok := t.X.(*ast.Ident); ok {
-			return "(*" + id.Name + ")"
-		}
-	}
-	return "" // generic receivers have no one symbol
 }
 
 // countDirectiveLines counts the one-argument //go:linkname lines and

@@ -40,31 +40,15 @@ func provenPorts() []string {
 // The record lists them apart; the test fails on any other disagreement,
 // and on a known one that agrees now (remove it then).
 var knownPortDisagreements = map[string]string{
-	"go1.26.8 linux/386 corpus github.com/chenzhuoyu/iasm@v0.9.1":     iasmOn32Bit,
-	"go1.26.8 linux/arm corpus github.com/chenzhuoyu/iasm@v0.9.1":     iasmOn32Bit,
-	"go1.26.8 windows/386 corpus github.com/chenzhuoyu/iasm@v0.9.1":   iasmOn32Bit,
-	"go1.27.3 linux/386 corpus github.com/chenzhuoyu/iasm@v0.9.1":     iasmOn32Bit,
-	"go1.27.3 linux/arm corpus github.com/chenzhuoyu/iasm@v0.9.1":     iasmOn32Bit,
-	"go1.27.3 windows/386 corpus github.com/chenzhuoyu/iasm@v0.9.1":   iasmOn32Bit,
-	"go1.26.8 linux/arm64 corpus github.com/bytedance/gopkg@v0.1.4":   callInADeadBranch,
-	"go1.27.3 linux/arm64 corpus github.com/bytedance/gopkg@v0.1.4":   callInADeadBranch,
-	"go1.27.3 linux/arm64 corpus github.com/bytedance/sonic@v1.10.2":  unreachedTarget,
-	"go1.27.3 darwin/arm64 corpus github.com/bytedance/sonic@v1.10.2": unreachedTarget,
+	"go1.27.3 linux/arm64 corpus github.com/bytedance/sonic@v1.10.2":  methodsOfAKeptType,
+	"go1.27.3 darwin/arm64 corpus github.com/bytedance/sonic@v1.10.2": methodsOfAKeptType,
 }
 
-// iasmOn32Bit says why linkcheck misses iasm's failure on 32-bit ports.
-const iasmOn32Bit = "the build stops in the compiler: x86_64/program.go assigns math.MaxInt64 to an int, which overflows on 32-bit ports; " +
-	"the error is inside a function body, and linkcheck type-checks declarations, not bodies"
-
-// callInADeadBranch says why linkcheck predicts that gopkg's pull of
-// internal/cpu.sysctlEnabled, defined on darwin only, fails on linux.
-const callInADeadBranch = "the only call of the pull (collection/lscq/asm_arm64.go) sits in the darwin case of a switch on runtime.GOOS, a constant the compiler folds, " +
-	"so on other systems nothing refers to the missing target; linkcheck counts the call"
-
-// unreachedTarget says why linkcheck predicts a missing target that the
-// link never needs.
-const unreachedTarget = "the pull that names a target nothing defines on this port sits in a function the program never calls, which the linker drops; " +
-	"linkcheck keeps every exported function and method of a library as reachable, so it predicts the missing target"
+// methodsOfAKeptType says why linkcheck predicts that sonic's pull of
+// encoding/json.unquoteBytes, which go1.27 no longer defines, fails on
+// arm64, where the program links.
+const methodsOfAKeptType = "the pull is called from methods of ast.Node (Load, then skipAllKey), a type the program's initialization names; " +
+	"the linker keeps only the methods that an interface call or reflection can reach, linkcheck keeps every exported method of a type that kept code names"
 
 // A proofCheck is one real build and the prediction held to it.
 type proofCheck struct {

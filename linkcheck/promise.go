@@ -130,28 +130,8 @@ func filePromises(fset *token.FileSet, f *ast.File, symPath string) (byDirective
 			byDecl[symPath+"."+name] = byDecl[symPath+"."+name].merge(p)
 		}
 	}
-	for _, decl := range f.Decls {
-		switch d := decl.(type) {
-		case *ast.FuncDecl:
-			name := d.Name.Name
-			if d.Recv != nil {
-				if recv := receiverName(d.Recv); recv != "" {
-					declare(recv+"."+name, d.Doc)
-				}
-				continue
-			}
-			declare(name, d.Doc)
-		case *ast.GenDecl:
-			if d.Tok != token.VAR {
-				continue
-			}
-			for _, spec := range d.Specs {
-				vs := spec.(*ast.ValueSpec)
-				for _, n := range vs.Names {
-					declare(n.Name, cmpGroup(vs.Doc, d.Doc))
-				}
-			}
-		}
+	for _, d := range linkDecls(f) {
+		declare(d.name, d.doc)
 	}
 	inDecl := func(pos token.Pos) bool {
 		return slices.ContainsFunc(f.Decls, func(d ast.Decl) bool { return d.Pos() <= pos && pos < d.End() })
@@ -190,16 +170,6 @@ func filePromises(fset *token.FileSet, f *ast.File, symPath string) (byDirective
 		}
 	}
 	return byDirective, byDecl
-}
-
-// cmpGroup is the first comment group that is there.
-func cmpGroup(groups ...*ast.CommentGroup) *ast.CommentGroup {
-	for _, g := range groups {
-		if g != nil {
-			return g
-		}
-	}
-	return nil
 }
 
 // marksMemo holds each toolchain's marks for the life of the process.

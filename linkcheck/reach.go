@@ -9,9 +9,9 @@ import (
 )
 
 // reach finds the functions and variables that the linker keeps: those
-// that main.main, the init functions, the variables' initializers and
-// every method refer to, directly or through others, in the packages
-// outside the standard library. It follows the references that each
+// that main.main, the init functions and the variables' initializers
+// refer to, directly or through others (a kept type's methods among
+// them), in the packages outside the standard library. It follows the references that each
 // package's reading found (see references): a function of a library
 // that nothing calls is dropped, as the linker's dead-code pass drops it.
 func (a *analysis) reach() {
@@ -122,14 +122,15 @@ func (a *analysis) exportedNames(path string) []string {
 	return keys
 }
 
-// references reads, from the syntax, what each function of a package
-// outside the standard library refers to by name (a name of the package,
-// or an imported package's name and a selector), leaving out the
+// references reads, from the syntax, what each function and type of a
+// package outside the standard library refers to by name (a name of the
+// package, or an imported package's name and a selector), leaving out the
 // branches the compiler drops (see fold.go), and which of them the linker
-// keeps whatever calls them: init, main.main, every method (it may be
-// called through an interface), a push (the standard library may call
-// it), and what assembly or cgo's //export name. It errs on the side of
-// keeping.
+// keeps whatever calls them: init, main.main, a push (the standard
+// library may call it), and what assembly or cgo's //export name. A
+// method is kept with its type, once anything kept names the type (the
+// linker keeps fewer: those an interface or reflection may call). It
+// errs on the side of keeping.
 func (prog *program) references(p *pkg) {
 	if p.Standard {
 		return
@@ -148,8 +149,9 @@ func (prog *program) references(p *pkg) {
 	for name := range p.cgoExports {
 		kept[name] = true
 	}
+	ifaceMethods, ownMethods := interfaceMethods(p), unexportedMethods(p)
 	for _, f := range p.files {
-		named := prog.namesIn(p, f, declared, consts)
+		named := prog.namesIn(p, f, declared, consts, ownMethods)
 		for _, imp := range f.Imports {
 			if imp.Name != nil && imp.Name.Name == "." {
 				path, _ := strconv.Unquote(imp.Path.Value)
@@ -164,17 +166,37 @@ func (prog *program) references(p *pkg) {
 			case *ast.FuncDecl:
 				key := p.ImportPath + "." + d.Name.Name
 				if d.Recv != nil {
-					key = "method " + key // not a name others can refer to
+					// Kept with its type, which an interface or
+					// reflection may call it through; an unexported one
+					// only through an interface that names it, or where
+					// the package's code calls it.
+					recv, name := p.ImportPath+"."+receiverBase(d.Recv), d.Name.Name
+					key = "method " + recv + "." + name // not a name others can refer to
+					if token.IsExported(name) || ifaceMethods[name] {
+						p.refs[recv] = append(p.refs[recv], key)
+					}
+					if !token.IsExported(name) {
+						p.refs[selectorKey(p, name)] = append(p.refs[selectorKey(p, name)], key)
+					}
 				}
 				if d.Body != nil {
 					p.refs[key] = append(p.refs[key], named(d)...)
 				}
-				if d.Recv != nil || d.Name.Name == "init" || d.Name.Name == "main" && p.Name == "main" || kept[d.Name.Name] {
+				if d.Name.Name == "init" && d.Recv == nil || d.Name.Name == "main" && p.Name == "main" || kept[d.Name.Name] {
 					p.roots = append(p.roots, key)
 				}
 			case *ast.GenDecl:
-				if d.Tok == token.VAR {
+				switch d.Tok {
+				case token.VAR:
 					prog.varReferences(p, d, named, kinds)
+				case token.TYPE:
+					// A type refers to what its definition names: the
+					// types of its fields, the ones it embeds.
+					for _, spec := range d.Specs {
+						ts := spec.(*ast.TypeSpec)
+						key := p.ImportPath + "." + ts.Name.Name
+						p.refs[key] = append(p.refs[key], named(ts.Type)...)
+					}
 				}
 			}
 		}
@@ -184,7 +206,7 @@ func (prog *program) references(p *pkg) {
 // namesIn returns a function that lists the package-level names that a
 // node of file f in package p refers to, as "path.name": a name that p
 // declares, or a selector on an imported package's name.
-func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool, consts map[string]constSpec) func(ast.Node) []string {
+func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool, consts map[string]constSpec, methods map[string]bool) func(ast.Node) []string {
 	imported := map[string]string{} // the name in this file -> import path
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
@@ -209,9 +231,14 @@ func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool, cons
 			case *ast.SelectorExpr:
 				if x, ok := n.X.(*ast.Ident); ok && imported[x.Name] != "" {
 					keys = append(keys, imported[x.Name]+"."+n.Sel.Name)
-				} else {
-					fo.inspect(n.X, visit) // not the field or method name
+					return false
 				}
+				// Maybe a direct call of one of the package's unexported
+				// methods.
+				if methods[n.Sel.Name] {
+					keys = append(keys, selectorKey(p, n.Sel.Name))
+				}
+				fo.inspect(n.X, visit)
 				return false
 			case *ast.Ident:
 				if declared[n.Name] {
@@ -221,8 +248,50 @@ func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool, cons
 			return true
 		}
 		fo.inspect(n, visit)
-		return keys
+		slices.Sort(keys)
+		return slices.Compact(keys)
 	}
+}
+
+// selectorKey stands for every use of .name in p's code: a direct call
+// of p's unexported methods of that name, or a field's.
+func selectorKey(p *pkg, name string) string {
+	return "selector " + p.ImportPath + "." + name
+}
+
+// unexportedMethods lists the names of p's unexported methods.
+func unexportedMethods(p *pkg) map[string]bool {
+	names := map[string]bool{}
+	for _, f := range p.files {
+		for _, decl := range f.Decls {
+			if d, ok := decl.(*ast.FuncDecl); ok && d.Recv != nil && !token.IsExported(d.Name.Name) {
+				names[d.Name.Name] = true
+			}
+		}
+	}
+	return names
+}
+
+// interfaceMethods lists the unexported method names that an interface
+// type in p's code declares, anywhere: only through such an interface
+// can a value's unexported method be called dynamically.
+func interfaceMethods(p *pkg) map[string]bool {
+	names := map[string]bool{}
+	for _, f := range p.files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if it, ok := n.(*ast.InterfaceType); ok {
+				for _, m := range it.Methods.List {
+					for _, id := range m.Names {
+						if !token.IsExported(id.Name) {
+							names[id.Name] = true
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	return names
 }
 
 // packageNames lists the names that p declares at package level.

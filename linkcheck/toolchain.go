@@ -37,6 +37,13 @@ type toolchain struct {
 	modCache, cacheDir string
 	writing            sync.WaitGroup
 	rules              *linkerRules
+	// internalObjects: the packages whose C objects the linker links
+	// itself, read from GOROOT only when a program has C objects.
+	internalObjects struct {
+		once sync.Once
+		pkgs map[string]bool
+		err  error
+	}
 	// The standard library's packages are the same in every load with
 	// one toolchain, so each is type-checked once and shared; their
 	// positions are in fset.
