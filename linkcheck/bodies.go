@@ -51,19 +51,31 @@ type bodyError struct {
 // output declares the C names of, and those already known not to
 // compile), and returns the first error of each that does not compile.
 func (a *analysis) bodyErrors(report []*pkg) map[*pkg]*bodyError {
+	var checked []*pkg
+	for _, p := range report {
+		if !p.Standard && len(p.CgoFiles) == 0 && p.undefined == nil && p.Error == nil {
+			checked = append(checked, p)
+		}
+	}
+	// Reading the cached verdicts is mostly reading files: side by side.
+	type cached struct {
+		e  *bodyError
+		ok bool
+	}
+	found := make([]cached, len(checked))
+	sideBySide(checked, func(p *pkg) {
+		e, ok := a.cachedVerdict(p)
+		found[slices.Index(checked, p)] = cached{e, ok}
+	})
 	verdicts := map[*pkg]*bodyError{}
 	var todo []*pkg
-	for _, p := range report {
-		if p.Standard || len(p.CgoFiles) > 0 || p.undefined != nil || p.Error != nil {
-			continue
+	for i, p := range checked {
+		switch {
+		case !found[i].ok:
+			todo = append(todo, p)
+		case found[i].e != nil:
+			verdicts[p] = found[i].e
 		}
-		if e, ok := a.cachedVerdict(p); ok {
-			if e != nil {
-				verdicts[p] = e
-			}
-			continue
-		}
-		todo = append(todo, p)
 	}
 	if len(todo) == 0 {
 		return verdicts
@@ -198,13 +210,19 @@ func (a *analysis) typeCheckBodies(tc *typeChecker, p *pkg, files []*ast.File) *
 // kept: p, or a package it depends on, is outside the standard library
 // and the module cache, or overlaid.
 func (a *analysis) verdictFile(p *pkg) string {
-	if a.skeletonFile(p) == "" {
+	a.uncachedOnce.Do(func() {
+		a.uncached = map[*pkg]bool{}
+		for _, q := range a.pkgs {
+			a.uncached[q] = a.skeletonFile(q) == ""
+		}
+	})
+	if a.uncached[p] {
 		return ""
 	}
 	parts := []string{bodiesFormat, runtime.Version(), a.tc.version, a.tc.goos, a.tc.goarch, strconv.FormatBool(a.tc.cgo)}
 	for _, path := range append([]string{p.ImportPath}, p.Deps...) {
 		q := a.byPath[path]
-		if q == nil || !q.Standard && a.skeletonFile(q) == "" {
+		if q == nil || !q.Standard && a.uncached[q] {
 			return ""
 		}
 		parts = append(parts, q.ImportPath, q.Dir, strings.Join(q.sourceFiles(), " "))

@@ -28,7 +28,7 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 14"
+const skeletonFormat = "linkcheck skeleton 15"
 
 type skeleton struct {
 	Later bool // nothing read: see parse

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // asmReference is the local name of a reference made from assembly.
@@ -46,6 +47,9 @@ type analysis struct {
 	// bodyErrs: the first error of each package whose bodies do not
 	// compile.
 	bodyErrs map[*pkg]*bodyError
+	// uncached: the packages that have no cache entry (see verdictFile).
+	uncachedOnce sync.Once
+	uncached     map[*pkg]bool
 }
 
 // A definition gives a symbol its body: a Go declaration in the symbol's
