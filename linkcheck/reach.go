@@ -11,9 +11,10 @@ import (
 // reach finds the functions and variables that the linker keeps: those
 // that main.main, the init functions and the variables' initializers
 // refer to, directly or through others (a kept type's methods among
-// them), in the packages outside the standard library. It follows the references that each
-// package's reading found (see references): a function of a library
-// that nothing calls is dropped, as the linker's dead-code pass drops it.
+// them), in the packages outside the standard library. It follows the
+// references that each package's reading found (see references): a
+// function of a library that nothing calls is dropped, as the linker's
+// dead-code pass drops it.
 func (a *analysis) reach() {
 	a.readLeading()
 	refs := map[string][]string{} // "path.name" -> what its body names
