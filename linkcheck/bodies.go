@@ -37,7 +37,7 @@ import (
 // the sum of its files.
 
 // bodiesFormat changes whenever what a verdict holds changes.
-const bodiesFormat = "linkcheck bodies 1"
+const bodiesFormat = "linkcheck bodies 2"
 
 // A bodyError is the first error the compiler reports in a package.
 type bodyError struct {
@@ -208,12 +208,14 @@ func (a *analysis) typeCheckBodies(tc *typeChecker, p *pkg, files []*ast.File) *
 
 // verdictFile names the cache file of p's verdict, or "" when it is not
 // kept: p, or a package it depends on, is outside the standard library
-// and the module cache, or overlaid.
+// and the module cache, or overlaid. The name sums up p's and each of its
+// dependencies' folder and files (see placeSums).
 func (a *analysis) verdictFile(p *pkg) string {
 	a.uncachedOnce.Do(func() {
-		a.uncached = map[*pkg]bool{}
+		a.uncached, a.placeSums = map[*pkg]bool{}, map[*pkg]string{}
 		for _, q := range a.pkgs {
 			a.uncached[q] = a.skeletonFile(q) == ""
+			a.placeSums[q] = placeSum(q)
 		}
 	})
 	if a.uncached[p] {
@@ -225,9 +227,17 @@ func (a *analysis) verdictFile(p *pkg) string {
 		if q == nil || !q.Standard && a.uncached[q] {
 			return ""
 		}
-		parts = append(parts, q.ImportPath, q.Dir, strings.Join(q.sourceFiles(), " "))
+		parts = append(parts, a.placeSums[q])
 	}
 	return filepath.Join(a.tc.cacheDir, fmt.Sprintf("bodies-%x.json", sha256.Sum256([]byte(strings.Join(parts, "\n")))))
+}
+
+// placeSum is the SHA-256 of where p's files are: its import path, its
+// folder and their names. A program's packages share their dependencies:
+// each one's is taken once per run, not once for each that imports it.
+func placeSum(p *pkg) string {
+	place := strings.Join([]string{p.ImportPath, p.Dir, strings.Join(p.sourceFiles(), " ")}, "\n")
+	return fmt.Sprintf("%x", sha256.Sum256([]byte(place)))
 }
 
 // A verdict is what a cache entry of bodies holds.
@@ -270,5 +280,5 @@ func (a *analysis) keepVerdict(p *pkg, e *bodyError) {
 	if err != nil {
 		return
 	}
-	writeEntry(file, p.sourceSum(), body)
+	writeEntry(file, p.sourceSum(), "", body)
 }

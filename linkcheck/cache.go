@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"maps"
 	"os"
@@ -28,7 +29,7 @@ import (
 // for reach. Reading a skeleton is several times faster than the files.
 
 // skeletonFormat changes whenever what a skeleton holds changes.
-const skeletonFormat = "linkcheck skeleton 15"
+const skeletonFormat = "linkcheck skeleton 19"
 
 type skeleton struct {
 	Later bool // nothing read: see parse
@@ -42,9 +43,12 @@ type skeleton struct {
 	AsmDefs    []asmSymbol
 	AsmRefs    []asmSymbol
 	Used       map[string]bool
-	Refs       map[string][]string
-	Roots      []string
-	Undefined  *undefinedName
+	// Refs and Roots follow the JSON as lines of names (see encodeRefs),
+	// in RefsSize bytes: they are most of a skeleton's names.
+	Refs      map[string][]string `json:"-"`
+	Roots     []string            `json:"-"`
+	RefsSize  int
+	Undefined *undefinedName
 }
 
 // A fileSize is the length of one blanked source in an entry.
@@ -60,6 +64,10 @@ type fileSize struct {
 // package's files as read (Go, cgo and assembly), then of the skeleton's
 // own bytes. An entry whose files changed, or that was edited, even into
 // other valid JSON, no longer matches, and is made again.
+// The line also holds the files' sum and their stamp (see stamp): while
+// the files look as they did, their sum is taken from the line instead of
+// being read again, as the go command trusts its module index. Once they
+// look otherwise, they are read and summed.
 
 // skeletonFile names the cache file for p, or "" when p is not cached:
 // outside the standard library and the module cache, or overlaid.
@@ -109,6 +117,31 @@ func (p *pkg) sourceSum() string {
 	return p.sum
 }
 
+// stamp is a sum of how p's files look from outside, taken once per run
+// before anything reads them: each one's name, size and modification
+// time, and where the system has them its inode and change time. It is
+// "" when one cannot be looked at, or was modified less than racyWindow
+// ago: a change made within the same tick of a coarse clock, after the
+// files were read, would leave the stamp as it was.
+func (p *pkg) stamp() string {
+	p.stampOnce.Do(func() {
+		h := sha256.New()
+		for _, name := range p.sourceFiles() {
+			info, err := os.Stat(filepath.Join(p.Dir, name))
+			if err != nil || time.Since(info.ModTime()) < racyWindow {
+				return
+			}
+			fmt.Fprintf(h, "%s %d %d %s\n", name, info.Size(), info.ModTime().UnixNano(), statExtra(info))
+		}
+		p.stampSum = fmt.Sprintf("%x", h.Sum(nil))
+	})
+	return p.stampSum
+}
+
+// racyWindow is longer than the coarsest modification times kept (two
+// seconds, on FAT).
+const racyWindow = 3 * time.Second
+
 // entrySum is the sum an entry made from files whose sum is sources, and
 // holding skeleton, carries.
 func entrySum(sources string, skeleton []byte) string {
@@ -126,13 +159,25 @@ func (prog *program) readSkeleton(p *pkg, cacheFile string) bool {
 	if err != nil {
 		return false
 	}
-	sum, skel, ok := bytes.Cut(data, []byte("\n"))
+	line, skel, ok := bytes.Cut(data, []byte("\n"))
 	if !ok {
 		return false
 	}
-	sources := p.sourceSum()
-	if sources == "" || string(sum) != entrySum(sources, skel) {
+	sum, sources, stamp := entryLine(string(line))
+	current := p.stamp() // before the files are read, if they must be
+	looksSame := stamp != "" && stamp == current
+	if !looksSame {
+		sources = p.sourceSum()
+	}
+	if sources == "" || sum != entrySum(sources, skel) {
 		return false
+	}
+	if looksSame {
+		p.sumOnce.Do(func() { p.sum = sources })
+	} else if current != "" {
+		// The files look otherwise, as they do in a copied folder, but
+		// did not change: the next run need not read them.
+		writeEntry(cacheFile, sources, current, skel)
 	}
 	s, ok := decodeSkeleton(skel)
 	if !ok {
@@ -192,22 +237,28 @@ func (prog *program) writeSkeleton(p *pkg, cacheFile string, sources map[string]
 	prog.tc.writing.Add(1)
 	go func() {
 		defer prog.tc.writing.Done()
-		writeEntry(cacheFile, p.sourceSum(), data)
+		writeEntry(cacheFile, p.sourceSum(), p.stamp(), data)
 	}()
 }
 
-// encodeSkeleton writes s as an entry holds it: a line of JSON, then the
-// sources that its FileSizes list.
+// encodeSkeleton writes s as an entry holds it: a line of JSON, then its
+// references and roots, then the sources that its FileSizes list.
 func encodeSkeleton(s skeleton) ([]byte, error) {
 	s.FileSizes = nil
 	for _, name := range slices.Sorted(maps.Keys(s.Files)) {
 		s.FileSizes = append(s.FileSizes, fileSize{name, len(s.Files[name])})
 	}
+	refs, err := encodeRefs(s.Refs, s.Roots)
+	if err != nil {
+		return nil, err
+	}
+	s.RefsSize = len(refs)
 	data, err := json.Marshal(s)
 	if err != nil {
 		return nil, err
 	}
 	data = append(data, '\n')
+	data = append(data, refs...)
 	for _, f := range s.FileSizes {
 		data = append(data, s.Files[f.Name]...)
 	}
@@ -222,6 +273,13 @@ func decodeSkeleton(data []byte) (skeleton, bool) {
 		return s, false
 	}
 	sources := string(rest)
+	if s.RefsSize < 0 || s.RefsSize > len(sources) {
+		return s, false
+	}
+	if s.Refs, s.Roots, ok = decodeRefs(sources[:s.RefsSize]); !ok {
+		return s, false
+	}
+	sources = sources[s.RefsSize:]
 	s.Files = map[string]string{}
 	for _, f := range s.FileSizes {
 		if f.Size < 0 || f.Size > len(sources) {
@@ -232,14 +290,94 @@ func decodeSkeleton(data []byte) (skeleton, bool) {
 	return s, sources == ""
 }
 
+// encodeRefs writes what a package's code names as lines: for each key
+// of refs, the key and its names, separated by tabs; then an empty line;
+// then one root a line. Decoding them needs no unquoting: each name is a
+// piece of the one string the entry is read into. A nil refs (a package
+// of the standard library, whose references are not read) writes nothing.
+func encodeRefs(refs map[string][]string, roots []string) ([]byte, error) {
+	if refs == nil && roots == nil {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	line := func(names ...string) error {
+		for i, name := range names {
+			if name == "" || strings.ContainsAny(name, "\t\n") {
+				return fmt.Errorf("name %q cannot be written as a line", name)
+			}
+			if i > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(name)
+		}
+		b.WriteByte('\n')
+		return nil
+	}
+	for _, key := range slices.Sorted(maps.Keys(refs)) {
+		if err := line(append([]string{key}, refs[key]...)...); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('\n')
+	for _, root := range roots {
+		if err := line(root); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
+}
+
+// decodeRefs reads what encodeRefs wrote.
+func decodeRefs(text string) (refs map[string][]string, roots []string, ok bool) {
+	if text == "" {
+		return nil, nil, true
+	}
+	refs = map[string][]string{}
+	for {
+		line, rest, found := strings.Cut(text, "\n")
+		if !found {
+			return nil, nil, false
+		}
+		text = rest
+		if line == "" {
+			break
+		}
+		key, names, _ := strings.Cut(line, "\t")
+		if names == "" {
+			refs[key] = nil
+			continue
+		}
+		refs[key] = strings.Split(names, "\t")
+	}
+	if text != "" {
+		if !strings.HasSuffix(text, "\n") {
+			return nil, nil, false
+		}
+		roots = strings.Split(text[:len(text)-1], "\n")
+	}
+	return refs, roots, true
+}
+
+// entryLine reads an entry's first line: its sum, and the sum and stamp
+// of the files it was made from when the line holds them.
+func entryLine(line string) (sum, sources, stamp string) {
+	sum, rest, _ := strings.Cut(line, " ")
+	sources, stamp, _ = strings.Cut(rest, " ")
+	return sum, sources, stamp
+}
+
 // writeEntry stores an entry holding skeleton, made from files whose
-// sum is sources. It is written aside, then renamed: another linkcheck
-// may be reading.
-func writeEntry(cacheFile, sources string, skeleton []byte) {
+// sum is sources and, unless it is "", whose stamp is stamp. It is
+// written aside, then renamed: another linkcheck may be reading.
+func writeEntry(cacheFile, sources, stamp string, skeleton []byte) {
 	if sources == "" {
 		return
 	}
-	data := append([]byte(entrySum(sources, skeleton)+"\n"), skeleton...)
+	line := entrySum(sources, skeleton)
+	if stamp != "" {
+		line += " " + sources + " " + stamp
+	}
+	data := append([]byte(line+"\n"), skeleton...)
 	dir := filepath.Dir(cacheFile)
 	if os.MkdirAll(dir, 0o777) != nil {
 		return
@@ -295,7 +433,8 @@ func isTempName(name string) bool {
 
 // blankBodies returns src with the insides of function bodies and of
 // the composite literals that dropTableContents empties cut down to their
-// newlines, so that every declaration keeps its line.
+// newlines, so that every declaration keeps its line, and without the
+// comments (see stripComments).
 func blankBodies(fset *token.FileSet, f *ast.File, src []byte) string {
 	base := fset.File(f.Pos()).Base()
 	var spans [][2]int // [start, end) offsets to blank
@@ -311,12 +450,60 @@ func blankBodies(fset *token.FileSet, f *ast.File, src []byte) string {
 			}
 		}
 	}
-	var out strings.Builder
+	var out bytes.Buffer
 	at := 0
 	for _, span := range spans {
 		out.Write(src[at:span[0]])
 		out.WriteString(strings.Repeat("\n", bytes.Count(src[span[0]:span[1]], []byte("\n"))))
 		at = span[1]
+	}
+	out.Write(src[at:])
+	return stripComments(out.Bytes())
+}
+
+// stripComments returns src without its comments, which the parser of a
+// skeleton would only skip, at a cost. A //line comment stays: it moves
+// the positions after it. A /* */ comment leaves its newlines and a space
+// for each other byte, keeping the columns after it, and the line breaks
+// that end statements.
+func stripComments(src []byte) string {
+	var s scanner.Scanner
+	file := token.NewFileSet().AddFile("", -1, len(src))
+	s.Init(file, src, nil, scanner.ScanComments)
+	var out strings.Builder
+	at := 0
+	for {
+		pos, tok, _ := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		start := file.Offset(pos)
+		if tok != token.COMMENT || start < at || bytes.HasPrefix(src[start:], []byte("//line ")) || bytes.HasPrefix(src[start:], []byte("/*line ")) {
+			continue
+		}
+		out.Write(src[at:start])
+		if src[start+1] == '/' {
+			end := bytes.IndexByte(src[start:], '\n')
+			if end < 0 {
+				end = len(src) - start
+			}
+			at = start + end
+			continue
+		}
+		end := bytes.Index(src[start+2:], []byte("*/"))
+		if end < 0 {
+			end = len(src) - start - 2
+		}
+		at = start + 2 + end + 2
+		if at > len(src) {
+			at = len(src)
+		}
+		for _, c := range src[start:at] {
+			if c != '\n' {
+				c = ' '
+			}
+			out.WriteByte(c)
+		}
 	}
 	out.Write(src[at:])
 	return out.String()

@@ -32,15 +32,15 @@ func TestCacheEntryNotWhole(t *testing.T) {
 		entry func(file string)
 		read  bool
 	}{
-		{"whole", func(file string) { writeEntry(file, sources, whole) }, true},
-		{"left for later", func(file string) { writeEntry(file, sources, encode(skeleton{Later: true})) }, true},
+		{"whole", func(file string) { writeEntry(file, sources, "", whole) }, true},
+		{"left for later", func(file string) { writeEntry(file, sources, "", encode(skeleton{Later: true})) }, true},
 		{"no entry", func(string) {}, false},
 		{"no sum line", func(file string) { os.WriteFile(file, whole, 0o666) }, false},
 		{"another sum", func(file string) { os.WriteFile(file, append([]byte(entrySum("other", whole)+"\n"), whole...), 0o666) }, false},
-		{"not JSON", func(file string) { writeEntry(file, sources, []byte("{\"Files\n")) }, false},
-		{"sources cut short", func(file string) { writeEntry(file, sources, whole[:len(whole)-3]) }, false},
+		{"not JSON", func(file string) { writeEntry(file, sources, "", []byte("{\"Files\n")) }, false},
+		{"sources cut short", func(file string) { writeEntry(file, sources, "", whole[:len(whole)-3]) }, false},
 		{"a file missing", func(file string) {
-			writeEntry(file, sources, encode(skeleton{Files: map[string]string{"a.go": "package a\n"}}))
+			writeEntry(file, sources, "", encode(skeleton{Files: map[string]string{"a.go": "package a\n"}}))
 		}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -61,14 +61,14 @@ func TestCacheEntryNotWhole(t *testing.T) {
 	// A file of the package that cannot be read: no sum, no entry.
 	gone := &pkg{Dir: dir, GoFiles: []string{"a.go", "gone.go"}}
 	file := filepath.Join(t.TempDir(), "entry.json")
-	writeEntry(file, gone.sourceSum(), whole)
+	writeEntry(file, gone.sourceSum(), "", whole)
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Errorf("an entry written for files that cannot be read: %v", err)
 	}
 	// A cache folder that cannot be made: nothing written, nothing said.
 	blocker := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(blocker, nil, 0o666)
-	writeEntry(filepath.Join(blocker, "entry.json"), sources, whole)
+	writeEntry(filepath.Join(blocker, "entry.json"), sources, "", whole)
 }
 
 // A package with an overlaid file is not cached: the entry would hold

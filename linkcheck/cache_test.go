@@ -140,7 +140,7 @@ func TestCacheSourceDoesNotParse(t *testing.T) {
 		t.Fatal("no cached source of runtime declares nanotime")
 	}
 	skel, _ := encodeSkeleton(s)
-	writeEntry(file, p.sourceSum(), skel) // a valid entry, its source broken
+	writeEntry(file, p.sourceSum(), "", skel) // a valid entry, its source broken
 	if got := fileCheck(t, dir, cache); got.Signature != want.Signature || !slices.Equal(got.Diffs, want.Diffs) {
 		t.Errorf("with %s broken in the cache: signature %s %q, want %s %q", broken, got.Signature, got.Diffs, want.Signature, want.Diffs)
 	}
@@ -159,7 +159,7 @@ func TestCacheSourceChanged(t *testing.T) {
 	p := &pkg{Dir: dir, GoFiles: []string{"a.go"}}
 	file := filepath.Join(t.TempDir(), "entry.json")
 	skel, _ := encodeSkeleton(skeleton{Files: map[string]string{"a.go": "package a\n"}})
-	writeEntry(file, p.sourceSum(), skel)
+	writeEntry(file, p.sourceSum(), "", skel)
 	prog := &program{tc: &toolchain{}}
 	if !prog.readSkeleton(p, file) {
 		t.Fatal("the entry just written is not read")

@@ -47,9 +47,11 @@ type analysis struct {
 	// bodyErrs: the first error of each package whose bodies do not
 	// compile.
 	bodyErrs map[*pkg]*bodyError
-	// uncached: the packages that have no cache entry (see verdictFile).
+	// uncached: the packages that have no cache entry; placeSums: where
+	// each one's files are (see verdictFile).
 	uncachedOnce sync.Once
 	uncached     map[*pkg]bool
+	placeSums    map[*pkg]string
 }
 
 // A definition gives a symbol its body: a Go declaration in the symbol's

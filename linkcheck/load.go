@@ -67,9 +67,11 @@ type pkg struct {
 	laterOnce sync.Once
 	// syntaxOnce: the files parsed, for the type checker (see syntax).
 	syntaxOnce sync.Once
-	// sum: sourceSum's, once.
-	sumOnce sync.Once
-	sum     string
+	// sum: sourceSum's, once; stampSum: stamp's, once.
+	sumOnce   sync.Once
+	sum       string
+	stampOnce sync.Once
+	stampSum  string
 }
 
 // symPath is the package's name in symbols: the linker calls a command's
@@ -240,6 +242,9 @@ func (prog *program) parse(p *pkg) error {
 	cacheFile := prog.skeletonFile(p)
 	if cacheFile != "" && prog.readSkeleton(p, cacheFile) {
 		return nil
+	}
+	if cacheFile != "" {
+		p.stamp() // before the files are read: see stamp
 	}
 	sources := map[string][]byte{}
 	linknames := false
