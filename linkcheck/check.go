@@ -52,6 +52,9 @@ type analysis struct {
 	uncachedOnce sync.Once
 	uncached     map[*pkg]bool
 	placeSums    map[*pkg]string
+	// methodReached: what methodReach finds, once asked (see linkerKeeps).
+	methodReachOnce sync.Once
+	methodReached   map[string]bool
 }
 
 // A definition gives a symbol its body: a Go declaration in the symbol's
@@ -364,7 +367,7 @@ func (a *analysis) checkDefined(p *pkg, fd *finding, sym string, local types.Obj
 		fd.Status = "undefined"
 		return
 	}
-	if !a.reached[p.ImportPath+"."+fd.Local] {
+	if key := p.ImportPath + "." + fd.Local; !a.reached[key] || !a.linkerKeeps(key) {
 		fd.allow(reasonUnreachable, "", "nothing defines "+sym+", but no code the linker keeps refers to "+fd.Local)
 		fd.Status = "undefined"
 		return

@@ -56,6 +56,9 @@ type pkg struct {
 	// undefined is the first name that its code uses and nothing
 	// declares, outside the standard library: the compiler stops there.
 	undefined *undefinedName
+	// methodDecls: its methods, for methodReach (a copy of the package
+	// that methodReach reads has them).
+	methodDecls []methodDecl
 	// skeleton holds, for a package read from the cache, its blanked
 	// sources, parsed only if it must be type-checked.
 	skeleton map[string]string

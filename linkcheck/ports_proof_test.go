@@ -39,16 +39,7 @@ func provenPorts() []string {
 // is known to contradict the build, by "GO PORT SUBJECT NAME", with why.
 // The record lists them apart; the test fails on any other disagreement,
 // and on a known one that agrees now (remove it then).
-var knownPortDisagreements = map[string]string{
-	"go1.27.3 linux/arm64 corpus github.com/bytedance/sonic@v1.10.2":  methodsOfAKeptType,
-	"go1.27.3 darwin/arm64 corpus github.com/bytedance/sonic@v1.10.2": methodsOfAKeptType,
-}
-
-// methodsOfAKeptType says why linkcheck predicts that sonic's pull of
-// encoding/json.unquoteBytes, which go1.27 no longer defines, fails on
-// arm64, where the program links.
-const methodsOfAKeptType = "the pull is called from methods of ast.Node (Load, then skipAllKey), a type the program's initialization names; " +
-	"the linker keeps only the methods that an interface call or reflection can reach, linkcheck keeps every exported method of a type that kept code names"
+var knownPortDisagreements = map[string]string{}
 
 // A proofCheck is one real build and the prediction held to it.
 type proofCheck struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 	"slices"
 	"strconv"
 	"strings"
@@ -130,12 +131,20 @@ func (a *analysis) exportedNames(path string) []string {
 // keeps whatever calls them: init, main.main, a push (the standard
 // library may call it), and what assembly or cgo's //export name. A
 // method is kept with its type, once anything kept names the type (the
-// linker keeps fewer: those an interface or reflection may call). It
-// errs on the side of keeping.
+// linker keeps fewer: those a kept call may reach, which methodReach
+// follows when a verdict turns on it). It errs on the side of keeping.
 func (prog *program) references(p *pkg) {
 	if p.Standard {
 		return
 	}
+	prog.collectReferences(p, nil)
+}
+
+// collectReferences fills in p.refs and p.roots from p.files. With typed,
+// the types of the whole of p's code (see methodReach), a method is not
+// kept with its type but listed in p.methodDecls, and names are resolved
+// by their types (see namesIn).
+func (prog *program) collectReferences(p *pkg, typed *typedCode) {
 	p.refs = map[string][]string{}
 	declared, kinds, consts := packageNames(p), declKinds(p), packageConsts(p)
 	kept := map[string]bool{}
@@ -152,7 +161,7 @@ func (prog *program) references(p *pkg) {
 	}
 	ifaceMethods, ownMethods := interfaceMethods(p), unexportedMethods(p)
 	for _, f := range p.files {
-		named := prog.namesIn(p, f, declared, consts, ownMethods)
+		named := prog.namesIn(p, f, declared, consts, ownMethods, typed)
 		for _, imp := range f.Imports {
 			if imp.Name != nil && imp.Name.Name == "." {
 				path, _ := strconv.Unquote(imp.Path.Value)
@@ -173,10 +182,15 @@ func (prog *program) references(p *pkg) {
 					// the package's code calls it.
 					recv, name := p.ImportPath+"."+receiverBase(d.Recv), d.Name.Name
 					key = "method " + recv + "." + name // not a name others can refer to
-					if token.IsExported(name) || ifaceMethods[name] {
+					if typed != nil {
+						if m, ok := newMethodDecl(p, typed.info, d); ok {
+							key = m.key
+							p.methodDecls = append(p.methodDecls, m)
+						}
+					} else if token.IsExported(name) || ifaceMethods[name] {
 						p.refs[recv] = append(p.refs[recv], key)
 					}
-					if !token.IsExported(name) {
+					if !token.IsExported(name) && typed == nil {
 						p.refs[selectorKey(p, name)] = append(p.refs[selectorKey(p, name)], key)
 					}
 				}
@@ -207,7 +221,11 @@ func (prog *program) references(p *pkg) {
 // namesIn returns a function that lists the package-level names that a
 // node of file f in package p refers to, as "path.name": a name that p
 // declares, or a selector on an imported package's name.
-func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool, consts map[string]constSpec, methods map[string]bool) func(ast.Node) []string {
+//
+// With typed, a name is what the type checker says it uses: a selector
+// of a method is a call of that method (see selectionKey), and a call of
+// reflection's Method or MethodByName is noted (see reflectCall).
+func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool, consts map[string]constSpec, methods map[string]bool, typed *typedCode) func(ast.Node) []string {
 	imported := map[string]string{} // the name in this file -> import path
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
@@ -226,8 +244,55 @@ func (prog *program) namesIn(p *pkg, f *ast.File, declared map[string]bool, cons
 		fo := &folder{goos: prog.tc.goos, goarch: prog.tc.goarch, runtime: runtimeName(f), consts: consts,
 			declared: declared, locals: localNames(n)}
 		var keys []string
+		var inClosure map[*ast.CallExpr]bool
+		decl, _ := n.(*ast.FuncDecl)
+		if typed != nil && decl != nil {
+			inClosure = callsInClosures(decl)
+		}
 		var visit func(n ast.Node) bool
 		visit = func(n ast.Node) bool {
+			if typed != nil {
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					if key := typed.reflectCall(p, n, decl, inClosure[n]); key != "" {
+						keys = append(keys, key)
+					}
+				case *ast.SelectorExpr:
+					if sel, ok := typed.info.Selections[n]; ok {
+						if key := typed.selectionKey(sel); key != "" {
+							keys = append(keys, key)
+						}
+						fo.inspect(n.X, visit)
+						return false
+					}
+					x, _ := n.X.(*ast.Ident)
+					if pkgName, ok := typed.info.Uses[x].(*types.PkgName); ok {
+						if typed.info.Uses[n.Sel] == nil { // not type-checked
+							keys = append(keys, pkgName.Imported().Path()+"."+n.Sel.Name)
+						}
+						return true
+					}
+					// Code the type checker could not make out (newer
+					// than it, or not Go): maybe any method of the name.
+					keys = append(keys, unknownCall(p, n.Sel.Name))
+					fo.inspect(n.X, visit)
+					return false
+				case *ast.Ident:
+					if inst, ok := typed.info.Instances[n]; ok {
+						seen := map[types.Type]bool{}
+						for i := range inst.TypeArgs.Len() {
+							typed.typeArgumentKeys(inst.TypeArgs.At(i), &keys, seen)
+						}
+					}
+					obj := typed.info.Uses[n]
+					if key := useKey(obj); key != "" {
+						keys = append(keys, key)
+					} else if obj == nil && typed.info.Defs[n] == nil && declared[n.Name] {
+						keys = append(keys, p.ImportPath+"."+n.Name) // not type-checked
+					}
+				}
+				return true
+			}
 			switch n := n.(type) {
 			case *ast.SelectorExpr:
 				if x, ok := n.X.(*ast.Ident); ok && imported[x.Name] != "" {
