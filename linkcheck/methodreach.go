@@ -429,19 +429,7 @@ func (a *analysis) methodReach() map[string]bool {
 		for _, ref := range q.asmRefs {
 			roots = append(roots, ref.Sym)
 		}
-		for _, d := range q.directives {
-			if d.Target == "" || d.Args != 2 || !a.active(d) {
-				continue
-			}
-			local, target := q.ImportPath+"."+d.Local, d.Target
-			if path, name := splitSymbol(target); path == "main" {
-				for _, m := range a.mains {
-					target = m.ImportPath + "." + name
-				}
-			}
-			refs[local] = append(refs[local], target)
-			refs[target] = append(refs[target], local)
-		}
+		a.joinDirectives(q, refs)
 	}
 	reached := map[string]bool{}
 	ifaceCalls := map[string][]*types.Signature{} // a method's call name -> the signatures it is called with

@@ -36,24 +36,9 @@ func (a *analysis) reach() {
 			roots = append(roots, ref.Sym)
 		}
 	}
-	// A directive makes its local name and its target one symbol: what
-	// reaches the one reaches the other.
 	for _, p := range a.pkgs {
-		if p.Standard {
-			continue
-		}
-		for _, d := range p.directives {
-			if d.Target == "" || d.Args != 2 || !a.active(d) {
-				continue
-			}
-			local, target := p.ImportPath+"."+d.Local, d.Target
-			if path, name := splitSymbol(target); path == "main" {
-				for _, m := range a.mains {
-					target = m.ImportPath + "." + name
-				}
-			}
-			refs[local] = append(refs[local], target)
-			refs[target] = append(refs[target], local)
+		if !p.Standard {
+			a.joinDirectives(p, refs)
 		}
 	}
 	a.reached = map[string]bool{}
@@ -472,4 +457,22 @@ func declKinds(p *pkg) map[string]string {
 		}
 	}
 	return kinds
+}
+
+// joinDirectives makes each active directive of p join its local name and
+// its target in refs: what reaches the one reaches the other.
+func (a *analysis) joinDirectives(p *pkg, refs map[string][]string) {
+	for _, d := range p.directives {
+		if d.Target == "" || d.Args != 2 || !a.active(d) {
+			continue
+		}
+		local, target := p.ImportPath+"."+d.Local, d.Target
+		if path, name := splitSymbol(target); path == "main" {
+			for _, m := range a.mains {
+				target = m.ImportPath + "." + name
+			}
+		}
+		refs[local] = append(refs[local], target)
+		refs[target] = append(refs[target], local)
+	}
 }
